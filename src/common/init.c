@@ -1,0 +1,55 @@
+/*
+ * init.c: module load and the version functions.
+ */
+#include "common/precmed.h"
+
+#include <cblas.h>
+#include <libxml/xmlversion.h>
+#include <xgboost/c_api.h>
+
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	/*
+	 * Parallelism comes from PostgreSQL (parallel workers, partitions,
+	 * servers); a BLAS thread pool per backend would oversubscribe the cores.
+	 */
+	openblas_set_num_threads(1);
+
+	/* Settings named precmed.* belong to this extension. */
+	MarkGUCPrefixReserved("precmed");
+}
+
+PG_FUNCTION_INFO_V1(version);
+Datum
+version(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(PRECMED_VERSION));
+}
+
+PG_FUNCTION_INFO_V1(build_info);
+Datum
+build_info(PG_FUNCTION_ARGS)
+{
+	int			xgb_major,
+				xgb_minor,
+				xgb_patch;
+	char	   *json;
+
+	XGBoostVersion(&xgb_major, &xgb_minor, &xgb_patch);
+	json = psprintf("{\"precmed\": \"%s\", \"postgresql\": \"%s\", "
+					"\"openblas\": \"%s\", \"blas_threads\": %d, "
+					"\"libxml2\": \"%s\", \"xgboost\": \"%d.%d.%d\"}",
+					PRECMED_VERSION, PG_VERSION,
+					openblas_get_config(), openblas_get_num_threads(),
+					LIBXML_DOTTED_VERSION, xgb_major, xgb_minor, xgb_patch);
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
+}

@@ -1,0 +1,110 @@
+/*
+ * input_checks.c: the common input checks, callable from SQL.
+ *
+ * A DBA can check a query or an array exactly as precmed's own functions
+ * will, before starting a long run.
+ */
+#include "common/precmed.h"
+
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+PG_FUNCTION_INFO_V1(check_input);
+Datum
+check_input(PG_FUNCTION_ARGS)
+{
+	char	   *query = pm_text_arg(fcinfo, 0, "query");
+	ArrayType  *names;
+	ArrayType  *types;
+	Datum	   *name_datums;
+	Datum	   *type_datums;
+	bool	   *name_nulls;
+	bool	   *type_nulls;
+	int			nnames,
+				ntypes;
+	PmColumn   *spec;
+	PmQueryInput *input;
+	uint64		rows;
+
+	if (PG_ARGISNULL(1))
+		pm_error_null_argument("columns");
+	if (PG_ARGISNULL(2))
+		pm_error_null_argument("types");
+	names = PG_GETARG_ARRAYTYPE_P(1);
+	types = PG_GETARG_ARRAYTYPE_P(2);
+	if (ARR_NDIM(names) > 1 || ARR_NDIM(types) > 1)
+		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
+				 "arguments \"columns\" and \"types\" must be one-dimensional arrays",
+				 NULL, NULL);
+	deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT,
+					  &name_datums, &name_nulls, &nnames);
+	deconstruct_array(types, REGTYPEOID, sizeof(Oid), true, TYPALIGN_INT,
+					  &type_datums, &type_nulls, &ntypes);
+	if (nnames != ntypes)
+		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
+				 psprintf("\"columns\" has %d elements but \"types\" has %d", nnames, ntypes),
+				 NULL, "Give one type per column.");
+	if (nnames == 0)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 "\"columns\" must name at least one column", NULL, NULL);
+
+	spec = palloc0(sizeof(PmColumn) * nnames);
+	for (int i = 0; i < nnames; i++)
+	{
+		if (name_nulls[i] || type_nulls[i])
+			pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+					 psprintf("\"columns\" and \"types\" must not contain NULL (position %d)", i + 1),
+					 NULL, NULL);
+		spec[i].name = TextDatumGetCString(name_datums[i]);
+		/* "name?" marks a column the query may leave out */
+		if (strlen(spec[i].name) > 1 && spec[i].name[strlen(spec[i].name) - 1] == '?')
+		{
+			spec[i].name = pnstrdup(spec[i].name, strlen(spec[i].name) - 1);
+			spec[i].optional = true;
+		}
+		spec[i].type = DatumGetObjectId(type_datums[i]);
+	}
+
+	SPI_connect();
+	input = pm_query_input("query", query, spec, nnames);
+	rows = pm_query_run(input);
+	SPI_finish();
+
+	PG_RETURN_INT64((int64) rows);
+}
+
+PG_FUNCTION_INFO_V1(check_vector);
+Datum
+check_vector(PG_FUNCTION_ARGS)
+{
+	int			expected = PG_ARGISNULL(1) ? -1 : PG_GETARG_INT32(1);
+	int			len;
+
+	if (PG_ARGISNULL(0))
+		pm_error_null_argument("x");
+	if (!PG_ARGISNULL(1) && expected < 0)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 psprintf("expected_length must not be negative, got %d", expected),
+				 NULL, NULL);
+	(void) pm_float8_vector(PG_GETARG_ARRAYTYPE_P(0), "x", expected, &len);
+	PG_RETURN_INT32(len);
+}
+
+PG_FUNCTION_INFO_V1(check_matrix);
+Datum
+check_matrix(PG_FUNCTION_ARGS)
+{
+	int			rows,
+				cols;
+	Datum		dims[2];
+
+	if (PG_ARGISNULL(0))
+		pm_error_null_argument("x");
+	(void) pm_float8_matrix(PG_GETARG_ARRAYTYPE_P(0), "x", &rows, &cols);
+	dims[0] = Int32GetDatum(rows);
+	dims[1] = Int32GetDatum(cols);
+	PG_RETURN_ARRAYTYPE_P(construct_array(dims, 2, INT4OID, sizeof(int32),
+										  true, TYPALIGN_INT));
+}

@@ -1,0 +1,92 @@
+/*
+ * precmed.h: support shared by every precmed module.
+ *
+ * Errors carry a specific SQLSTATE and name the offending value; table-shaped
+ * inputs arrive as query text and are checked against a column spec; float8
+ * arrays are checked for shape, NULLs and non-finite values before use.
+ */
+#ifndef PRECMED_COMMON_H
+#define PRECMED_COMMON_H
+
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/array.h"
+
+/* ---- errors.c ---- */
+
+/*
+ * Raise ERROR with the given SQLSTATE, message, detail and hint (detail and
+ * hint may be NULL).  The strings are used as they are: format them first.
+ */
+extern void pm_error(int sqlstate, const char *message, const char *detail,
+					 const char *hint) pg_attribute_noreturn();
+
+/* 22004: a required argument was NULL. */
+extern void pm_error_null_argument(const char *argname) pg_attribute_noreturn();
+
+/* Fetch argument argno as text, raising 22004 naming argname if NULL. */
+extern char *pm_text_arg(FunctionCallInfo fcinfo, int argno, const char *argname);
+
+/* ---- query_input.c ---- */
+
+/* One expected column of a query given as text. */
+typedef struct PmColumn
+{
+	const char *name;			/* column name, as the query must spell it */
+	Oid			type;			/* type the value is cast to */
+	bool		optional;		/* may be absent: pm_query_value then gives NULL */
+} PmColumn;
+
+/*
+ * The checked form of a query input: the query rewritten to select exactly
+ * the spec's columns, in spec order and cast to the spec's types.
+ */
+typedef struct PmQueryInput
+{
+	const char *argname;		/* the SQL argument the query came from */
+	char	   *sql;			/* SELECT "c1"::t1, ... FROM (<query>) */
+	int			ncolumns;		/* columns present in sql */
+	int		   *attno;			/* per spec column: 1-based position in sql, or 0 */
+} PmQueryInput;
+
+/*
+ * Check query (a SELECT given as text for argument argname) against spec:
+ * every non-optional column must exist once, with a type that casts to the
+ * spec's type by an implicit or assignment cast.  Caller holds SPI.
+ */
+extern PmQueryInput *pm_query_input(const char *argname, const char *query,
+									const PmColumn *spec, int nspec);
+
+/* Run a checked query input; rows land in SPI_tuptable. Returns row count. */
+extern uint64 pm_query_run(PmQueryInput *input);
+
+/* Open a checked query input as a cursor, to read it in batches. */
+extern Portal pm_query_cursor(PmQueryInput *input);
+
+/* Column value of row, by spec index, with NULL reported in *isnull. */
+extern Datum pm_query_value(PmQueryInput *input, HeapTuple row,
+							TupleDesc desc, int spec_index, bool *isnull);
+
+/* ---- float_array.c ---- */
+
+/*
+ * Check that a is a one-dimensional float8 array with no NULL elements and
+ * only finite values; when expected_len >= 0 its length must equal it.
+ * Returns a pointer to the elements (inside a) and sets *len.
+ */
+extern double *pm_float8_vector(ArrayType *a, const char *argname,
+								int expected_len, int *len);
+
+/*
+ * As pm_float8_vector, for a two-dimensional array read in row-major order;
+ * sets *rows and *cols.
+ */
+extern double *pm_float8_matrix(ArrayType *a, const char *argname,
+								int *rows, int *cols);
+
+/* Build a one-dimensional float8[] from n values. */
+extern ArrayType *pm_float8_array(const double *values, int n);
+
+#endif							/* PRECMED_COMMON_H */
