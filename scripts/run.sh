@@ -6,6 +6,7 @@
 #                              failures' diffs and "N passed, N failed"
 #   bash scripts/run.sh demo   build, install, load the shipped sample data and
 #                              run the main job end to end
+#   bash scripts/run.sh bench NAME   the same set-up, then bench/NAME against it
 #
 # Missing Debian packages are installed first (as root, or through sudo).
 # With PGHOST/PGPORT set, the extension is installed into the system's
@@ -18,7 +19,8 @@ set -euo pipefail
 verb=${1:-}
 case "$verb" in
   test|demo) ;;
-  *) echo "usage: bash scripts/run.sh test|demo" >&2; exit 2 ;;
+  bench) [ -n "${2:-}" ] && [ -f "bench/${2:-}" ] || { echo "usage: bash scripts/run.sh bench NAME (a file in bench/)" >&2; exit 2; } ;;
+  *) echo "usage: bash scripts/run.sh test|demo|bench NAME" >&2; exit 2 ;;
 esac
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -193,4 +195,9 @@ run_demo() {
 }
 
 setup_server
-if [ "$verb" = test ]; then run_tests; else run_demo; fi
+case "$verb" in
+  test) run_tests ;;
+  demo) run_demo ;;
+  bench) "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS precmed_bench" -c "CREATE DATABASE precmed_bench"
+         PGDATABASE=precmed_bench bash "bench/$2" ;;
+esac
