@@ -62,7 +62,7 @@ run_dir=""
 own_cluster=0
 
 as_pg() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 choose_run_dir() {
@@ -154,7 +154,7 @@ run_tests() {
     --dbname=precmed_regress --load-extension=precmed --user="${PGUSER:-postgres}" $tests >"$out/summary.txt" 2>&1
   rc=$?
   set -e
-  cat "$out/summary.txt"
+  grep -E '\.\.\. |tests? (passed|failed)|^pg_regress: |could not|error' "$out/summary.txt" || cat "$out/summary.txt"
   local ok bad
   ok=$(grep -cE '\.\.\. ok' "$out/summary.txt" || true)
   bad=$(grep -cE '\.\.\. FAILED' "$out/summary.txt" || true)
