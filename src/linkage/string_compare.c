@@ -17,20 +17,33 @@
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
 
 #define JW_MAX_PREFIX 4
 #define JW_BOOST_THRESHOLD 0.7
 
-/* Decode a text datum into characters; returns the character count. */
+/* Room for the characters of short strings without palloc. */
+#define LK_STACK_CHARS 64
+
+/*
+ * Decode a text datum into characters, into buf when it fits (buf has
+ * LK_STACK_CHARS + 1 slots); returns the character count.  ASCII, the
+ * common case for names and dates, is copied byte for byte.
+ */
 static int
-text_to_chars(text *t, pg_wchar **out)
+text_to_chars(text *t, pg_wchar *buf, pg_wchar **out)
 {
 	int			nbytes = VARSIZE_ANY_EXHDR(t);
-	pg_wchar   *chars = palloc((nbytes + 1) * sizeof(pg_wchar));
+	const unsigned char *s = (const unsigned char *) VARDATA_ANY(t);
+	pg_wchar   *chars = nbytes <= LK_STACK_CHARS ? buf
+		: palloc((nbytes + 1) * sizeof(pg_wchar));
+	int			i;
 
 	*out = chars;
-	return pg_mb2wchar_with_len(VARDATA_ANY(t), chars, nbytes);
+	for (i = 0; i < nbytes && s[i] < 0x80; i++)
+		chars[i] = s[i];
+	if (i == nbytes)
+		return nbytes;
+	return pg_mb2wchar_with_len((const char *) s, chars, nbytes);
 }
 
 static bool
@@ -125,6 +138,7 @@ int
 lk_damerau_levenshtein(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 					   int bound)
 {
+	int			stack_rows[3 * (LK_STACK_CHARS + 1)];
 	int		   *rows;
 	int		   *prev2,
 			   *prev,
@@ -138,7 +152,7 @@ lk_damerau_levenshtein(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 	if (lb == 0)
 		return (bound >= 0 && la > bound) ? bound + 1 : la;
 
-	rows = palloc(3 * (lb + 1) * sizeof(int));
+	rows = lb <= LK_STACK_CHARS ? stack_rows : palloc(3 * (lb + 1) * sizeof(int));
 	prev2 = rows;
 	prev = rows + (lb + 1);
 	cur = rows + 2 * (lb + 1);
@@ -171,7 +185,8 @@ lk_damerau_levenshtein(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 		/* every later cell derives from the last two rows */
 		if (bound >= 0 && row_min > bound && prev_min > bound)
 		{
-			pfree(rows);
+			if (rows != stack_rows)
+				pfree(rows);
 			return bound + 1;
 		}
 		prev_min = row_min;
@@ -183,7 +198,8 @@ lk_damerau_levenshtein(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 	{
 		int			d = prev[lb];
 
-		pfree(rows);
+		if (rows != stack_rows)
+			pfree(rows);
 		return (bound >= 0 && d > bound) ? bound + 1 : d;
 	}
 }
@@ -194,10 +210,12 @@ PG_FUNCTION_INFO_V1(jaro);
 Datum
 jaro(PG_FUNCTION_ARGS)
 {
+	pg_wchar	abuf[LK_STACK_CHARS + 1],
+				bbuf[LK_STACK_CHARS + 1];
 	pg_wchar   *a,
 			   *b;
-	int			la = text_to_chars(PG_GETARG_TEXT_PP(0), &a);
-	int			lb = text_to_chars(PG_GETARG_TEXT_PP(1), &b);
+	int			la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
+	int			lb = text_to_chars(PG_GETARG_TEXT_PP(1), bbuf, &b);
 
 	PG_RETURN_FLOAT8(lk_jaro(a, la, b, lb));
 }
@@ -225,6 +243,8 @@ PG_FUNCTION_INFO_V1(jaro_winkler);
 Datum
 jaro_winkler(PG_FUNCTION_ARGS)
 {
+	pg_wchar	abuf[LK_STACK_CHARS + 1],
+				bbuf[LK_STACK_CHARS + 1];
 	pg_wchar   *a,
 			   *b;
 	int			la,
@@ -234,8 +254,8 @@ jaro_winkler(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	p = prefix_scale_arg(fcinfo, 2);
-	la = text_to_chars(PG_GETARG_TEXT_PP(0), &a);
-	lb = text_to_chars(PG_GETARG_TEXT_PP(1), &b);
+	la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
+	lb = text_to_chars(PG_GETARG_TEXT_PP(1), bbuf, &b);
 	PG_RETURN_FLOAT8(jaro_winkler_scaled(a, la, b, lb, p));
 }
 
@@ -243,6 +263,8 @@ PG_FUNCTION_INFO_V1(damerau_levenshtein);
 Datum
 damerau_levenshtein(PG_FUNCTION_ARGS)
 {
+	pg_wchar	abuf[LK_STACK_CHARS + 1],
+				bbuf[LK_STACK_CHARS + 1];
 	pg_wchar   *a,
 			   *b;
 	int			la,
@@ -259,8 +281,8 @@ damerau_levenshtein(PG_FUNCTION_ARGS)
 					 psprintf("max_distance must not be negative, got %d", bound),
 					 NULL, "Give NULL for an unbounded distance.");
 	}
-	la = text_to_chars(PG_GETARG_TEXT_PP(0), &a);
-	lb = text_to_chars(PG_GETARG_TEXT_PP(1), &b);
+	la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
+	lb = text_to_chars(PG_GETARG_TEXT_PP(1), bbuf, &b);
 	PG_RETURN_INT32(lk_damerau_levenshtein(a, la, b, lb, bound));
 }
 
@@ -274,9 +296,6 @@ threshold_array(FunctionCallInfo fcinfo, int argno, const char *argname,
 	ArrayType  *arr;
 	Datum	   *values;
 	bool	   *nulls;
-	int16		typlen;
-	bool		byval;
-	char		align;
 
 	if (PG_ARGISNULL(argno))
 		pm_error_null_argument(argname);
@@ -285,8 +304,13 @@ threshold_array(FunctionCallInfo fcinfo, int argno, const char *argname,
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
 				 psprintf("\"%s\" must be a one-dimensional array", argname),
 				 NULL, NULL);
-	get_typlenbyvalalign(elemtype, &typlen, &byval, &align);
-	deconstruct_array(arr, elemtype, typlen, byval, align, &values, &nulls, n);
+	/* element types are fixed by the SQL signatures: no catalog lookup */
+	if (elemtype == FLOAT8OID)
+		deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
+						  TYPALIGN_DOUBLE, &values, &nulls, n);
+	else
+		deconstruct_array(arr, INT4OID, sizeof(int32), true, TYPALIGN_INT,
+						  &values, &nulls, n);
 	if (*n > LK_MAX_LEVELS - 2)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 				 psprintf("\"%s\" has %d thresholds; at most %d are allowed",
@@ -311,6 +335,8 @@ jaro_winkler_level(PG_FUNCTION_ARGS)
 {
 	int			n;
 	Datum	   *thr = threshold_array(fcinfo, 2, "thresholds", FLOAT8OID, &n);
+	pg_wchar	abuf[LK_STACK_CHARS + 1],
+				bbuf[LK_STACK_CHARS + 1];
 	pg_wchar   *a,
 			   *b;
 	int			la,
@@ -333,8 +359,8 @@ jaro_winkler_level(PG_FUNCTION_ARGS)
 	}
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	la = text_to_chars(PG_GETARG_TEXT_PP(0), &a);
-	lb = text_to_chars(PG_GETARG_TEXT_PP(1), &b);
+	la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
+	lb = text_to_chars(PG_GETARG_TEXT_PP(1), bbuf, &b);
 	if (chars_equal(a, la, b, lb))
 		PG_RETURN_INT32(n + 1);
 	sim = lk_jaro_winkler(a, la, b, lb);
@@ -355,6 +381,8 @@ damerau_levenshtein_level(PG_FUNCTION_ARGS)
 {
 	int			n;
 	Datum	   *thr = threshold_array(fcinfo, 2, "max_distances", INT4OID, &n);
+	pg_wchar	abuf[LK_STACK_CHARS + 1],
+				bbuf[LK_STACK_CHARS + 1];
 	pg_wchar   *a,
 			   *b;
 	int			la,
@@ -377,8 +405,8 @@ damerau_levenshtein_level(PG_FUNCTION_ARGS)
 	}
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	la = text_to_chars(PG_GETARG_TEXT_PP(0), &a);
-	lb = text_to_chars(PG_GETARG_TEXT_PP(1), &b);
+	la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
+	lb = text_to_chars(PG_GETARG_TEXT_PP(1), bbuf, &b);
 	if (chars_equal(a, la, b, lb))
 		PG_RETURN_INT32(n + 1);
 	if (n == 0)
