@@ -3,6 +3,7 @@
 -- are known, the same model under a parallel plan, clustering, bad input.
 \set VERBOSITY default
 \set SHOW_CONTEXT errors
+SET datestyle = ISO;
 
 -- ---- Jaro and Jaro-Winkler -------------------------------------------------
 -- Hand computation (window = floor(max(|a|,|b|)/2) - 1, t = half the
