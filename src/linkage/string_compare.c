@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "port/pg_bitutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -52,6 +53,73 @@ chars_equal(const pg_wchar *a, int la, const pg_wchar *b, int lb)
 	return la == lb && memcmp(a, b, la * sizeof(pg_wchar)) == 0;
 }
 
+/*
+ * Jaro for ASCII strings of at most 64 characters (nearly every name, date
+ * and address): a bit mask per character of the positions where it occurs in
+ * b turns the window scan into a few word operations.  It picks the same
+ * (leftmost unused) match as the scan, so the result is identical.
+ */
+static double
+jaro_ascii64(const pg_wchar *a, int la, const pg_wchar *b, int lb, int window)
+{
+	uint64		positions[128];
+	uint64		bused = 0,
+				amatched = 0;
+	int			matches = 0,
+				half_transpositions = 0;
+	double		m;
+
+	for (int i = 0; i < la; i++)
+		positions[a[i]] = 0;
+	for (int j = 0; j < lb; j++)
+		positions[b[j]] = 0;
+	for (int j = 0; j < lb; j++)
+		positions[b[j]] |= UINT64CONST(1) << j;
+
+	for (int i = 0; i < la; i++)
+	{
+		int			lo = Max(0, i - window);
+		int			hi = Min(lb - 1, i + window);
+		uint64		span,
+					candidates;
+
+		if (lo > hi)
+			continue;
+		span = (hi - lo + 1 == 64) ? ~UINT64CONST(0)
+			: ((UINT64CONST(1) << (hi - lo + 1)) - 1) << lo;
+		candidates = positions[a[i]] & span & ~bused;
+		if (candidates)
+		{
+			bused |= candidates & (~candidates + 1);	/* lowest set bit */
+			amatched |= UINT64CONST(1) << i;
+			matches++;
+		}
+	}
+	if (matches == 0)
+		return 0.0;
+	while (amatched)
+	{
+		int			i = pg_rightmost_one_pos64(amatched);
+		int			j = pg_rightmost_one_pos64(bused);
+
+		if (a[i] != b[j])
+			half_transpositions++;
+		amatched &= amatched - 1;
+		bused &= bused - 1;
+	}
+	m = matches;
+	return (m / la + m / lb + (m - half_transpositions / 2) / m) / 3.0;
+}
+
+static bool
+all_ascii(const pg_wchar *s, int len)
+{
+	for (int i = 0; i < len; i++)
+		if (s[i] >= 128)
+			return false;
+	return true;
+}
+
 double
 lk_jaro(const pg_wchar *a, int la, const pg_wchar *b, int lb)
 {
@@ -70,14 +138,16 @@ lk_jaro(const pg_wchar *a, int la, const pg_wchar *b, int lb)
 	if (la == 0 || lb == 0)
 		return 0.0;
 
+	window = Max(la, lb) / 2 - 1;
+	if (window < 0)
+		window = 0;
+	if (la <= 64 && lb <= 64 && all_ascii(a, la) && all_ascii(b, lb))
+		return jaro_ascii64(a, la, b, lb, window);
+
 	amatch = la <= 64 ? small_a : palloc(la * sizeof(bool));
 	bmatch = lb <= 64 ? small_b : palloc(lb * sizeof(bool));
 	memset(amatch, 0, la * sizeof(bool));
 	memset(bmatch, 0, lb * sizeof(bool));
-
-	window = Max(la, lb) / 2 - 1;
-	if (window < 0)
-		window = 0;
 
 	for (int i = 0; i < la; i++)
 	{
@@ -288,18 +358,40 @@ damerau_levenshtein(PG_FUNCTION_ARGS)
 
 /* ---- SQL: comparison levels ---- */
 
-/* Read a threshold array: one-dimensional, no NULLs, 1..LK_MAX_LEVELS-2 values. */
-static Datum *
-threshold_array(FunctionCallInfo fcinfo, int argno, const char *argname,
-				Oid elemtype, int *n)
+/*
+ * The thresholds of a level function, checked once per query: the parsed
+ * values are kept in fn_extra with a copy of the array they came from, and
+ * reused while the argument stays byte-for-byte the same (it is nearly always
+ * a constant).
+ */
+typedef struct ThresholdCache
 {
+	Size		nbytes;
+	char	   *raw;
+	int			n;
+	double		value[LK_MAX_LEVELS];
+} ThresholdCache;
+
+typedef void (*ThresholdCheck) (const double *t, int n);
+
+static const ThresholdCache *
+cached_thresholds(FunctionCallInfo fcinfo, int argno, const char *argname,
+				  Oid elemtype, ThresholdCheck check)
+{
+	ThresholdCache *cache = fcinfo->flinfo->fn_extra;
 	ArrayType  *arr;
+	Size		nbytes;
 	Datum	   *values;
 	bool	   *nulls;
+	int			n;
 
 	if (PG_ARGISNULL(argno))
 		pm_error_null_argument(argname);
 	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	nbytes = VARSIZE(arr);
+	if (cache && cache->nbytes == nbytes && memcmp(cache->raw, arr, nbytes) == 0)
+		return cache;
+
 	if (ARR_NDIM(arr) > 1)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
 				 psprintf("\"%s\" must be a one-dimensional array", argname),
@@ -307,21 +399,70 @@ threshold_array(FunctionCallInfo fcinfo, int argno, const char *argname,
 	/* element types are fixed by the SQL signatures: no catalog lookup */
 	if (elemtype == FLOAT8OID)
 		deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
-						  TYPALIGN_DOUBLE, &values, &nulls, n);
+						  TYPALIGN_DOUBLE, &values, &nulls, &n);
 	else
 		deconstruct_array(arr, INT4OID, sizeof(int32), true, TYPALIGN_INT,
-						  &values, &nulls, n);
-	if (*n > LK_MAX_LEVELS - 2)
+						  &values, &nulls, &n);
+	if (n > LK_MAX_LEVELS - 2)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 				 psprintf("\"%s\" has %d thresholds; at most %d are allowed",
-						  argname, *n, LK_MAX_LEVELS - 2),
+						  argname, n, LK_MAX_LEVELS - 2),
 				 NULL, NULL);
-	for (int i = 0; i < *n; i++)
+	if (cache == NULL)
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ThresholdCache));
+	for (int i = 0; i < n; i++)
+	{
 		if (nulls[i])
 			pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
 					 psprintf("\"%s\" must not contain NULL (position %d)", argname, i + 1),
 					 NULL, NULL);
-	return values;
+		cache->value[i] = elemtype == FLOAT8OID ? DatumGetFloat8(values[i])
+			: (double) DatumGetInt32(values[i]);
+	}
+	check(cache->value, n);
+	/* only a checked array is remembered */
+	if (cache->raw)
+		pfree(cache->raw);
+	cache->raw = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, nbytes);
+	memcpy(cache->raw, arr, nbytes);
+	cache->nbytes = nbytes;
+	cache->n = n;
+	fcinfo->flinfo->fn_extra = cache;
+	return cache;
+}
+
+static void
+check_similarity_thresholds(const double *t, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		if (isnan(t[i]) || t[i] < 0.0 || t[i] > 1.0)
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 psprintf("Jaro-Winkler threshold %g (position %d) is not between 0 and 1", t[i], i + 1),
+					 NULL, NULL);
+		if (i > 0 && t[i] >= t[i - 1])
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 psprintf("Jaro-Winkler thresholds must decrease: %g follows %g (position %d)",
+							  t[i], t[i - 1], i + 1),
+					 NULL, "List them from the strictest to the loosest, e.g. '{0.92,0.8}'.");
+	}
+}
+
+static void
+check_distance_thresholds(const double *t, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		if (t[i] < 1)
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 psprintf("max_distances must be positive, got %d (position %d)", (int) t[i], i + 1),
+					 "Distance 0 is the \"identical\" level, which is always the top level.", NULL);
+		if (i > 0 && t[i] <= t[i - 1])
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 psprintf("max_distances must increase: %d follows %d (position %d)",
+							  (int) t[i], (int) t[i - 1], i + 1),
+					 NULL, "List them from the strictest to the loosest, e.g. '{1,2}'.");
+	}
 }
 
 /*
@@ -333,30 +474,17 @@ PG_FUNCTION_INFO_V1(jaro_winkler_level);
 Datum
 jaro_winkler_level(PG_FUNCTION_ARGS)
 {
-	int			n;
-	Datum	   *thr = threshold_array(fcinfo, 2, "thresholds", FLOAT8OID, &n);
+	const ThresholdCache *thr = cached_thresholds(fcinfo, 2, "thresholds", FLOAT8OID,
+												  check_similarity_thresholds);
 	pg_wchar	abuf[LK_STACK_CHARS + 1],
 				bbuf[LK_STACK_CHARS + 1];
 	pg_wchar   *a,
 			   *b;
 	int			la,
-				lb;
+				lb,
+				n = thr->n;
 	double		sim;
 
-	for (int i = 0; i < n; i++)
-	{
-		double		t = DatumGetFloat8(thr[i]);
-
-		if (isnan(t) || t < 0.0 || t > 1.0)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("Jaro-Winkler threshold %g (position %d) is not between 0 and 1", t, i + 1),
-					 NULL, NULL);
-		if (i > 0 && t >= DatumGetFloat8(thr[i - 1]))
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("Jaro-Winkler thresholds must decrease: %g follows %g (position %d)",
-							  t, DatumGetFloat8(thr[i - 1]), i + 1),
-					 NULL, "List them from the strictest to the loosest, e.g. '{0.92,0.8}'.");
-	}
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
@@ -365,7 +493,7 @@ jaro_winkler_level(PG_FUNCTION_ARGS)
 		PG_RETURN_INT32(n + 1);
 	sim = lk_jaro_winkler(a, la, b, lb);
 	for (int i = 0; i < n; i++)
-		if (sim >= DatumGetFloat8(thr[i]))
+		if (sim >= thr->value[i])
 			PG_RETURN_INT32(n - i);
 	PG_RETURN_INT32(0);
 }
@@ -379,30 +507,17 @@ PG_FUNCTION_INFO_V1(damerau_levenshtein_level);
 Datum
 damerau_levenshtein_level(PG_FUNCTION_ARGS)
 {
-	int			n;
-	Datum	   *thr = threshold_array(fcinfo, 2, "max_distances", INT4OID, &n);
+	const ThresholdCache *thr = cached_thresholds(fcinfo, 2, "max_distances", INT4OID,
+												  check_distance_thresholds);
 	pg_wchar	abuf[LK_STACK_CHARS + 1],
 				bbuf[LK_STACK_CHARS + 1];
 	pg_wchar   *a,
 			   *b;
 	int			la,
 				lb,
-				d;
+				d,
+				n = thr->n;
 
-	for (int i = 0; i < n; i++)
-	{
-		int			t = DatumGetInt32(thr[i]);
-
-		if (t < 1)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("max_distances must be positive, got %d (position %d)", t, i + 1),
-					 "Distance 0 is the \"identical\" level, which is always the top level.", NULL);
-		if (i > 0 && t <= DatumGetInt32(thr[i - 1]))
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("max_distances must increase: %d follows %d (position %d)",
-							  t, DatumGetInt32(thr[i - 1]), i + 1),
-					 NULL, "List them from the strictest to the loosest, e.g. '{1,2}'.");
-	}
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
@@ -411,9 +526,9 @@ damerau_levenshtein_level(PG_FUNCTION_ARGS)
 		PG_RETURN_INT32(n + 1);
 	if (n == 0)
 		PG_RETURN_INT32(0);
-	d = lk_damerau_levenshtein(a, la, b, lb, DatumGetInt32(thr[n - 1]));
+	d = lk_damerau_levenshtein(a, la, b, lb, (int) thr->value[n - 1]);
 	for (int i = 0; i < n; i++)
-		if (d <= DatumGetInt32(thr[i]))
+		if (d <= thr->value[i])
 			PG_RETURN_INT32(n - i);
 	PG_RETURN_INT32(0);
 }
