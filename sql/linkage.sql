@@ -27,6 +27,19 @@ SELECT a, b, round(precmed.jaro(a, b)::numeric, 4) AS jaro,
 SELECT precmed.jaro_winkler('DUANE', 'DWAYNE') = precmed.jaro_winkler('DWAYNE', 'DUANE') AS symmetric,
        round(precmed.jaro_winkler('MARTHA', 'MARHTA', 0)::numeric, 4) AS scale_0,
        round(precmed.jaro_winkler('MARTHA', 'MARHTA', 0.25)::numeric, 4) AS scale_025;
+-- ASCII strings of up to 64 characters take a bit-parallel path, longer or
+-- non-ASCII ones the plain scan; both must agree with the hand computation.
+-- 60 x a vs 59 x a + b: window 29, m = 59, t = 0: (59/60 + 59/60 + 1)/3 =
+-- 0.988889, prefix 4 -> 0.993333.  70 x a vs 69 x a + b: m = 69:
+-- (69/70 + 69/70 + 1)/3 = 0.990476, prefix 4 -> 0.994286.  The same with
+-- a trailing é on both sides (non-ASCII): 61 chars, m = 60 (é matches é):
+-- (60/61 + 60/61 + 1)/3 = 0.989071, prefix 4 -> 0.993443.
+SELECT round(precmed.jaro(repeat('a', 60), repeat('a', 59) || 'b')::numeric, 6) AS jaro_60,
+       round(precmed.jaro_winkler(repeat('a', 60), repeat('a', 59) || 'b')::numeric, 6) AS jw_60,
+       round(precmed.jaro(repeat('a', 70), repeat('a', 69) || 'b')::numeric, 6) AS jaro_70,
+       round(precmed.jaro_winkler(repeat('a', 70), repeat('a', 69) || 'b')::numeric, 6) AS jw_70,
+       round(precmed.jaro(repeat('a', 60) || 'é', repeat('a', 59) || 'bé')::numeric, 6) AS jaro_61_utf8,
+       round(precmed.jaro_winkler(repeat('a', 60) || 'é', repeat('a', 59) || 'bé')::numeric, 6) AS jw_61_utf8;
 -- NULL in, NULL out
 SELECT precmed.jaro(NULL, 'a') IS NULL AS jaro_null, precmed.jaro_winkler('a', NULL) IS NULL AS jw_null;
 

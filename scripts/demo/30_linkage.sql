@@ -93,8 +93,9 @@ SELECT field, level, round(m::numeric, 4) AS m, round(u::numeric, 4) AS u,
  WHERE field IN ('given_name', 'postcode', 'date_of_birth', 'soc_sec_id');
 
 CREATE TABLE scored AS
-SELECT id_l, id_r, precmed.fs_match_weight(model, lv) AS weight, precmed.fs_score(model, lv) AS p, lv
-  FROM cmp, model;
+SELECT id_l, id_r, precmed.fs_match_weight((SELECT model FROM model), lv) AS weight,
+       precmed.fs_score((SELECT model FROM model), lv) AS p, lv
+  FROM cmp;
 
 \echo
 \echo '== febrl2, step 3: scores.  Pairs near the 0.5 threshold, with the truth:'
