@@ -162,6 +162,8 @@ SELECT round((precmed.fs_model_info(model) ->> 'prior')::numeric, 3) AS prior,
   FROM em3_model;
 SELECT field_index, level, round(m::numeric, 3) AS m, round(u::numeric, 3) AS u, pairs
   FROM em3_model, precmed.fs_model_levels(model);
+-- the one-argument form is the default params
+SELECT precmed.fs_train(lv) = precmed.fs_train(lv, '{}') AS default_params FROM em3;
 
 -- Four three-level fields, the fourth missing (NULL) in 10% of pairs;
 -- prior 0.1.  Missing fields must drop out of both steps.

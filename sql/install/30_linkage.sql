@@ -10,11 +10,17 @@ CREATE FUNCTION precmed.jaro(a text, b text) RETURNS float8
 COMMENT ON FUNCTION precmed.jaro(text, text) IS
   'Jaro similarity of two strings, compared by character (not byte), 0..1; 1 for identical strings (also both empty). Jaro 1989.';
 
-CREATE FUNCTION precmed.jaro_winkler(a text, b text, prefix_scale float8 DEFAULT 0.1) RETURNS float8
+CREATE FUNCTION precmed.jaro_winkler(a text, b text) RETURNS float8
+  AS 'MODULE_PATHNAME', 'jaro_winkler'
+  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed.jaro_winkler(text, text) IS
+  'Jaro-Winkler similarity by character, 0..1: Jaro plus 0.1 per common leading character (at most 4) times (1 - Jaro), when Jaro > 0.7. Winkler 1990.';
+
+CREATE FUNCTION precmed.jaro_winkler(a text, b text, prefix_scale float8) RETURNS float8
   AS 'MODULE_PATHNAME', 'jaro_winkler'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION precmed.jaro_winkler(text, text, float8) IS
-  'Jaro-Winkler similarity by character: Jaro plus prefix_scale per common leading character (at most 4) times (1 - Jaro), when Jaro > 0.7. NULL if a or b is NULL. Winkler 1990.';
+  'Jaro-Winkler similarity by character with a chosen prefix scale (0..0.25; the standard is 0.1). NULL if a or b is NULL.';
 
 CREATE FUNCTION precmed.damerau_levenshtein(a text, b text, max_distance int DEFAULT NULL) RETURNS int
   AS 'MODULE_PATHNAME', 'damerau_levenshtein'
@@ -60,6 +66,12 @@ CREATE FUNCTION precmed.fs_train_transfn(internal, int[], jsonb) RETURNS interna
 COMMENT ON FUNCTION precmed.fs_train_transfn(internal, int[], jsonb) IS
   'fs_train support: counts one candidate pair''s comparison vector.';
 
+CREATE FUNCTION precmed.fs_train_transfn(internal, int[]) RETURNS internal
+  AS 'MODULE_PATHNAME', 'fs_train_transfn'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed.fs_train_transfn(internal, int[]) IS
+  'fs_train support: counts one candidate pair''s comparison vector (default params).';
+
 CREATE FUNCTION precmed.fs_train_combinefn(internal, internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'fs_train_combinefn'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -95,6 +107,18 @@ CREATE AGGREGATE precmed.fs_train(comparisons int[], params jsonb) (
 );
 COMMENT ON AGGREGATE precmed.fs_train(int[], jsonb) IS
   'Fellegi-Sunter model by EM over candidate pairs: per field and level the m (given match) and u (given non-match) probabilities, and the prior match probability. Each row is one pair''s comparison levels (NULL element = field missing). params: levels, fields, max_iterations, tolerance, prior, m (start), u (fixed). See docs/linkage.md.';
+
+CREATE AGGREGATE precmed.fs_train(comparisons int[]) (
+  SFUNC = precmed.fs_train_transfn,
+  STYPE = internal,
+  FINALFUNC = precmed.fs_train_finalfn,
+  COMBINEFUNC = precmed.fs_train_combinefn,
+  SERIALFUNC = precmed.fs_train_serialfn,
+  DESERIALFUNC = precmed.fs_train_deserialfn,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE precmed.fs_train(int[]) IS
+  'fs_train(comparisons, ''{}''): a Fellegi-Sunter model by EM with the default parameters.';
 
 CREATE FUNCTION precmed.fs_level_frequencies_finalfn(internal) RETURNS jsonb
   AS 'MODULE_PATHNAME', 'fs_level_frequencies_finalfn'

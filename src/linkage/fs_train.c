@@ -141,7 +141,7 @@ fs_train_transfn(PG_FUNCTION_ARGS)
 	if (st == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(aggcxt);
-		Jsonb	   *params = PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2);
+		Jsonb	   *params = (PG_NARGS() < 3 || PG_ARGISNULL(2)) ? NULL : PG_GETARG_JSONB_P(2);
 
 		if (n > LK_MAX_FIELDS)
 			pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
