@@ -117,6 +117,43 @@ SELECT c.cluster_id, c.record_id, r.given_name, r.surname, r.address_1, r.dob, r
  WHERE c.cluster_id = (SELECT cluster_id FROM clusters GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1)
  ORDER BY c.record_id;
 
+-- ---- linking two sources -------------------------------------------------------
+-- febrl2 split in two: a "hospital" table with the 4000 originals and a "lab"
+-- table with the 1000 corrupted copies; link each lab record to its patient.
+CREATE TABLE hospital AS SELECT * FROM rec WHERE rec_id LIKE '%-org';
+CREATE TABLE lab AS SELECT * FROM rec WHERE rec_id LIKE '%-dup-%';
+CREATE TABLE link_pairs AS
+  SELECT h.rec_id AS id_l, l.rec_id AS id_r FROM hospital h JOIN lab l ON h.postcode = l.postcode
+  UNION SELECT h.rec_id, l.rec_id FROM hospital h JOIN lab l
+      ON left(h.surname, 3) = left(l.surname, 3) AND left(h.dob, 4) = left(l.dob, 4)
+  UNION SELECT h.rec_id, l.rec_id FROM hospital h JOIN lab l
+      ON left(h.given_name, 3) = left(l.given_name, 3) AND substr(h.dob, 5, 4) = substr(l.dob, 5, 4);
+CREATE TABLE link_cmp AS
+SELECT p.id_l, p.id_r, ARRAY[
+  precmed.jaro_winkler_level(h.given_name, l.given_name),
+  precmed.jaro_winkler_level(h.surname, l.surname),
+  precmed.damerau_levenshtein_level(h.street_number, l.street_number, '{1}'),
+  precmed.jaro_winkler_level(h.address_1, l.address_1),
+  precmed.jaro_winkler_level(h.suburb, l.suburb),
+  precmed.damerau_levenshtein_level(h.postcode, l.postcode, '{1}'),
+  precmed.damerau_levenshtein_level(h.dob, l.dob, '{1,2}')] AS lv
+FROM link_pairs p JOIN hospital h ON h.rec_id = p.id_l JOIN lab l ON l.rec_id = p.id_r;
+CREATE TABLE link_model AS SELECT precmed.fs_train(lv) AS model FROM link_cmp;
+CREATE TABLE links AS
+SELECT DISTINCT ON (c.id_r) c.id_r AS lab_id, c.id_l AS hospital_id,
+       precmed.fs_score((SELECT model FROM link_model), c.lv) AS p
+  FROM link_cmp c
+ WHERE precmed.fs_score((SELECT model FROM link_model), c.lv) >= 0.5
+ ORDER BY c.id_r, p DESC, c.id_l;
+
+\echo
+\echo '== linking two sources: 1000 lab records (febrl2 copies) to 4000 hospital records (originals), p >= 0.5'
+SELECT (SELECT count(*) FROM lab) AS lab_records, (SELECT count(*) FROM link_pairs) AS candidate_pairs,
+       count(*) AS lab_records_linked,
+       count(*) FILTER (WHERE split_part(lab_id, '-', 2) = split_part(hospital_id, '-', 2)) AS to_the_right_patient,
+       (SELECT count(DISTINCT id_r) FROM link_pairs WHERE split_part(id_l, '-', 2) = split_part(id_r, '-', 2)) AS reachable_by_blocking
+  FROM links;
+
 -- ---- all runs: febrl1 and febrl2, with and without soc_sec_id ---------------
 CREATE FUNCTION linkage_demo.dedupe(ds int, use_ssid boolean,
   OUT candidates bigint, OUT pair_completeness float8, OUT precision_ float8, OUT recall float8,

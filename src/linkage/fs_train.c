@@ -178,12 +178,17 @@ fs_train_transfn(PG_FUNCTION_ARGS)
 		}
 		l = DatumGetInt32(elems[k]);
 		if (l < 0 || l >= LK_MAX_LEVELS || (st->declared[k] && l >= st->declared[k]))
+		{
+			int			top = st->declared[k] ? st->declared[k] - 1 : LK_MAX_LEVELS - 1;
+
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("fs_train: comparison level %d of field %d is out of range 0..%d",
-							  l, k + 1, st->declared[k] ? st->declared[k] - 1 : LK_MAX_LEVELS - 1),
+					 l < 0 ? psprintf("fs_train: comparison level %d of field %d is negative", l, k + 1)
+					 : psprintf("fs_train: comparison level %d of field %d is above the top level %d",
+								l, k + 1, top),
 					 psprintf("Row %lld of the aggregate.", (long long) st->rows + 1),
 					 st->declared[k] ? "Params \"levels\" gives each field's number of levels; levels run from 0 to that number minus 1."
-					 : "Levels run from 0 (least similar) up to the field's top level.");
+					 : "Levels run from 0 (least similar) up to the field's top level; a missing field is NULL.");
+		}
 		key[k] = (int8) l;
 		if (l > st->max_seen[k])
 			st->max_seen[k] = l;
