@@ -9,8 +9,9 @@ connected components by union-find.
 
 usage: linkage.py DATASET.csv PAIRS_OUT CLUSTERS_OUT
 Writes the predicted pairs (rec_id pairs, sorted) and the clusters (one line
-of sorted member rec_ids each, sorted), and prints one line: seconds
-candidates predicted_pairs clusters (the time excludes reading the file).
+of sorted member rec_ids each, sorted), and prints one line: seconds cpu_seconds
+candidates predicted_pairs clusters: wall-clock and CPU seconds (both exclude
+reading the file), candidate pairs, predicted pairs, clusters.
 """
 import csv
 import math
@@ -271,6 +272,7 @@ def main():
         r['rec_id'] = n
 
     t0 = time.perf_counter()
+    c0 = time.process_time()
     by_id = {r['rec_id']: r for r in recs}
     cand = sorted(block(recs))
     vectors = [compare(by_id[a], by_id[b]) for a, b in cand]
@@ -280,6 +282,7 @@ def main():
     ids = sorted({x for a, b in cand for x in (a, b)})
     cl = clusters(ids, predicted)
     elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - c0
 
     with open(pairs_out, 'w') as f:
         for line in sorted('%s\t%s' % (names[a], names[b]) for a, b in predicted):
@@ -290,7 +293,7 @@ def main():
     with open(clusters_out, 'w') as f:
         for line in sorted(' '.join(sorted(m)) for m in members.values()):
             f.write(line + '\n')
-    print('%.3f %d %d %d' % (elapsed, len(cand), len(predicted), len(members)))
+    print('%.3f %.3f %d %d %d' % (elapsed, cpu, len(cand), len(predicted), len(members)))
 
 
 if __name__ == '__main__':
