@@ -116,6 +116,13 @@ SELECT precmed.fs_model('{"prior": 0.1, "fields": ["a", "b"],
 SELECT v::text AS comparisons, round(precmed.fs_match_weight(model, v)::numeric, 4) AS weight,
        round(precmed.fs_score(model, v)::numeric, 4) AS probability
   FROM hand, (VALUES ('{1,2}'::int[]), ('{1,NULL}'), ('{0,1}'), ('{NULL,NULL}')) AS t(v);
+-- a different model on each row: prior 0.5 (weight 0), {1,2} -> 0 + log2(0.5/0.25)
+-- = 1 bit, p = 2/3; alternating with the model above (p = 0.875)
+SELECT i, round(precmed.fs_score(CASE WHEN i % 2 = 1 THEN other.model ELSE hand.model END, '{1,2}')::numeric, 4) AS p
+  FROM hand, generate_series(1, 4) AS i,
+       (SELECT precmed.fs_model('{"prior": 0.5, "m": [[0.5, 0.5], [0.2, 0.3, 0.5]],
+                                 "u": [[0.5, 0.5], [0.5, 0.25, 0.25]]}') AS model) AS other
+ ORDER BY i;
 SELECT field_index, field, level, m, u, round(match_weight::numeric, 4) AS match_weight,
        round(bayes_factor::numeric, 4) AS bayes_factor
   FROM hand, precmed.fs_model_levels(model);

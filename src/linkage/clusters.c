@@ -33,7 +33,8 @@ static void
 id_table_grow_slots(IdTable *t)
 {
 	uint32		nslots = t->nslots ? t->nslots * 2 : 1024;
-	int		   *slots = palloc0(sizeof(int) * nslots);
+	int		   *slots = palloc_extended(sizeof(int) * (Size) nslots,
+										MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 
 	for (int node = 0; node < t->nnodes; node++)
 	{
@@ -191,7 +192,7 @@ link_clusters(PG_FUNCTION_ARGS)
 	SPI_finish();
 
 	/* name each cluster by its smallest id */
-	best = palloc(sizeof(int) * Max(t->nnodes, 1));
+	best = palloc_extended(sizeof(int) * (Size) Max(t->nnodes, 1), MCXT_ALLOC_HUGE);
 	for (int i = 0; i < t->nnodes; i++)
 		best[i] = -1;
 	for (int i = 0; i < t->nnodes; i++)
@@ -201,7 +202,7 @@ link_clusters(PG_FUNCTION_ARGS)
 		if (best[root] < 0 || strcmp(t->ids[i], t->ids[best[root]]) < 0)
 			best[root] = i;
 	}
-	out = palloc(sizeof(OutRow) * Max(t->nnodes, 1));
+	out = palloc_extended(sizeof(OutRow) * (Size) Max(t->nnodes, 1), MCXT_ALLOC_HUGE);
 	for (int i = 0; i < t->nnodes; i++)
 	{
 		out[i].record = t->ids[i];

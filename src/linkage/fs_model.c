@@ -17,6 +17,7 @@
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 
 #define LK_MODEL_MAGIC "PMFS"
 #define LK_MODEL_VERSION 1
@@ -176,9 +177,9 @@ lk_model_deserialize(bytea *raw, const char *argname)
 		model->names = palloc(sizeof(char *) * h.nfields);
 		for (int k = 0; k < h.nfields; k++)
 		{
-			const char *end = memchr(p + pos, '\0', len - pos);
+			const char *end = pos < len ? memchr(p + pos, '\0', len - pos) : NULL;
 
-			if (pos >= len || end == NULL)
+			if (end == NULL)
 				bad_model(argname, "It is truncated in the field names.");
 			model->names[k] = pstrdup(p + pos);
 			pos = end - p + 1;
@@ -191,9 +192,14 @@ lk_model_deserialize(bytea *raw, const char *argname)
 
 /* ---- scoring ---- */
 
-/* What fs_score keeps between rows: the model bytes and its weights. */
+/*
+ * What fs_score keeps between rows: the model bytes and its weights, in a
+ * context of their own that is emptied when the model changes (a query may
+ * score each row with a different model).
+ */
 typedef struct ScoreCache
 {
+	MemoryContext cxt;
 	Size		rawlen;
 	char	   *raw;
 	LkModel    *model;
@@ -208,22 +214,30 @@ score_cache(FunctionCallInfo fcinfo, bytea *raw)
 	Size		len = VARSIZE_ANY_EXHDR(raw);
 	MemoryContext old;
 
-	if (cache && cache->rawlen == len && memcmp(cache->raw, VARDATA_ANY(raw), len) == 0)
+	if (cache && cache->model && cache->rawlen == len &&
+		memcmp(cache->raw, VARDATA_ANY(raw), len) == 0)
 		return cache;
 
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	if (cache == NULL)
-		cache = palloc0(sizeof(ScoreCache));
-	cache->model = lk_model_deserialize(raw, "model");
-	cache->rawlen = len;
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ScoreCache));
+		cache->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
+										   "precmed fs_score model",
+										   ALLOCSET_SMALL_SIZES);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	MemoryContextReset(cache->cxt);
+	cache->model = NULL;
+	old = MemoryContextSwitchTo(cache->cxt);
 	cache->raw = palloc(len);
 	memcpy(cache->raw, VARDATA_ANY(raw), len);
+	cache->rawlen = len;
+	cache->model = lk_model_deserialize(raw, "model");
 	cache->weight = palloc(sizeof(double) * cache->model->total);
 	for (int i = 0; i < cache->model->total; i++)
 		cache->weight[i] = lk_level_weight(cache->model->m[i], cache->model->u[i]);
 	cache->prior_weight = prior_weight(cache->model->prior);
 	MemoryContextSwitchTo(old);
-	fcinfo->flinfo->fn_extra = cache;
 	return cache;
 }
 

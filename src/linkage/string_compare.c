@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "port/pg_bitutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -36,7 +37,7 @@ text_to_chars(text *t, pg_wchar *buf, pg_wchar **out)
 	int			nbytes = VARSIZE_ANY_EXHDR(t);
 	const unsigned char *s = (const unsigned char *) VARDATA_ANY(t);
 	pg_wchar   *chars = nbytes <= LK_STACK_CHARS ? buf
-		: palloc((nbytes + 1) * sizeof(pg_wchar));
+		: palloc_extended(((Size) nbytes + 1) * sizeof(pg_wchar), MCXT_ALLOC_HUGE);
 	int			i;
 
 	*out = chars;
@@ -144,8 +145,8 @@ lk_jaro(const pg_wchar *a, int la, const pg_wchar *b, int lb)
 	if (la <= 64 && lb <= 64 && all_ascii(a, la) && all_ascii(b, lb))
 		return jaro_ascii64(a, la, b, lb, window);
 
-	amatch = la <= 64 ? small_a : palloc(la * sizeof(bool));
-	bmatch = lb <= 64 ? small_b : palloc(lb * sizeof(bool));
+	amatch = la <= 64 ? small_a : palloc_extended(la * sizeof(bool), MCXT_ALLOC_HUGE);
+	bmatch = lb <= 64 ? small_b : palloc_extended(lb * sizeof(bool), MCXT_ALLOC_HUGE);
 	memset(amatch, 0, la * sizeof(bool));
 	memset(bmatch, 0, lb * sizeof(bool));
 
@@ -154,6 +155,9 @@ lk_jaro(const pg_wchar *a, int la, const pg_wchar *b, int lb)
 		int			lo = Max(0, i - window);
 		int			hi = Min(lb - 1, i + window);
 
+		/* long texts are quadratic: let a query be cancelled */
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
 		for (int j = lo; j <= hi; j++)
 		{
 			if (!bmatch[j] && a[i] == b[j])
@@ -222,7 +226,8 @@ lk_damerau_levenshtein(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 	if (lb == 0)
 		return (bound >= 0 && la > bound) ? bound + 1 : la;
 
-	rows = lb <= LK_STACK_CHARS ? stack_rows : palloc(3 * (lb + 1) * sizeof(int));
+	rows = lb <= LK_STACK_CHARS ? stack_rows
+		: palloc_extended(3 * ((Size) lb + 1) * sizeof(int), MCXT_ALLOC_HUGE);
 	prev2 = rows;
 	prev = rows + (lb + 1);
 	cur = rows + 2 * (lb + 1);
@@ -234,6 +239,8 @@ lk_damerau_levenshtein(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 		int		   *t;
 		int			row_min;
 
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
 		cur[0] = i;
 		row_min = i;
 		for (int j = 1; j <= lb; j++)
