@@ -192,6 +192,12 @@ SELECT round((precmed.fs_model_info(model) ->> 'prior')::numeric, 3) AS prior FR
 SELECT field, level, round(m::numeric, 3) AS m, round(u::numeric, 3) AS u
   FROM em4_model, precmed.fs_model_levels(model);
 
+-- a model survives a round trip through its jsonb form (fs_model_info ->
+-- edit -> fs_model): the same scores, to the 15 digits the jsonb keeps
+SELECT bool_and(abs(precmed.fs_match_weight(model, lv)
+                    - precmed.fs_match_weight(precmed.fs_model(precmed.fs_model_info(model)), lv)) < 1e-9) AS same_weights
+  FROM em4_model, (SELECT DISTINCT lv FROM em4) v;
+
 -- u fixed (here at the true values): only m and the prior are estimated,
 -- and the model says so; u comes back exactly as given
 CREATE TABLE em4_ufixed AS

@@ -439,7 +439,9 @@ PG_FUNCTION_INFO_V1(fs_model);
 Datum
 fs_model(PG_FUNCTION_ARGS)
 {
-	static const char *const keys[] = {"m", "u", "prior", "fields", NULL};
+	/* fs_model_info's output is accepted as it is: its other keys are ignored */
+	static const char *const keys[] = {"m", "u", "prior", "fields", "prior_match_weight",
+		"pairs", "expected_matches", "iterations", "converged", "u_fixed", "levels", NULL};
 	Jsonb	   *spec = PG_GETARG_JSONB_P(0);
 	JsonbValue *v;
 	LkModel    *model = palloc0(sizeof(LkModel));
