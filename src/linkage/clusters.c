@@ -1,0 +1,222 @@
+/*
+ * clusters.c: link_clusters, person ids from scored pairs.
+ *
+ * Records joined by a pair scored at or above the threshold belong to the
+ * same person: the clusters are the connected components of that graph
+ * (union-find).  A cluster is named by its smallest record id (byte order),
+ * so the id of a person depends only on who is in the cluster, not on the
+ * order pairs were read or on other clusters: the same input gives the same
+ * ids, and adding unrelated records changes no existing id.
+ */
+#include "linkage/linkage.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+
+typedef struct IdTable
+{
+	char	  **ids;			/* record id per node */
+	int		   *parent;			/* union-find forest */
+	int			nnodes;
+	int			capacity;		/* of ids and parent */
+	int		   *slots;			/* open addressing: node + 1, 0 = empty */
+	uint32		nslots;			/* power of two */
+} IdTable;
+
+static void
+id_table_grow_slots(IdTable *t)
+{
+	uint32		nslots = t->nslots ? t->nslots * 2 : 1024;
+	int		   *slots = palloc_extended(sizeof(int) * (Size) nslots,
+										MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+
+	for (int node = 0; node < t->nnodes; node++)
+	{
+		const char *s = t->ids[node];
+		uint32		h = hash_bytes((const unsigned char *) s, strlen(s)) & (nslots - 1);
+
+		while (slots[h])
+			h = (h + 1) & (nslots - 1);
+		slots[h] = node + 1;
+	}
+	if (t->slots)
+		pfree(t->slots);
+	t->slots = slots;
+	t->nslots = nslots;
+}
+
+/* The node of id, added if new. */
+static int
+id_table_node(IdTable *t, const char *id)
+{
+	uint32		h;
+
+	if ((uint64) (t->nnodes + 1) * 2 > t->nslots)
+		id_table_grow_slots(t);
+	h = hash_bytes((const unsigned char *) id, strlen(id)) & (t->nslots - 1);
+	while (t->slots[h])
+	{
+		int			node = t->slots[h] - 1;
+
+		if (strcmp(t->ids[node], id) == 0)
+			return node;
+		h = (h + 1) & (t->nslots - 1);
+	}
+	if (t->nnodes == t->capacity)
+	{
+		t->capacity = t->capacity ? t->capacity * 2 : 1024;
+		t->ids = t->ids ? repalloc_huge(t->ids, sizeof(char *) * t->capacity)
+			: palloc(sizeof(char *) * t->capacity);
+		t->parent = t->parent ? repalloc_huge(t->parent, sizeof(int) * t->capacity)
+			: palloc(sizeof(int) * t->capacity);
+	}
+	t->ids[t->nnodes] = pstrdup(id);
+	t->parent[t->nnodes] = t->nnodes;
+	t->slots[h] = t->nnodes + 1;
+	return t->nnodes++;
+}
+
+static int
+find_root(IdTable *t, int x)
+{
+	while (t->parent[x] != x)
+	{
+		t->parent[x] = t->parent[t->parent[x]];
+		x = t->parent[x];
+	}
+	return x;
+}
+
+typedef struct OutRow
+{
+	const char *record;
+	const char *cluster;
+} OutRow;
+
+static int
+out_row_cmp(const void *a, const void *b)
+{
+	const OutRow *x = a,
+			   *y = b;
+	int			c = strcmp(x->cluster, y->cluster);
+
+	return c ? c : strcmp(x->record, y->record);
+}
+
+PG_FUNCTION_INFO_V1(link_clusters);
+Datum
+link_clusters(PG_FUNCTION_ARGS)
+{
+	static const PmColumn spec[] = {
+		{"id_l", TEXTOID, false},
+		{"id_r", TEXTOID, false},
+		{"match_probability", FLOAT8OID, false},
+	};
+	char	   *query = pm_text_arg(fcinfo, 0, "pairs");
+	double		threshold;
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext outer;
+	IdTable    *t;
+	PmQueryInput *input;
+	Portal		portal;
+	int64		rowno = 0;
+	int		   *best;
+	OutRow	   *out;
+
+	if (PG_ARGISNULL(1))
+		pm_error_null_argument("threshold");
+	threshold = PG_GETARG_FLOAT8(1);
+	if (isnan(threshold))
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE, "threshold must not be NaN", NULL,
+				 "A match probability threshold is usually between 0.5 and 0.99.");
+
+	InitMaterializedSRF(fcinfo, 0);
+	outer = CurrentMemoryContext;
+	t = palloc0(sizeof(IdTable));
+
+	SPI_connect();
+	input = pm_query_input("pairs", query, spec, lengthof(spec));
+	portal = pm_query_cursor(input);
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, 10000);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	row = SPI_tuptable->vals[r];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		nl,
+						nr,
+						np;
+			Datum		dl = pm_query_value(input, row, desc, 0, &nl);
+			Datum		dr = pm_query_value(input, row, desc, 1, &nr);
+			Datum		dp = pm_query_value(input, row, desc, 2, &np);
+			MemoryContext old;
+			int			a,
+						b;
+
+			rowno++;
+			if (nl || nr)
+				pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+						 psprintf("pair %lld of \"pairs\" has a NULL record id", (long long) rowno),
+						 NULL, "Every pair names two records in id_l and id_r.");
+			if (!np && isnan(DatumGetFloat8(dp)))
+				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+						 psprintf("pair %lld of \"pairs\" (%s, %s) has match_probability NaN",
+								  (long long) rowno, TextDatumGetCString(dl), TextDatumGetCString(dr)),
+						 NULL, NULL);
+			old = MemoryContextSwitchTo(outer);
+			a = id_table_node(t, TextDatumGetCString(dl));
+			b = id_table_node(t, TextDatumGetCString(dr));
+			MemoryContextSwitchTo(old);
+			/* a NULL score links nothing; the records still get a cluster */
+			if (!np && DatumGetFloat8(dp) >= threshold)
+			{
+				a = find_root(t, a);
+				b = find_root(t, b);
+				if (a != b)
+					t->parent[Max(a, b)] = Min(a, b);
+			}
+		}
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	SPI_finish();
+
+	/* name each cluster by its smallest id */
+	best = palloc_extended(sizeof(int) * (Size) Max(t->nnodes, 1), MCXT_ALLOC_HUGE);
+	for (int i = 0; i < t->nnodes; i++)
+		best[i] = -1;
+	for (int i = 0; i < t->nnodes; i++)
+	{
+		int			root = find_root(t, i);
+
+		if (best[root] < 0 || strcmp(t->ids[i], t->ids[best[root]]) < 0)
+			best[root] = i;
+	}
+	out = palloc_extended(sizeof(OutRow) * (Size) Max(t->nnodes, 1), MCXT_ALLOC_HUGE);
+	for (int i = 0; i < t->nnodes; i++)
+	{
+		out[i].record = t->ids[i];
+		out[i].cluster = t->ids[best[find_root(t, i)]];
+	}
+	qsort(out, t->nnodes, sizeof(OutRow), out_row_cmp);
+	for (int i = 0; i < t->nnodes; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = CStringGetTextDatum(out[i].record);
+		values[1] = CStringGetTextDatum(out[i].cluster);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
