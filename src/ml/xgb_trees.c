@@ -115,6 +115,9 @@ ml_forest_from_json(const char *json, uint32 len, int nfeatures)
 				cap = 64;
 	double		base_score;
 
+	/* a body that is not XGBoost's JSON at all: say so, not a JSON syntax error */
+	if (len < 2 || json[0] != '{' || json[len - 1] != '}' || memchr(json, '\0', len) != NULL)
+		bad_trees("its body is not an XGBoost JSON model");
 	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
 	if (!JB_ROOT_IS_OBJECT(jb))
 		bad_trees("the JSON is not an object");
