@@ -336,7 +336,9 @@ WITH parts(part, ord, name, expression) AS (
                       'map_min_below65', 'map_min_below60', 'sbp_min_below90',
                       'shock_index_last', 'shock_index_max', 'pf_last',
                       'mechvent_any', 'mechvent_count', 'mechvent_first_h',
-                      'n_lab_vars', 'n_rows'],
+                      'n_lab_vars', 'n_rows',
+                      'kdigo_creat_stage_max', 'kdigo_creat_stage_last',
+                      'kdigo_uo_stage_max', 'kdigo_uo_stage_last', 'kdigo_stage_max'],
                 ARRAY['bun__last / nullif(creatinine__last, 0)',
                       'precmed.egfr_ckd_epi_2021(creatinine__last, age, female)',
                       'precmed.egfr_ckd_epi_2021(creatinine__min, age, female)',
@@ -357,7 +359,9 @@ WITH parts(part, ord, name, expression) AS (
                       'pao2__last / nullif(fio2__last, 0)',
                       '(coalesce(mechvent__n, 0) > 0)::int', 'coalesce(mechvent__n, 0)',
                       'mechvent__minmin / 60.0',
-                      'coalesce(n_lab_vars, 0)', 'coalesce(n_rows, 0)'])
+                      'coalesce(n_lab_vars, 0)', 'coalesce(n_rows, 0)',
+                      'creat_stage_max', 'creat_stage_last', 'uo_stage_max', 'uo_stage_last',
+                      'stage_max'])
          WITH ORDINALITY AS t(n, e, o)
   UNION ALL
   SELECT 4, a.vo * 100 + b.so, a.v || '_' || b.st, replace(b.e, '@', a.v)
@@ -407,6 +411,10 @@ DECLARE
                            'minmin', 'maxmin', 'l6', 'f6', 'sum', 'zeros', 's6', 's12', 's24'];
   pivot    text;
   vec      text;
+  k_stays  text;
+  k_creat  text;
+  k_urine  text;
+  k_weight text;
 BEGIN
   IF window_end IS NULL OR window_end <= interval '0' THEN
     RAISE EXCEPTION USING ERRCODE = '22023',
@@ -414,6 +422,17 @@ BEGIN
       HINT = 'The features describe hours 0 to window_end of each stay, e.g. interval ''24 hours''.';
   END IF;
   t := extract(epoch FROM window_end) / 60.0;
+  -- inputs of precmed.kdigo_stages (docs/aki.md), from the same two queries:
+  -- each stay is its own subject, observed from intime to intime + window_end
+  k_stays  := format('SELECT s.stay_id, s.stay_id AS subject_id, s.intime, s.intime + %L::interval AS outtime FROM (%s) s',
+                     window_end, stay_sql);
+  k_creat  := format('SELECT o.stay_id AS subject_id, o.charttime, o.value AS value_mg_dl FROM (%s) o WHERE o.variable = ''creatinine'' AND o.value > 0',
+                     obs_sql);
+  k_urine  := format('SELECT o.stay_id, o.charttime, o.value AS ml FROM (%s) o WHERE o.variable = ''urine'' AND o.value >= 0',
+                     obs_sql);
+  k_weight := format('SELECT s.stay_id, s.intime AS charttime, s.weight AS kg, ''admit'' AS weight_type FROM (%s) s WHERE s.weight > 0 '
+                     'UNION ALL SELECT o.stay_id, o.charttime, o.value, ''daily'' FROM (%s) o WHERE o.variable = ''weight'' AND o.value > 0',
+                     stay_sql, obs_sql);
   SELECT string_agg(format('max(vs.%1$I) FILTER (WHERE vs.variable = %2$L) AS %3$I', st, v, v || '__' || st), ', ')
     INTO pivot FROM unnest(vars) AS v, unnest(stats) AS st;
   SELECT string_agg(format('coalesce((%s)::float8, ''NaN'')', d.expression), ', ' ORDER BY d.ordinal)
@@ -458,6 +477,17 @@ BEGIN
                 FROM o WHERE o.variable IN ('map', 'sbp')) x
        GROUP BY x.stay_id
     ),
+    k AS (
+      SELECT ks.stay_id, max(ks.aki_stage_creat) AS creat_stage_max,
+             (array_agg(ks.aki_stage_creat ORDER BY ks.charttime DESC) FILTER (WHERE ks.aki_stage_creat IS NOT NULL))[1] AS creat_stage_last,
+             max(ks.aki_stage_uo) AS uo_stage_max,
+             (array_agg(ks.aki_stage_uo ORDER BY ks.charttime DESC) FILTER (WHERE ks.aki_stage_uo IS NOT NULL))[1] AS uo_stage_last,
+             max(ks.aki_stage) AS stage_max
+        FROM precmed.kdigo_stages(%8$L, %9$L, %10$L, %11$L) ks
+        JOIN s ON s.stay_id = ks.stay_id
+       WHERE ks.charttime >= s.intime AND ks.charttime <= s.intime + %3$L::interval
+       GROUP BY ks.stay_id
+    ),
     c AS (
       SELECT o.stay_id, count(*) AS n_rows,
              count(DISTINCT o.variable) FILTER (WHERE o.variable = ANY (%7$L::text[])) AS n_lab_vars
@@ -467,8 +497,9 @@ BEGIN
       FROM s LEFT JOIN w ON w.stay_id = s.stay_id
              LEFT JOIN h ON h.stay_id = s.stay_id
              LEFT JOIN c ON c.stay_id = s.stay_id
+             LEFT JOIN k ON k.stay_id = s.stay_id
      ORDER BY s.stay_id
-  $q$, stay_sql, obs_sql, window_end, pivot, vec, t, labs);
+  $q$, stay_sql, obs_sql, window_end, pivot, vec, t, labs, k_stays, k_creat, k_urine, k_weight);
 END
 $fn$;
 COMMENT ON FUNCTION precmed.aki_features(text, text, interval, boolean) IS

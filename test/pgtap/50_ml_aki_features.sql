@@ -3,7 +3,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(30);
+SELECT plan(31);
 
 CREATE TEMP TABLE t_stays (stay_id int, intime timestamptz, age float8, female boolean,
                            height float8, weight float8, icu_type int);
@@ -57,6 +57,8 @@ SELECT is(pg_temp.feat(1, 'map_min_below60'), 0::float8, 'map_min_below60: 60 is
 SELECT ok(abs(pg_temp.feat(1, 'shock_index_last') - 100.0 / 110) < 1e-12, 'shock_index_last: HR / SBP');
 SELECT is(pg_temp.feat(1, 'temperature_count'), 1::float8, 'temperature below 25 C is dropped');
 SELECT is(pg_temp.feat(1, 'ph_max'), 7.4::float8, 'pH outside [6.5, 8] is dropped');
+SELECT ok(pg_temp.feat(1, 'kdigo_creat_stage_max') = 1 AND pg_temp.feat(1, 'kdigo_creat_stage_last') = 1,
+          'current KDIGO creatinine stage (precmed.kdigo_stages): 1.2 >= 0.8 + 0.3 at 20 h is stage 1');
 SELECT is(pg_temp.feat(1, 'icu_type_2'), 1::float8, 'icu_type one-hot');
 SELECT ok(pg_temp.feat(2, 'creatinine_count') = 0 AND pg_temp.feat(2, 'creatinine_last') = 'NaN'
           AND pg_temp.feat(2, 'height') = 'NaN' AND pg_temp.feat(2, 'age') = 70,
