@@ -95,4 +95,4 @@ SELECT v.ratio, round(coalesce(a.tp, 0)::numeric / pos.n, 3) AS sensitivity,
   LEFT JOIN LATERAL (SELECT r.tp, r.fp FROM r WHERE r.fp <= v.q * r.tp AND r.tp > 0
                       ORDER BY r.tp DESC LIMIT 1) a ON true
  ORDER BY v.o;
-\echo '(sensitivity 0: no alert threshold keeps false alerts at or below that ratio)'
+\echo '(the largest top-ranked alert list whose false:true ratio stays within the limit; sensitivity = true alerts / all AKI cases)'

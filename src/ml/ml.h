@@ -30,6 +30,7 @@ typedef struct MlTrainRows
 	double	   *x;				/* nrows * nfeatures, row-major, NaN = missing */
 	double	   *y;				/* labels, 0 or 1 */
 	char	   *params;			/* the params argument as JSON text, or NULL */
+	void	   *params_raw;		/* the last params jsonb seen (not serialized) */
 } MlTrainRows;
 
 /*

@@ -149,7 +149,8 @@ model_info(PG_FUNCTION_ARGS)
 					 "argument \"model\" is not a valid precmed model: its parameters are not a JSON object",
 					 NULL, NULL);
 		inner[len - 1] = '\0';
-		appendStringInfo(&s, "%s, ", inner + 1);
+		if (strspn(inner + 1, " \t\n") < strlen(inner + 1))
+			appendStringInfo(&s, "%s, ", inner + 1);
 	}
 	if (m.algorithm == ML_ALG_XGBOOST)
 	{

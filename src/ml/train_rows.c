@@ -168,9 +168,18 @@ train_rows_accum(PG_FUNCTION_ARGS)
 
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
 	{
-		char	   *p = JsonbToCString(NULL, &PG_GETARG_JSONB_P(3)->root, 0);
+		Jsonb	   *jb = PG_GETARG_JSONB_P(3);
 
-		rows_set_params(r, p, aggcxt);
+		/* the params are usually a constant: convert them only when they change */
+		if (r->params_raw == NULL || VARSIZE(jb) != VARSIZE(r->params_raw) ||
+			memcmp(jb, r->params_raw, VARSIZE(jb)) != 0)
+		{
+			rows_set_params(r, JsonbToCString(NULL, &jb->root, 0), aggcxt);
+			if (r->params_raw)
+				pfree(r->params_raw);
+			r->params_raw = MemoryContextAlloc(aggcxt, VARSIZE(jb));
+			memcpy(r->params_raw, jb, VARSIZE(jb));
+		}
 	}
 
 	rows_reserve(r, r->nrows + 1, aggcxt);
@@ -307,12 +316,22 @@ train_rows_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(r);
 }
 
-/* canonical row order */
+/*
+ * Canonical row order.  Rows are sorted through (first feature, row index)
+ * pairs so most comparisons touch only the pair; rows whose first features
+ * tie are compared in full.
+ */
+typedef struct RowKey
+{
+	double		first;
+	int64		row;
+} RowKey;
+
 static int	sort_nfeatures;
 static const double *sort_x;
 static const double *sort_y;
 
-static int
+static inline int
 cmp_double_nan_last(double a, double b)
 {
 	if (isnan(a))
@@ -325,48 +344,55 @@ cmp_double_nan_last(double a, double b)
 static int
 cmp_rows(const void *pa, const void *pb)
 {
-	int64		a = *(const int64 *) pa;
-	int64		b = *(const int64 *) pb;
-	const double *xa = sort_x + a * sort_nfeatures;
-	const double *xb = sort_x + b * sort_nfeatures;
+	const RowKey *ka = pa;
+	const RowKey *kb = pb;
+	const double *xa,
+			   *xb;
+	int			c = cmp_double_nan_last(ka->first, kb->first);
 
-	for (int j = 0; j < sort_nfeatures; j++)
+	if (c != 0)
+		return c;
+	xa = sort_x + ka->row * sort_nfeatures;
+	xb = sort_x + kb->row * sort_nfeatures;
+	for (int j = 1; j < sort_nfeatures; j++)
 	{
-		int			c = cmp_double_nan_last(xa[j], xb[j]);
-
+		c = cmp_double_nan_last(xa[j], xb[j]);
 		if (c != 0)
 			return c;
 	}
-	return cmp_double_nan_last(sort_y[a], sort_y[b]);
+	return cmp_double_nan_last(sort_y[ka->row], sort_y[kb->row]);
 }
 
 void
 ml_train_rows_sort(MlTrainRows *r)
 {
-	int64	   *idx;
+	RowKey	   *keys;
 	double	   *x,
 			   *y;
 	int			nf = r->nfeatures;
 
 	if (r->nrows < 2)
 		return;
-	idx = palloc_extended(sizeof(int64) * r->nrows, MCXT_ALLOC_HUGE);
+	keys = palloc_extended(sizeof(RowKey) * r->nrows, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < r->nrows; i++)
-		idx[i] = i;
+	{
+		keys[i].first = r->x[i * nf];
+		keys[i].row = i;
+	}
 	sort_nfeatures = nf;
 	sort_x = r->x;
 	sort_y = r->y;
-	qsort(idx, r->nrows, sizeof(int64), cmp_rows);
+	qsort(keys, r->nrows, sizeof(RowKey), cmp_rows);
 	x = palloc_extended(sizeof(double) * r->nrows * nf, MCXT_ALLOC_HUGE);
 	y = palloc_extended(sizeof(double) * r->nrows, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < r->nrows; i++)
 	{
-		memcpy(x + i * nf, r->x + idx[i] * nf, sizeof(double) * nf);
-		y[i] = r->y[idx[i]];
+		memcpy(x + i * nf, r->x + keys[i].row * nf, sizeof(double) * nf);
+		y[i] = r->y[keys[i].row];
 	}
 	memcpy(r->x, x, sizeof(double) * r->nrows * nf);
 	memcpy(r->y, y, sizeof(double) * r->nrows);
 	pfree(x);
 	pfree(y);
-	pfree(idx);
+	pfree(keys);
 }

@@ -34,7 +34,7 @@ SELECT model, count(*) AS folds,
 
 \echo
 \echo '== pooled out-of-fold predictions, with 95 % bootstrap intervals'
-SELECT setseed(0.2012);
+SELECT setseed(0.2012) \g /dev/null
 CREATE TEMP TABLE boot AS
   SELECT b, (random() * (n - 1))::int + 1 AS r
     FROM generate_series(1, 1000) b, (SELECT count(*) AS n FROM ml_seta.cv) c, generate_series(1, c.n);
