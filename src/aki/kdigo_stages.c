@@ -1,0 +1,1078 @@
+/*
+ * kdigo_stages.c: precmed.kdigo_stages, the per-measurement KDIGO staging of
+ * mimic-code's MIMIC-IV concepts (kdigo_creatinine, weight_durations,
+ * kdigo_uo, kdigo_stages at commit 8bcbd190), computed in one pass per
+ * subject instead of the reference's self-joins and window sorts.
+ *
+ * Inputs are read once through cursors into compact arrays, sorted by
+ * (stay or subject, time), then each subject's stays are staged and
+ * smoothed together and written to the result tuplestore.
+ */
+#include "aki/aki.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#define AKI_FETCH	10000
+
+typedef struct AkiStay
+{
+	int64		stay_id;
+	int64		subject_id;
+	Timestamp	intime;
+	Timestamp	outtime;
+} AkiStay;
+
+typedef struct AkiCreat
+{
+	int64		subject_id;
+	Timestamp	t;
+	double		value;
+} AkiCreat;
+
+typedef struct AkiUrine
+{
+	int64		stay_id;
+	Timestamp	t;
+	double		ml;
+	bool		ml_null;
+} AkiUrine;
+
+typedef struct AkiWeight
+{
+	int64		stay_id;
+	Timestamp	start;			/* charttime, or interval start */
+	Timestamp	end;			/* interval end (prebuilt intervals only) */
+	double		kg;
+	bool		admit;
+	int64		seq;			/* input order, to keep sorts stable */
+} AkiWeight;
+
+typedef struct AkiCrrt
+{
+	int64		stay_id;
+	Timestamp	t;
+} AkiCrrt;
+
+/* A growable array in the work context. */
+typedef struct AkiVec
+{
+	char	   *data;
+	size_t		n;
+	size_t		cap;
+	size_t		elsize;
+} AkiVec;
+
+static void *
+vec_push(AkiVec *v)
+{
+	if (v->n == v->cap)
+	{
+		size_t		cap = v->cap ? v->cap * 2 : 1024;
+
+		v->data = v->data ? repalloc_huge(v->data, cap * v->elsize)
+			: MemoryContextAllocHuge(CurrentMemoryContext, cap * v->elsize);
+		v->cap = cap;
+	}
+	return v->data + v->elsize * v->n++;
+}
+
+/* One output row. */
+typedef struct AkiRow
+{
+	int64		stay_id;
+	int64		subject_id;
+	Timestamp	t;
+	bool		t_null;
+	int64		key;			/* t - intime of the row's stay */
+	bool		has_creat;
+	bool		has_low7;
+	bool		has_low48;
+	double		creat;
+	double		low7;
+	double		low48;
+	int			stage_creat;	/* -1: NULL */
+	bool		has_rt6;
+	bool		has_rt12;
+	bool		has_rt24;
+	double		rt6;
+	double		rt12;
+	double		rt24;
+	int			stage_uo;		/* -1: NULL */
+	int			stage_crrt;		/* -1: NULL */
+	int			stage;
+	int			smoothed;
+} AkiRow;
+
+/* One row of kdigo_uo (a urine time joined with one weight interval). */
+typedef struct AkiUoRow
+{
+	Timestamp	t;
+	bool		has_rt6;
+	bool		has_rt12;
+	bool		has_rt24;
+	double		rt6;
+	double		rt12;
+	double		rt24;
+	int			stage;
+} AkiUoRow;
+
+/* Weight interval of a stay. */
+typedef struct AkiInterval
+{
+	Timestamp	start;
+	Timestamp	end;
+	double		kg;
+	int64		seq;
+} AkiInterval;
+
+typedef struct AkiState
+{
+	AkiStage3Rule rule;
+	bool		smooth_by_stay;
+	bool		weight_intervals;	/* weight query gives starttime/endtime */
+	AkiVec		stays;
+	AkiVec		creat;
+	AkiVec		urine;
+	AkiVec		weight;
+	AkiVec		crrt;
+	/* per-subject scratch, in scratch context */
+	AkiVec		rows;
+	AkiVec		uo;
+	AkiVec		intervals;
+	AkiVec		order;
+	MemoryContext scratch;
+} AkiState;
+
+/* ---------------------------------------------------------------- input */
+
+static Timestamp
+finite_time(Datum d, const char *argname, const char *column)
+{
+	Timestamp	t = DatumGetTimestamp(d);
+
+	if (TIMESTAMP_NOT_FINITE(t))
+		pm_error(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE,
+				 psprintf("column \"%s\" of argument \"%s\" is infinite", column, argname),
+				 "KDIGO windows are computed from finite times.",
+				 "Filter infinite times out of the query.");
+	return t;
+}
+
+typedef void (*AkiRowReader) (AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc);
+
+static void
+read_input(AkiState *st, PmQueryInput *in, MemoryContext work, AkiRowReader reader)
+{
+	Portal		portal = pm_query_cursor(in);
+
+	for (;;)
+	{
+		MemoryContext old;
+
+		SPI_cursor_fetch(portal, true, AKI_FETCH);
+		if (SPI_processed == 0)
+			break;
+		old = MemoryContextSwitchTo(work);
+		for (uint64 i = 0; i < SPI_processed; i++)
+			reader(st, in, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+		MemoryContextSwitchTo(old);
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+}
+
+static const PmColumn stays_spec[] = {
+	{"stay_id", INT8OID, false},
+	{"subject_id", INT8OID, false},
+	{"intime", TIMESTAMPOID, false},
+	{"outtime", TIMESTAMPOID, false},
+};
+
+static void
+read_stay(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
+{
+	AkiStay    *s = vec_push(&st->stays);
+	Datum		d[4];
+	bool		isnull;
+
+	for (int c = 0; c < 4; c++)
+	{
+		d[c] = pm_query_value(in, tup, desc, c, &isnull);
+		if (isnull)
+			pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+					 psprintf("column \"%s\" of argument \"stays\" is NULL", stays_spec[c].name),
+					 "Every stay needs stay_id, subject_id, intime and outtime.",
+					 c == 3 ? "For a stay still in progress, pass the current time or the last charted time as outtime." :
+					 "Filter such rows out of the stays query.");
+	}
+	s->stay_id = DatumGetInt64(d[0]);
+	s->subject_id = DatumGetInt64(d[1]);
+	s->intime = finite_time(d[2], "stays", "intime");
+	s->outtime = finite_time(d[3], "stays", "outtime");
+}
+
+static const PmColumn creat_spec[] = {
+	{"subject_id", INT8OID, false},
+	{"charttime", TIMESTAMPOID, false},
+	{"value_mg_dl", FLOAT8OID, false},
+};
+
+static void
+read_creat(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
+{
+	bool		n0,
+				n1,
+				n2;
+	Datum		subject = pm_query_value(in, tup, desc, 0, &n0);
+	Datum		t = pm_query_value(in, tup, desc, 1, &n1);
+	Datum		v = pm_query_value(in, tup, desc, 2, &n2);
+	double		value;
+	AkiCreat   *c;
+
+	/* the reference keeps non-null values <= 150 mg/dL (NaN sorts above) */
+	if (n0 || n1 || n2)
+		return;
+	value = DatumGetFloat8(v);
+	if (isnan(value) || !(value <= 150))
+		return;
+	c = vec_push(&st->creat);
+	c->subject_id = DatumGetInt64(subject);
+	c->t = finite_time(t, "creatinine", "charttime");
+	c->value = value;
+}
+
+static const PmColumn urine_spec[] = {
+	{"stay_id", INT8OID, false},
+	{"charttime", TIMESTAMPOID, false},
+	{"ml", FLOAT8OID, false},
+};
+
+static void
+read_urine(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
+{
+	bool		n0,
+				n1,
+				n2;
+	Datum		stay = pm_query_value(in, tup, desc, 0, &n0);
+	Datum		t = pm_query_value(in, tup, desc, 1, &n1);
+	Datum		v = pm_query_value(in, tup, desc, 2, &n2);
+	AkiUrine   *u;
+
+	if (n0 || n1)
+		return;
+	u = vec_push(&st->urine);
+	u->stay_id = DatumGetInt64(stay);
+	u->t = finite_time(t, "urine_output", "charttime");
+	u->ml_null = n2;
+	u->ml = n2 ? 0 : DatumGetFloat8(v);
+	if (!n2 && (isnan(u->ml) || isinf(u->ml)))
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 psprintf("urine_output of stay %lld at %s is %g mL",
+						  (long long) u->stay_id, DatumGetCString(DirectFunctionCall1(timestamp_out, TimestampGetDatum(u->t))), u->ml),
+				 "Urine volumes must be finite numbers.",
+				 "Filter or correct the row in the urine_output query.");
+}
+
+/* weight: charttime/weight_type (raw weights) or starttime/endtime */
+static const PmColumn weight_spec[] = {
+	{"stay_id", INT8OID, false},
+	{"kg", FLOAT8OID, false},
+	{"charttime", TIMESTAMPOID, true},
+	{"weight_type", TEXTOID, true},
+	{"starttime", TIMESTAMPOID, true},
+	{"endtime", TIMESTAMPOID, true},
+};
+
+static void
+read_weight(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
+{
+	bool		n0,
+				n1,
+				n2,
+				n3;
+	Datum		stay = pm_query_value(in, tup, desc, 0, &n0);
+	Datum		kgd = pm_query_value(in, tup, desc, 1, &n1);
+	double		kg;
+	AkiWeight  *w;
+
+	if (n0 || n1)
+		return;
+	kg = DatumGetFloat8(kgd);
+	if (st->weight_intervals)
+	{
+		Datum		s = pm_query_value(in, tup, desc, 4, &n2);
+		Datum		e = pm_query_value(in, tup, desc, 5, &n3);
+
+		/* a zero or negative weight would divide by zero or flip signs */
+		if (n2 || n3 || isnan(kg) || !(kg > 0) || isinf(kg))
+			return;
+		w = vec_push(&st->weight);
+		w->start = finite_time(s, "weight", "starttime");
+		w->end = finite_time(e, "weight", "endtime");
+		w->kg = kg;
+		w->admit = false;
+	}
+	else
+	{
+		Datum		t = pm_query_value(in, tup, desc, 2, &n2);
+		Datum		type = pm_query_value(in, tup, desc, 3, &n3);
+		bool		admit = false;
+
+		if (!n3 || in->attno[3] != 0)
+		{
+			text	   *tt = n3 ? NULL : DatumGetTextPP(type);
+
+			if (tt && VARSIZE_ANY_EXHDR(tt) == 5 && memcmp(VARDATA_ANY(tt), "admit", 5) == 0)
+				admit = true;
+			else if (tt && VARSIZE_ANY_EXHDR(tt) == 5 && memcmp(VARDATA_ANY(tt), "daily", 5) == 0)
+				admit = false;
+			else
+				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+						 psprintf("weight_type of stay %lld is %s",
+								  (long long) DatumGetInt64(stay),
+								  tt ? quote_literal_cstr(text_to_cstring(tt)) : "NULL"),
+						 "weight_type must be 'admit' (admission weight) or 'daily' (a later charted weight).",
+						 "Map the source's weight items to 'admit' or 'daily' in the weight query.");
+		}
+		if (n2)
+			return;
+		/* weight_durations keeps 0 < weight < 1500, rounded to 3 decimals */
+		if (isnan(kg) || !(kg > 0 && kg < 1500))
+			return;
+		kg = aki_round_numeric(kg, 3);
+		if (!(kg > 0))
+			return;
+		w = vec_push(&st->weight);
+		w->start = finite_time(t, "weight", "charttime");
+		w->end = 0;
+		w->kg = kg;
+		w->admit = admit;
+	}
+	w->stay_id = DatumGetInt64(stay);
+	w->seq = st->weight.n;
+}
+
+static const PmColumn crrt_spec[] = {
+	{"stay_id", INT8OID, false},
+	{"charttime", TIMESTAMPOID, false},
+	{"crrt_mode", TEXTOID, true},
+};
+
+static void
+read_crrt(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
+{
+	bool		n0,
+				n1,
+				n2;
+	Datum		stay = pm_query_value(in, tup, desc, 0, &n0);
+	Datum		t = pm_query_value(in, tup, desc, 1, &n1);
+	AkiCrrt    *c;
+
+	(void) pm_query_value(in, tup, desc, 2, &n2);
+	/* a present but NULL crrt_mode is not CRRT, as in the reference */
+	if (n0 || n1 || (n2 && in->attno[2] != 0))
+		return;
+	c = vec_push(&st->crrt);
+	c->stay_id = DatumGetInt64(stay);
+	c->t = finite_time(t, "crrt", "charttime");
+}
+
+/* ---------------------------------------------------------------- sorting */
+
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
+
+static int
+cmp_stay(const void *a, const void *b)
+{
+	const AkiStay *x = a,
+			   *y = b;
+	int			c = CMP(x->subject_id, y->subject_id);
+
+	return c ? c : CMP(x->stay_id, y->stay_id);
+}
+
+static int
+cmp_stay_id(const void *a, const void *b)
+{
+	return CMP((*(AkiStay *const *) a)->stay_id, (*(AkiStay *const *) b)->stay_id);
+}
+
+static int
+cmp_creat(const void *a, const void *b)
+{
+	const AkiCreat *x = a,
+			   *y = b;
+	int			c = CMP(x->subject_id, y->subject_id);
+
+	return c ? c : CMP(x->t, y->t);
+}
+
+static int
+cmp_urine(const void *a, const void *b)
+{
+	const AkiUrine *x = a,
+			   *y = b;
+	int			c = CMP(x->stay_id, y->stay_id);
+
+	return c ? c : CMP(x->t, y->t);
+}
+
+static int
+cmp_weight(const void *a, const void *b)
+{
+	const AkiWeight *x = a,
+			   *y = b;
+	int			c = CMP(x->stay_id, y->stay_id);
+
+	if (c)
+		return c;
+	c = CMP(x->start, y->start);
+	return c ? c : CMP(x->seq, y->seq);
+}
+
+static int
+cmp_crrt(const void *a, const void *b)
+{
+	const AkiCrrt *x = a,
+			   *y = b;
+	int			c = CMP(x->stay_id, y->stay_id);
+
+	return c ? c : CMP(x->t, y->t);
+}
+
+static int
+cmp_interval(const void *a, const void *b)
+{
+	const AkiInterval *x = a,
+			   *y = b;
+	int			c = CMP(x->start, y->start);
+
+	return c ? c : CMP(x->seq, y->seq);
+}
+
+/* Index of the first element whose stay_id (or subject_id) >= key. */
+#define LOWER_BOUND(type, field, arr, n, key, out) \
+	do { \
+		size_t lo_ = 0, hi_ = (n); \
+		while (lo_ < hi_) { \
+			size_t mid_ = lo_ + (hi_ - lo_) / 2; \
+			if (((type *) (arr))[mid_].field < (key)) lo_ = mid_ + 1; else hi_ = mid_; \
+		} \
+		(out) = lo_; \
+	} while (0)
+
+/* ---------------------------------------------------------------- staging */
+
+static AkiRow *
+new_row(AkiState *st, const AkiStay *s)
+{
+	AkiRow	   *r = vec_push(&st->rows);
+
+	memset(r, 0, sizeof(AkiRow));
+	r->stay_id = s->stay_id;
+	r->subject_id = s->subject_id;
+	r->stage_creat = -1;
+	r->stage_uo = -1;
+	r->stage_crrt = -1;
+	return r;
+}
+
+/* weight_durations of one stay from its charted weights */
+static void
+build_intervals(AkiState *st, const AkiStay *s, AkiWeight *w, size_t n)
+{
+	AkiInterval *iv;
+	Timestamp	first_admit = 0;
+	int64		first_admit_seq = -1;
+	size_t		base = st->intervals.n;
+
+	if (st->weight_intervals)
+	{
+		for (size_t i = 0; i < n; i++)
+		{
+			iv = vec_push(&st->intervals);
+			iv->start = w[i].start;
+			iv->end = w[i].end;
+			iv->kg = w[i].kg;
+			iv->seq = w[i].seq;
+		}
+		return;
+	}
+	if (n == 0)
+		return;
+
+	/* the first admit weight (by charttime) starts at intime - 2 h */
+	for (size_t i = 0; i < n; i++)
+		if (w[i].admit && (first_admit_seq < 0 || w[i].start < first_admit))
+		{
+			first_admit = w[i].start;
+			first_admit_seq = w[i].seq;
+		}
+	for (size_t i = 0; i < n; i++)
+	{
+		iv = vec_push(&st->intervals);
+		iv->start = (w[i].seq == first_admit_seq) ? s->intime - 2 * AKI_HOUR_US : w[i].start;
+		iv->kg = w[i].kg;
+		iv->seq = w[i].seq;
+	}
+	iv = (AkiInterval *) st->intervals.data + base;
+	qsort(iv, n, sizeof(AkiInterval), cmp_interval);
+	for (size_t i = 0; i < n; i++)
+		iv[i].end = (i + 1 < n) ? iv[i + 1].start : s->outtime + 2 * AKI_HOUR_US;
+	/* carry the first weight back to intime - 2 h when it starts later */
+	if (s->intime < iv[0].start)
+	{
+		AkiInterval first = iv[0];
+
+		iv = vec_push(&st->intervals);
+		iv->start = s->intime - 2 * AKI_HOUR_US;
+		iv->end = first.start;
+		iv->kg = first.kg;
+		iv->seq = -1;
+	}
+}
+
+/* kdigo_uo rows of one stay, into st->uo (ordered by time) */
+static void
+stage_urine(AkiState *st, const AkiStay *s, AkiUrine *u, size_t n)
+{
+	static const int hours[3] = {6, 12, 24};
+	Timestamp  *t;
+	double	   *ml;
+	bool	   *mlnull;
+	int64	   *gap;
+	size_t		m = 0;
+	size_t		start[3] = {0, 0, 0};
+	AkiInterval *iv = (AkiInterval *) st->intervals.data;
+	size_t		niv = st->intervals.n;
+
+	if (n == 0)
+		return;
+	t = palloc(n * sizeof(Timestamp));
+	ml = palloc(n * sizeof(double));
+	mlnull = palloc(n * sizeof(bool));
+	gap = palloc(n * sizeof(int64));
+
+	/* urine_output: one row per charttime, volumes summed (NULLs ignored) */
+	for (size_t i = 0; i < n; i++)
+	{
+		if (m > 0 && t[m - 1] == u[i].t)
+		{
+			if (!u[i].ml_null)
+			{
+				ml[m - 1] = mlnull[m - 1] ? u[i].ml : ml[m - 1] + u[i].ml;
+				mlnull[m - 1] = false;
+			}
+			continue;
+		}
+		t[m] = u[i].t;
+		ml[m] = u[i].ml;
+		mlnull[m] = u[i].ml_null;
+		gap[m] = m == 0 ? AKI_HOUR_US : u[i].t - t[m - 1];
+		m++;
+	}
+
+	for (size_t i = 0; i < m; i++)
+	{
+		double		vol[3];
+		bool		volnull[3];
+		double		tm[3];
+		bool		early = t[i] <= s->intime + 6 * AKI_HOUR_US;
+		bool		matched = false;
+
+		for (int w = 0; w < 3; w++)
+		{
+			Timestamp	lo = t[i] - hours[w] * AKI_HOUR_US;
+			int64		us = 0;
+			double		sum = 0;
+			bool		any = false;
+
+			while (t[start[w]] < lo)
+				start[w]++;
+			/* summed oldest first, as the reference's window frame does */
+			for (size_t j = start[w]; j <= i; j++)
+			{
+				us += gap[j];
+				if (!mlnull[j])
+				{
+					sum = any ? sum + ml[j] : ml[j];
+					any = true;
+				}
+			}
+			vol[w] = sum;
+			volnull[w] = !any;
+			tm[w] = aki_hours_rounded(us);
+		}
+
+		/* left join of weight intervals with start <= t < end */
+		for (size_t k = 0; k <= niv; k++)
+		{
+			AkiUoRow   *r;
+			double		kg;
+
+			if (k == niv)
+			{
+				if (matched)
+					break;
+				kg = 0;			/* no weight: rates NULL */
+			}
+			else
+			{
+				if (!(iv[k].start <= t[i] && t[i] < iv[k].end))
+					continue;
+				kg = iv[k].kg;
+				matched = true;
+			}
+			r = vec_push(&st->uo);
+			r->t = t[i];
+			r->has_rt6 = kg > 0 && !volnull[0] && tm[0] >= 6 && tm[0] < 12;
+			r->has_rt12 = kg > 0 && !volnull[1] && tm[1] >= 12;
+			r->has_rt24 = kg > 0 && !volnull[2] && tm[2] >= 24;
+			r->rt6 = r->has_rt6 ? aki_uo_rate(vol[0], kg, tm[0]) : 0;
+			r->rt12 = r->has_rt12 ? aki_uo_rate(vol[1], kg, tm[1]) : 0;
+			r->rt24 = r->has_rt24 ? aki_uo_rate(vol[2], kg, tm[2]) : 0;
+			r->stage = aki_uo_stage(early, r->has_rt6, r->rt6, tm[0],
+									r->has_rt12, r->rt12, tm[1],
+									r->has_rt24, r->rt24, tm[2]);
+		}
+	}
+}
+
+/* All rows of one stay, appended to st->rows. */
+static void
+stage_stay(AkiState *st, const AkiStay *s)
+{
+	AkiCreat   *call = (AkiCreat *) st->creat.data;
+	AkiUrine   *uall = (AkiUrine *) st->urine.data;
+	AkiWeight  *wall = (AkiWeight *) st->weight.data;
+	AkiCrrt    *rall = (AkiCrrt *) st->crrt.data;
+	size_t		c0,
+				u0,
+				u1,
+				w0,
+				w1,
+				r0,
+				r1;
+	Timestamp  *ct;
+	double	   *cv;
+	size_t		nc = 0;
+	Timestamp  *rt;
+	size_t		nr = 0;
+	AkiUoRow   *uo;
+	size_t		nu;
+	size_t		ci = 0,
+				ui = 0,
+				ri = 0;
+
+	st->uo.n = 0;
+	st->intervals.n = 0;
+
+	/* kdigo_creatinine: the subject's labs in [intime - 7 days, outtime] */
+	{
+		Timestamp	lo = s->intime - 7 * AKI_DAY_US;
+		size_t		i;
+
+		LOWER_BOUND(AkiCreat, subject_id, call, st->creat.n, s->subject_id, c0);
+		/* skip to the first time >= lo */
+		{
+			size_t		a = c0,
+						b = c0;
+
+			while (b < st->creat.n && call[b].subject_id == s->subject_id)
+				b++;
+			while (a < b)
+			{
+				size_t		mid = a + (b - a) / 2;
+
+				if (call[mid].t < lo)
+					a = mid + 1;
+				else
+					b = mid;
+			}
+			c0 = a;
+		}
+		i = c0;
+		while (i < st->creat.n && call[i].subject_id == s->subject_id && call[i].t <= s->outtime)
+			i++;
+		ct = palloc(Max(i - c0, 1) * sizeof(Timestamp));
+		cv = palloc(Max(i - c0, 1) * sizeof(double));
+		for (size_t j = c0; j < i;)
+		{
+			/* several results at one time are averaged */
+			size_t		k = j;
+			double		sum = 0;
+
+			while (k < i && call[k].t == call[j].t)
+				sum += call[k++].value;
+			ct[nc] = call[j].t;
+			cv[nc++] = sum / (double) (k - j);
+			j = k;
+		}
+	}
+
+	/* weight intervals and kdigo_uo */
+	LOWER_BOUND(AkiWeight, stay_id, wall, st->weight.n, s->stay_id, w0);
+	for (w1 = w0; w1 < st->weight.n && wall[w1].stay_id == s->stay_id; w1++)
+		;
+	build_intervals(st, s, wall + w0, w1 - w0);
+	LOWER_BOUND(AkiUrine, stay_id, uall, st->urine.n, s->stay_id, u0);
+	for (u1 = u0; u1 < st->urine.n && uall[u1].stay_id == s->stay_id; u1++)
+		;
+	stage_urine(st, s, uall + u0, u1 - u0);
+	uo = (AkiUoRow *) st->uo.data;
+	nu = st->uo.n;
+
+	/* CRRT times, once each */
+	LOWER_BOUND(AkiCrrt, stay_id, rall, st->crrt.n, s->stay_id, r0);
+	for (r1 = r0; r1 < st->crrt.n && rall[r1].stay_id == s->stay_id; r1++)
+		;
+	rt = palloc(Max(r1 - r0, 1) * sizeof(Timestamp));
+	for (size_t j = r0; j < r1; j++)
+		if (nr == 0 || rt[nr - 1] != rall[j].t)
+			rt[nr++] = rall[j].t;
+
+	/* the grid: distinct times of creatinine, urine and CRRT rows */
+	for (;;)
+	{
+		Timestamp	t = 0;
+		bool		have = false;
+		bool		at_c,
+					at_r;
+		size_t		k;
+
+		if (ci < nc)
+		{
+			t = ct[ci];
+			have = true;
+		}
+		if (ui < nu && (!have || uo[ui].t < t))
+		{
+			t = uo[ui].t;
+			have = true;
+		}
+		if (ri < nr && (!have || rt[ri] < t))
+		{
+			t = rt[ri];
+			have = true;
+		}
+		if (!have)
+			break;
+		at_c = ci < nc && ct[ci] == t;
+		at_r = ri < nr && rt[ri] == t;
+		k = ui;
+		do
+		{
+			AkiRow	   *r = new_row(st, s);
+			int			stage = 0;
+
+			r->t = t;
+			r->key = t - s->intime;
+			if (at_c)
+			{
+				/* minima of the earlier rows in [t - 48 h, t) and [t - 7 d, t) */
+				r->has_creat = true;
+				r->creat = cv[ci];
+				for (size_t j = ci; j-- > 0 && ct[j] >= t - 7 * AKI_DAY_US;)
+				{
+					if (!r->has_low7 || cv[j] < r->low7)
+						r->low7 = cv[j];
+					r->has_low7 = true;
+					if (ct[j] >= t - 48 * AKI_HOUR_US)
+					{
+						if (!r->has_low48 || cv[j] < r->low48)
+							r->low48 = cv[j];
+						r->has_low48 = true;
+					}
+				}
+				r->stage_creat = aki_creat_stage(r->creat, r->has_low7, r->low7,
+												 r->has_low48, r->low48, st->rule);
+				stage = Max(stage, r->stage_creat);
+			}
+			if (k < nu && uo[k].t == t)
+			{
+				r->has_rt6 = uo[k].has_rt6;
+				r->has_rt12 = uo[k].has_rt12;
+				r->has_rt24 = uo[k].has_rt24;
+				r->rt6 = uo[k].rt6;
+				r->rt12 = uo[k].rt12;
+				r->rt24 = uo[k].rt24;
+				r->stage_uo = uo[k].stage;
+				stage = Max(stage, r->stage_uo);
+				k++;
+			}
+			if (at_r)
+			{
+				r->stage_crrt = 3;
+				stage = 3;
+			}
+			r->stage = stage;
+		} while (k < nu && uo[k].t == t);
+		ui = k;
+		if (at_c)
+			ci++;
+		if (at_r)
+			ri++;
+	}
+
+	/* a stay without creatinine keeps the NULL-time row of the left join */
+	if (nc == 0)
+	{
+		AkiRow	   *r = new_row(st, s);
+
+		r->t_null = true;
+		r->stage = 0;
+	}
+}
+
+static int
+cmp_row_key(const void *a, const void *b, void *arg)
+{
+	const AkiRow *rows = arg;
+	const AkiRow *x = &rows[*(const int *) a];
+	const AkiRow *y = &rows[*(const int *) b];
+
+	if (x->t_null != y->t_null)
+		return x->t_null ? 1 : -1;
+	if (x->t_null)
+		return 0;
+	return CMP(x->key, y->key);
+}
+
+/*
+ * aki_stage_smoothed: max of aki_stage over rows of the partition whose key
+ * (seconds since their own stay's intime) is in [key - 6 h, key], peers
+ * included; NULL keys form one peer group.
+ */
+static void
+smooth(AkiRow *rows, int *idx, int n)
+{
+	int			lo = 0,
+				hi = 0;
+
+	qsort_arg(idx, n, sizeof(int), cmp_row_key, rows);
+	for (int i = 0; i < n; i++)
+	{
+		AkiRow	   *r = &rows[idx[i]];
+		int			best = 0;
+
+		if (r->t_null)
+		{
+			for (int j = i; j < n; j++)
+				best = Max(best, rows[idx[j]].stage);
+			for (int j = i; j < n; j++)
+				rows[idx[j]].smoothed = best;
+			return;
+		}
+		while (rows[idx[lo]].key < r->key - 6 * AKI_HOUR_US)
+			lo++;
+		if (hi < i)
+			hi = i;
+		while (hi + 1 < n && !rows[idx[hi + 1]].t_null && rows[idx[hi + 1]].key == r->key)
+			hi++;
+		for (int j = lo; j <= hi; j++)
+			best = Max(best, rows[idx[j]].stage);
+		r->smoothed = best;
+	}
+}
+
+static void
+emit_rows(ReturnSetInfo *rsinfo, AkiRow *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+	{
+		AkiRow	   *r = &rows[i];
+		Datum		v[14];
+		bool		nulls[14];
+
+		memset(nulls, 0, sizeof(nulls));
+		v[0] = Int64GetDatum(r->subject_id);
+		v[1] = Int64GetDatum(r->stay_id);
+		v[2] = TimestampGetDatum(r->t);
+		nulls[2] = r->t_null;
+		v[3] = Float8GetDatum(r->low7);
+		nulls[3] = !r->has_low7;
+		v[4] = Float8GetDatum(r->low48);
+		nulls[4] = !r->has_low48;
+		v[5] = Float8GetDatum(r->creat);
+		nulls[5] = !r->has_creat;
+		v[6] = Int32GetDatum(r->stage_creat);
+		nulls[6] = r->stage_creat < 0;
+		v[7] = Float8GetDatum(r->rt6);
+		nulls[7] = !r->has_rt6;
+		v[8] = Float8GetDatum(r->rt12);
+		nulls[8] = !r->has_rt12;
+		v[9] = Float8GetDatum(r->rt24);
+		nulls[9] = !r->has_rt24;
+		v[10] = Int32GetDatum(r->stage_uo);
+		nulls[10] = r->stage_uo < 0;
+		v[11] = Int32GetDatum(r->stage_crrt);
+		nulls[11] = r->stage_crrt < 0;
+		v[12] = Int32GetDatum(r->stage);
+		v[13] = Int32GetDatum(r->smoothed);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, nulls);
+	}
+}
+
+static void
+smooth_and_emit(AkiState *st, ReturnSetInfo *rsinfo)
+{
+	AkiRow	   *rows = (AkiRow *) st->rows.data;
+	int			n = (int) st->rows.n;
+	int		   *idx;
+	int			start = 0;
+
+	if (n == 0)
+		return;
+	idx = palloc(n * sizeof(int));
+	for (int i = 0; i < n; i++)
+		idx[i] = i;
+	if (!st->smooth_by_stay)
+		smooth(rows, idx, n);
+	else
+		for (int i = 1; i <= n; i++)
+			if (i == n || rows[i].stay_id != rows[start].stay_id)
+			{
+				smooth(rows, idx + start, i - start);
+				start = i;
+			}
+	emit_rows(rsinfo, rows, st->rows.n);
+}
+
+PG_FUNCTION_INFO_V1(kdigo_stages);
+Datum
+kdigo_stages(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	AkiState	st;
+	MemoryContext work;
+	MemoryContext old;
+	char	   *q_stays,
+			   *q_creat,
+			   *q_urine,
+			   *q_weight,
+			   *q_crrt;
+	char	   *smooth_by;
+	PmQueryInput *in;
+	AkiStay    *stays;
+	AkiStay   **by_id;
+	size_t		nstays;
+
+	q_stays = pm_text_arg(fcinfo, 0, "stays");
+	q_creat = pm_text_arg(fcinfo, 1, "creatinine");
+	q_urine = pm_text_arg(fcinfo, 2, "urine_output");
+	q_weight = pm_text_arg(fcinfo, 3, "weight");
+	q_crrt = PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4));
+	smooth_by = pm_text_arg(fcinfo, 5, "smooth_by");
+
+	memset(&st, 0, sizeof(st));
+	st.rule = aki_parse_stage3_rule(pm_text_arg(fcinfo, 6, "stage3_rule"));
+	if (strcmp(smooth_by, "subject") == 0)
+		st.smooth_by_stay = false;
+	else if (strcmp(smooth_by, "stay") == 0)
+		st.smooth_by_stay = true;
+	else
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 psprintf("invalid smooth_by \"%s\"", smooth_by),
+				 "smooth_by selects the partition of the 6-hour aki_stage_smoothed window.",
+				 "Use 'subject' (as mimic-code) or 'stay'.");
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	work = AllocSetContextCreate(CurrentMemoryContext, "kdigo_stages",
+								 ALLOCSET_DEFAULT_SIZES);
+	st.scratch = AllocSetContextCreate(work, "kdigo_stages subject",
+									   ALLOCSET_DEFAULT_SIZES);
+	st.stays.elsize = sizeof(AkiStay);
+	st.creat.elsize = sizeof(AkiCreat);
+	st.urine.elsize = sizeof(AkiUrine);
+	st.weight.elsize = sizeof(AkiWeight);
+	st.crrt.elsize = sizeof(AkiCrrt);
+	st.rows.elsize = sizeof(AkiRow);
+	st.uo.elsize = sizeof(AkiUoRow);
+	st.intervals.elsize = sizeof(AkiInterval);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	in = pm_query_input("stays", q_stays, stays_spec, lengthof(stays_spec));
+	read_input(&st, in, work, read_stay);
+	in = pm_query_input("creatinine", q_creat, creat_spec, lengthof(creat_spec));
+	read_input(&st, in, work, read_creat);
+	in = pm_query_input("urine_output", q_urine, urine_spec, lengthof(urine_spec));
+	read_input(&st, in, work, read_urine);
+	in = pm_query_input("weight", q_weight, weight_spec, lengthof(weight_spec));
+	if (in->attno[4] && in->attno[5])
+		st.weight_intervals = true;
+	else if (in->attno[2] == 0)
+		pm_error(ERRCODE_UNDEFINED_COLUMN,
+				 "query for argument \"weight\" has no column \"charttime\"",
+				 "The weight query gives either charted weights (stay_id, charttime, kg, weight_type) or weight intervals (stay_id, starttime, endtime, kg).",
+				 "Rename the columns with AS.");
+	read_input(&st, in, work, read_weight);
+	if (q_crrt)
+	{
+		in = pm_query_input("crrt", q_crrt, crrt_spec, lengthof(crrt_spec));
+		read_input(&st, in, work, read_crrt);
+	}
+	SPI_finish();
+
+	old = MemoryContextSwitchTo(work);
+
+	stays = (AkiStay *) st.stays.data;
+	nstays = st.stays.n;
+	/* stay_id must be unique */
+	by_id = palloc(Max(nstays, 1) * sizeof(AkiStay *));
+	for (size_t i = 0; i < nstays; i++)
+		by_id[i] = &stays[i];
+	qsort(by_id, nstays, sizeof(AkiStay *), cmp_stay_id);
+	for (size_t i = 1; i < nstays; i++)
+		if (by_id[i]->stay_id == by_id[i - 1]->stay_id)
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 psprintf("stay_id %lld appears more than once in stays",
+							  (long long) by_id[i]->stay_id),
+					 "Each stay is one row of the stays query.",
+					 "Remove duplicate stays, e.g. with SELECT DISTINCT.");
+	pfree(by_id);
+
+	if (nstays > 0)
+		qsort(stays, nstays, sizeof(AkiStay), cmp_stay);
+	if (st.creat.n > 0)
+		qsort(st.creat.data, st.creat.n, sizeof(AkiCreat), cmp_creat);
+	if (st.urine.n > 0)
+		qsort(st.urine.data, st.urine.n, sizeof(AkiUrine), cmp_urine);
+	if (st.weight.n > 0)
+		qsort(st.weight.data, st.weight.n, sizeof(AkiWeight), cmp_weight);
+	if (st.crrt.n > 0)
+		qsort(st.crrt.data, st.crrt.n, sizeof(AkiCrrt), cmp_crrt);
+
+	for (size_t i = 0; i < nstays;)
+	{
+		size_t		j = i;
+
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(st.scratch);
+		MemoryContextSwitchTo(st.scratch);
+		memset(&st.rows.data, 0, sizeof(char *));
+		st.rows.n = st.rows.cap = 0;
+		st.uo.data = NULL;
+		st.uo.n = st.uo.cap = 0;
+		st.intervals.data = NULL;
+		st.intervals.n = st.intervals.cap = 0;
+		for (; j < nstays && stays[j].subject_id == stays[i].subject_id; j++)
+			stage_stay(&st, &stays[j]);
+		smooth_and_emit(&st, rsinfo);
+		i = j;
+	}
+
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(work);
+	return (Datum) 0;
+}

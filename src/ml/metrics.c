@@ -1,0 +1,478 @@
+/*
+ * metrics.c: evaluation aggregates over (score, label) rows: precmed.auroc,
+ * precmed.auprc, precmed.brier, precmed.calibration and precmed.roc_curve.
+ *
+ * They share one state, the list of (score, label) pairs, with combine,
+ * serial and deserial functions.  Each final function sorts the pairs by
+ * score (then label), so the result does not depend on the order the rows
+ * arrived in, and groups tied scores as scikit-learn does: a threshold per
+ * distinct score, the ROC curve joined by straight lines (trapezoids, i.e.
+ * a tie between a positive and a negative counts one half), average
+ * precision as the sum over distinct scores of (recall step) x precision.
+ * Rows with a NULL score or label are skipped, as SQL aggregates do.
+ */
+#include "ml/ml.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/typcache.h"
+
+typedef struct MlScores
+{
+	int64		n;
+	int64		capacity;
+	double	   *score;
+	bool	   *label;
+} MlScores;
+
+typedef struct ScorePair
+{
+	double		score;
+	bool		label;
+} ScorePair;
+
+static void
+scores_reserve(MlScores *s, int64 need, MemoryContext cxt)
+{
+	int64		cap;
+
+	if (need <= s->capacity)
+		return;
+	cap = Max(need, Max(256, s->capacity * 2));
+	if (s->score == NULL)
+	{
+		s->score = MemoryContextAllocHuge(cxt, sizeof(double) * cap);
+		s->label = MemoryContextAllocHuge(cxt, sizeof(bool) * cap);
+	}
+	else
+	{
+		s->score = repalloc_huge(s->score, sizeof(double) * cap);
+		s->label = repalloc_huge(s->label, sizeof(bool) * cap);
+	}
+	s->capacity = cap;
+}
+
+PG_FUNCTION_INFO_V1(score_label_accum);
+Datum
+score_label_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	MlScores   *s;
+	double		score;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "score_label_accum called in non-aggregate context");
+	s = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcxt, sizeof(MlScores))
+		: (MlScores *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(s);
+	score = PG_GETARG_FLOAT8(1);
+	if (isnan(score))
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 psprintf("argument \"score\" is NaN in row %lld", (long long) s->n + 1),
+				 "A NaN score cannot be ranked.",
+				 "Use NULL for a row without a score (it is skipped), or fix the model's input.");
+	scores_reserve(s, s->n + 1, aggcxt);
+	s->score[s->n] = score;
+	s->label[s->n] = PG_GETARG_BOOL(2);
+	s->n++;
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(score_label_combine);
+Datum
+score_label_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	MlScores   *a,
+			   *b;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "score_label_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	b = (MlScores *) PG_GETARG_POINTER(1);
+	a = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcxt, sizeof(MlScores))
+		: (MlScores *) PG_GETARG_POINTER(0);
+	if (b->n == 0)
+		PG_RETURN_POINTER(a);
+	scores_reserve(a, a->n + b->n, aggcxt);
+	memcpy(a->score + a->n, b->score, sizeof(double) * b->n);
+	memcpy(a->label + a->n, b->label, sizeof(bool) * b->n);
+	a->n += b->n;
+	PG_RETURN_POINTER(a);
+}
+
+/* serialized: int64 n, n scores, n labels (one byte each) */
+PG_FUNCTION_INFO_V1(score_label_serialize);
+Datum
+score_label_serialize(PG_FUNCTION_ARGS)
+{
+	MlScores   *s = (MlScores *) PG_GETARG_POINTER(0);
+	Size		size = VARHDRSZ + 8 + (sizeof(double) + 1) * s->n;
+	bytea	   *out;
+	char	   *p;
+
+	if (size > MaxAllocSize)
+		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+				 "too many scores to pass between parallel workers",
+				 psprintf("%lld rows.", (long long) s->n),
+				 "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0).");
+	out = palloc(size);
+	SET_VARSIZE(out, size);
+	p = VARDATA(out);
+	memcpy(p, &s->n, 8);
+	if (s->n > 0)
+	{
+		memcpy(p + 8, s->score, sizeof(double) * s->n);
+		for (int64 i = 0; i < s->n; i++)
+			p[8 + sizeof(double) * s->n + i] = s->label[i] ? 1 : 0;
+	}
+	PG_RETURN_BYTEA_P(out);
+}
+
+PG_FUNCTION_INFO_V1(score_label_deserialize);
+Datum
+score_label_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcxt;
+	MlScores   *s;
+	const char *p = VARDATA_ANY(in);
+	Size		len = VARSIZE_ANY_EXHDR(in);
+	int64		n;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "score_label_deserialize called in non-aggregate context");
+	if (len < 8)
+		elog(ERROR, "score state is truncated (%zu bytes)", len);
+	memcpy(&n, p, 8);
+	if (n < 0 || len != 8 + (sizeof(double) + 1) * (Size) n)
+		elog(ERROR, "score state is corrupted (%zu bytes for %lld rows)", len, (long long) n);
+	s = MemoryContextAllocZero(aggcxt, sizeof(MlScores));
+	if (n > 0)
+	{
+		scores_reserve(s, n, aggcxt);
+		memcpy(s->score, p + 8, sizeof(double) * n);
+		for (int64 i = 0; i < n; i++)
+			s->label[i] = p[8 + sizeof(double) * n + i] != 0;
+		s->n = n;
+	}
+	PG_RETURN_POINTER(s);
+}
+
+/* descending score, then positives first (the order only matters for sums) */
+static int
+cmp_pairs(const void *a, const void *b)
+{
+	const ScorePair *x = a,
+			   *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return (int) y->label - (int) x->label;
+}
+
+/* The state's pairs sorted by descending score; counts of each class. */
+static ScorePair *
+sorted_pairs(FunctionCallInfo fcinfo, int64 *n, int64 *npos)
+{
+	MlScores   *s;
+	ScorePair  *pairs;
+
+	*n = *npos = 0;
+	if (PG_ARGISNULL(0))
+		return NULL;
+	s = (MlScores *) PG_GETARG_POINTER(0);
+	if (s->n == 0)
+		return NULL;
+	pairs = palloc_extended(sizeof(ScorePair) * s->n, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < s->n; i++)
+	{
+		pairs[i].score = s->score[i];
+		pairs[i].label = s->label[i];
+		*npos += s->label[i];
+	}
+	qsort(pairs, s->n, sizeof(ScorePair), cmp_pairs);
+	*n = s->n;
+	return pairs;
+}
+
+PG_FUNCTION_INFO_V1(auroc_final);
+Datum
+auroc_final(PG_FUNCTION_ARGS)
+{
+	int64		n,
+				npos;
+	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos);
+	double		tp = 0,
+				fp = 0,
+				area2 = 0;
+
+	if (p == NULL || npos == 0 || npos == n)
+		PG_RETURN_NULL();
+	for (int64 i = 0; i < n;)
+	{
+		double		dtp = 0,
+					dfp = 0,
+					s = p[i].score;
+
+		for (; i < n && p[i].score == s; i++)
+		{
+			if (p[i].label)
+				dtp++;
+			else
+				dfp++;
+		}
+		/* trapezoid between the previous and this point, doubled: exact in integers */
+		area2 += dfp * (2 * tp + dtp);
+		tp += dtp;
+		fp += dfp;
+	}
+	PG_RETURN_FLOAT8(area2 / (2.0 * (double) npos * (double) (n - npos)));
+}
+
+PG_FUNCTION_INFO_V1(auprc_final);
+Datum
+auprc_final(PG_FUNCTION_ARGS)
+{
+	int64		n,
+				npos;
+	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos);
+	double		tp = 0,
+				fp = 0,
+				ap = 0;
+
+	if (p == NULL || npos == 0)
+		PG_RETURN_NULL();
+	for (int64 i = 0; i < n;)
+	{
+		double		dtp = 0,
+					s = p[i].score;
+
+		for (; i < n && p[i].score == s; i++)
+		{
+			if (p[i].label)
+				dtp++;
+			else
+				fp++;
+		}
+		tp += dtp;
+		if (dtp > 0)
+			ap += (dtp / npos) * (tp / (tp + fp));
+	}
+	PG_RETURN_FLOAT8(ap);
+}
+
+PG_FUNCTION_INFO_V1(brier_final);
+Datum
+brier_final(PG_FUNCTION_ARGS)
+{
+	int64		n,
+				npos;
+	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos);
+	double		sum = 0;
+
+	if (p == NULL)
+		PG_RETURN_NULL();
+	for (int64 i = 0; i < n; i++)
+	{
+		double		d;
+
+		if (p[i].score < 0 || p[i].score > 1)
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 psprintf("argument \"score\" is %g; the Brier score needs probabilities in [0, 1]",
+							  p[i].score),
+					 NULL, "Pass the model's probability, e.g. precmed.predict(model, features).");
+		d = p[i].score - (p[i].label ? 1.0 : 0.0);
+		sum += d * d;
+	}
+	PG_RETURN_FLOAT8(sum / n);
+}
+
+/*
+ * Calibration: logistic regression of the label on logit(score).  Slope and
+ * intercept from label ~ a + b * logit(score); calibration-in-the-large from
+ * label ~ a + offset(logit(score)).  Newton's method; NULL when the fit does
+ * not converge (e.g. the scores separate the classes perfectly).
+ */
+PG_FUNCTION_INFO_V1(calibration_final);
+Datum
+calibration_final(PG_FUNCTION_ARGS)
+{
+	int64		n,
+				npos;
+	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos);
+	double	   *x;
+	double		a = 0,
+				b = 1,
+				c = 0;
+	bool		ok_ab = false,
+				ok_c = false;
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "calibration_final must return a composite type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (p == NULL || npos == 0 || npos == n)
+		PG_RETURN_NULL();
+	x = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < n; i++)
+	{
+		if (!(p[i].score > 0 && p[i].score < 1))
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 psprintf("argument \"score\" is %g; calibration needs probabilities strictly between 0 and 1",
+							  p[i].score),
+					 "Calibration regresses the label on logit(score), which is infinite at 0 and 1.",
+					 "Pass the model's probability, e.g. precmed.predict(model, features).");
+		x[i] = log(p[i].score / (1 - p[i].score));
+	}
+	/* slope and intercept */
+	a = log((double) npos / (n - npos));
+	b = 0;
+	for (int it = 0; it < 100; it++)
+	{
+		double		g0 = 0,
+					g1 = 0,
+					h00 = 0,
+					h01 = 0,
+					h11 = 0,
+					det,
+					da,
+					db;
+
+		for (int64 i = 0; i < n; i++)
+		{
+			double		mu = 1 / (1 + exp(-(a + b * x[i])));
+			double		w = mu * (1 - mu);
+			double		r = (p[i].label ? 1.0 : 0.0) - mu;
+
+			g0 += r;
+			g1 += r * x[i];
+			h00 += w;
+			h01 += w * x[i];
+			h11 += w * x[i] * x[i];
+		}
+		det = h00 * h11 - h01 * h01;
+		if (!(det > 1e-300 * Max(1.0, h00 * h11)))
+			break;
+		da = (h11 * g0 - h01 * g1) / det;
+		db = (h00 * g1 - h01 * g0) / det;
+		a += da;
+		b += db;
+		if (!isfinite(a) || !isfinite(b) || fabs(b) > 1e8)
+			break;
+		if (fabs(da) < 1e-13 * Max(1.0, fabs(a)) && fabs(db) < 1e-13 * Max(1.0, fabs(b)))
+		{
+			ok_ab = true;
+			break;
+		}
+	}
+	/* calibration-in-the-large */
+	for (int it = 0; it < 100; it++)
+	{
+		double		g = 0,
+					h = 0,
+					dc;
+
+		for (int64 i = 0; i < n; i++)
+		{
+			double		mu = 1 / (1 + exp(-(c + x[i])));
+
+			g += (p[i].label ? 1.0 : 0.0) - mu;
+			h += mu * (1 - mu);
+		}
+		if (!(h > 0))
+			break;
+		dc = g / h;
+		c += dc;
+		if (!isfinite(c))
+			break;
+		if (fabs(dc) < 1e-13 * Max(1.0, fabs(c)))
+		{
+			ok_c = true;
+			break;
+		}
+	}
+	values[0] = Float8GetDatum(b);
+	values[1] = Float8GetDatum(a);
+	values[2] = Float8GetDatum(c);
+	nulls[0] = nulls[1] = !ok_ab;
+	nulls[2] = !ok_c;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * ROC curve as an array of (threshold, fpr, tpr): the point (Infinity, 0, 0)
+ * then one point per distinct score, descending, as scikit-learn's roc_curve
+ * with drop_intermediate=False.
+ */
+PG_FUNCTION_INFO_V1(roc_curve_final);
+Datum
+roc_curve_final(PG_FUNCTION_ARGS)
+{
+	int64		n,
+				npos;
+	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos);
+	Oid			arrtype,
+				rowtype;
+	TupleDesc	tupdesc;
+	Datum	   *points;
+	int			npoints = 0;
+	double		tp = 0,
+				fp = 0;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	if (p == NULL || npos == 0 || npos == n)
+		PG_RETURN_NULL();
+	arrtype = get_fn_expr_rettype(fcinfo->flinfo);
+	rowtype = get_element_type(arrtype);
+	if (!OidIsValid(rowtype))
+		elog(ERROR, "roc_curve_final must return an array of a composite type");
+	tupdesc = BlessTupleDesc(lookup_rowtype_tupdesc_copy(rowtype, -1));
+	points = palloc_extended(sizeof(Datum) * (n + 1), MCXT_ALLOC_HUGE);
+	for (int64 i = -1; i < n;)
+	{
+		Datum		v[3];
+		bool		nulls[3] = {false, false, false};
+
+		if (i < 0)
+		{
+			v[0] = Float8GetDatum(INFINITY);
+			i = 0;
+		}
+		else
+		{
+			double		s = p[i].score;
+
+			for (; i < n && p[i].score == s; i++)
+			{
+				if (p[i].label)
+					tp++;
+				else
+					fp++;
+			}
+			v[0] = Float8GetDatum(s);
+		}
+		v[1] = Float8GetDatum(fp / (double) (n - npos));
+		v[2] = Float8GetDatum(tp / (double) npos);
+		points[npoints++] = HeapTupleGetDatum(heap_form_tuple(tupdesc, v, nulls));
+	}
+	get_typlenbyvalalign(rowtype, &typlen, &typbyval, &typalign);
+	PG_RETURN_ARRAYTYPE_P(construct_array(points, npoints, rowtype, typlen, typbyval, typalign));
+}

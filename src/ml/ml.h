@@ -1,0 +1,114 @@
+/*
+ * ml.h: AKI risk models (XGBoost and L2 logistic regression) trained by
+ * aggregates, stored as bytea values with a versioned header, scored by
+ * precmed.predict; and the evaluation aggregates (AUROC, AUPRC, Brier,
+ * calibration, ROC curve).
+ */
+#ifndef PRECMED_ML_H
+#define PRECMED_ML_H
+
+#include "common/precmed.h"
+
+/* ---- features.c: reading one feature vector ---- */
+
+/*
+ * Read a float8[] feature vector: one-dimensional (or empty), NULL elements
+ * and NaN mean "missing" and become NaN, infinities are an error.  When
+ * expected_len >= 0 the length must match.  Returns a palloc'd copy (or a
+ * pointer into a when it has no NULLs and copy is false).
+ */
+extern double *ml_feature_vector(ArrayType *a, const char *argname,
+								 int expected_len, int *len, bool copy);
+
+/* ---- train_rows.c: the training aggregates' state ---- */
+
+typedef struct MlTrainRows
+{
+	int			nfeatures;		/* -1 until the first row */
+	int64		nrows;
+	int64		capacity;		/* rows allocated */
+	double	   *x;				/* nrows * nfeatures, row-major, NaN = missing */
+	double	   *y;				/* labels, 0 or 1 */
+	char	   *params;			/* the params argument as JSON text, or NULL */
+	void	   *params_raw;		/* the last params jsonb seen (not serialized) */
+} MlTrainRows;
+
+/*
+ * Sort the rows into a canonical order (features compared element by
+ * element, NaN last, then label) so that training does not depend on the
+ * order rows arrived in: a parallel plan gives the same model.
+ */
+extern void ml_train_rows_sort(MlTrainRows *rows);
+
+/* ---- model.c: the stored model format ---- */
+
+#define ML_MODEL_MAGIC "PMML"
+#define ML_MODEL_FORMAT 1
+#define ML_MODEL_HEADER_SIZE 40
+
+typedef enum MlAlgorithm
+{
+	ML_ALG_XGBOOST = 1,
+	ML_ALG_LOGREG = 2
+} MlAlgorithm;
+
+/* A model value, checked and unpacked (pointers into the detoasted bytea). */
+typedef struct MlModel
+{
+	MlAlgorithm algorithm;
+	int			nfeatures;
+	int64		ntrain;
+	int64		npositive;
+	const char *meta;			/* JSON text: params and training facts */
+	uint32		meta_len;
+	const char *body;			/* XGBoost JSON model, or logreg numbers */
+	uint32		body_len;
+} MlModel;
+
+extern const char *ml_algorithm_name(MlAlgorithm alg);
+extern bytea *ml_model_pack(MlAlgorithm alg, int nfeatures, int64 ntrain,
+							int64 npositive, const char *meta,
+							const char *body, uint32 body_len);
+extern void ml_model_unpack(bytea *model, MlModel *out);
+
+/* ---- xgb_trees.c: tree ensemble read from XGBoost's JSON model ---- */
+
+typedef struct MlTreeNode
+{
+	int32		left;			/* -1 for a leaf */
+	int32		right;
+	int32		feature;
+	float		value;			/* split threshold, or leaf value */
+	bool		default_left;
+} MlTreeNode;
+
+typedef struct MlForest
+{
+	int			ntrees;
+	int			nfeatures;
+	int		   *root;			/* index of each tree's root in nodes */
+	MlTreeNode *nodes;
+	int			nnodes;
+	double		base_margin;	/* logit(base_score) */
+	double	   *gain;			/* per feature: total gain of its splits */
+	int		   *splits;			/* per feature: number of splits */
+} MlForest;
+
+extern MlForest *ml_forest_from_json(const char *json, uint32 len, int nfeatures);
+extern double ml_forest_margin(const MlForest *forest, const double *x);
+
+/* ---- logreg.c ---- */
+
+typedef struct MlLogreg
+{
+	int			nfeatures;
+	double		intercept;
+	/* per feature j, ML_LR_STRIDE numbers, see logreg.c */
+	const double *coef;
+} MlLogreg;
+
+#define ML_LR_STRIDE 8
+extern void ml_logreg_from_body(const MlModel *m, MlLogreg *out);
+extern double ml_logreg_margin(const MlLogreg *lr, const double *x);
+
+#endif							/* PRECMED_ML_H */

@@ -1,0 +1,398 @@
+/*
+ * train_rows.c: the state of precmed.train_xgboost and precmed.train_logreg.
+ *
+ * Both aggregates collect the training matrix (features and 0/1 labels) in
+ * the aggregate memory context; the final function trains.  The state has
+ * combine, serial and deserial functions so the rows can be gathered by
+ * parallel workers; the final function sorts the rows into a canonical order
+ * first, so the model does not depend on the order the rows arrived in.
+ */
+#include "ml/ml.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+
+double *
+ml_feature_vector(ArrayType *a, const char *argname, int expected_len,
+				  int *len, bool copy)
+{
+	int			n;
+	double	   *src;
+	double	   *v;
+	bits8	   *nulls;
+
+	if (a == NULL)
+		pm_error_null_argument(argname);
+	if (ARR_ELEMTYPE(a) != FLOAT8OID)
+		elog(ERROR, "argument \"%s\" is not a float8[] array", argname);
+	if (ARR_NDIM(a) == 0)
+		n = 0;
+	else if (ARR_NDIM(a) == 1)
+		n = ARR_DIMS(a)[0];
+	else
+		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
+				 psprintf("argument \"%s\" must be a one-dimensional array, not %d-dimensional",
+						  argname, ARR_NDIM(a)),
+				 NULL, "Pass one feature vector per row, such as ARRAY[1.0, NULL, 3.5].");
+	if (expected_len >= 0 && n != expected_len)
+		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
+				 psprintf("argument \"%s\" has %d elements, expected %d",
+						  argname, n, expected_len),
+				 expected_len > 0 ? "Every feature vector of a model must have the same length as the vectors it was trained on." : NULL,
+				 "Build every feature vector with the same query, e.g. precmed.aki_features().");
+	*len = n;
+	if (n == 0)
+		return NULL;
+	src = (double *) ARR_DATA_PTR(a);
+	nulls = ARR_NULLBITMAP(a);
+	if (nulls == NULL && !copy)
+		v = src;
+	else
+	{
+		int			k = 0;
+
+		v = palloc(sizeof(double) * n);
+		for (int i = 0; i < n; i++)
+		{
+			if (nulls && !(nulls[i / 8] & (1 << (i % 8))))
+				v[i] = NAN;
+			else
+				v[i] = src[k++];
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (isinf(v[i]))
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 psprintf("argument \"%s\" has an infinite element (%s) at position %d",
+							  argname, v[i] > 0 ? "Infinity" : "-Infinity", i + 1),
+					 "NULL and NaN elements are read as missing values; infinities are not.",
+					 "Replace infinite values, e.g. with NULL.");
+	return v;
+}
+
+static MlTrainRows *
+rows_new(MemoryContext cxt)
+{
+	MlTrainRows *r = MemoryContextAllocZero(cxt, sizeof(MlTrainRows));
+
+	r->nfeatures = -1;
+	return r;
+}
+
+static void
+rows_reserve(MlTrainRows *r, int64 need, MemoryContext cxt)
+{
+	int64		cap;
+
+	if (need <= r->capacity)
+		return;
+	cap = Max(need, Max(64, r->capacity * 2));
+	if ((double) cap * Max(r->nfeatures, 1) * sizeof(double) > (double) MaxAllocHugeSize / 2)
+		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+				 psprintf("training set too large: %lld rows of %d features",
+						  (long long) need, r->nfeatures),
+				 NULL, "Train on a sample of the rows.");
+	if (r->x == NULL)
+	{
+		r->x = MemoryContextAllocHuge(cxt, sizeof(double) * cap * Max(r->nfeatures, 1));
+		r->y = MemoryContextAllocHuge(cxt, sizeof(double) * cap);
+	}
+	else
+	{
+		r->x = repalloc_huge(r->x, sizeof(double) * cap * Max(r->nfeatures, 1));
+		r->y = repalloc_huge(r->y, sizeof(double) * cap);
+	}
+	r->capacity = cap;
+}
+
+static void
+rows_set_params(MlTrainRows *r, const char *params, MemoryContext cxt)
+{
+	if (params == NULL)
+		return;
+	if (r->params == NULL)
+		r->params = MemoryContextStrdup(cxt, params);
+	else if (strcmp(r->params, params) != 0)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 "argument \"params\" differs between rows",
+				 psprintf("One row has %s, another %s.", r->params, params),
+				 "Pass the same params value on every row, e.g. a constant.");
+}
+
+/*
+ * train_rows_accum(state internal, features float8[], label float8 [, params jsonb])
+ */
+PG_FUNCTION_INFO_V1(train_rows_accum);
+Datum
+train_rows_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	MlTrainRows *r;
+	double	   *v;
+	double		label;
+	int			n;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "train_rows_accum called in non-aggregate context");
+	r = PG_ARGISNULL(0) ? rows_new(aggcxt) : (MlTrainRows *) PG_GETARG_POINTER(0);
+
+	if (PG_ARGISNULL(1))
+		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+				 psprintf("argument \"features\" is NULL in training row %lld",
+						  (long long) r->nrows + 1),
+				 NULL, "Pass an array (its elements may be NULL for missing values), or filter such rows out.");
+	if (PG_ARGISNULL(2))
+		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+				 psprintf("argument \"label\" is NULL in training row %lld",
+						  (long long) r->nrows + 1),
+				 NULL, "Every training row needs a label 0 or 1; filter unlabelled rows out with WHERE label IS NOT NULL.");
+	label = PG_GETARG_FLOAT8(2);
+	if (isnan(label) || (label != 0.0 && label != 1.0))
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 psprintf("argument \"label\" is %s in training row %lld; labels must be 0 or 1",
+						  isnan(label) ? "NaN" : psprintf("%g", label), (long long) r->nrows + 1),
+				 NULL, "Use 1 for the outcome (e.g. AKI) and 0 for its absence, e.g. label::int::float8.");
+
+	v = ml_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features",
+						  r->nfeatures, &n, false);
+	if (n == 0)
+		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
+				 "argument \"features\" is an empty array",
+				 NULL, "A model needs at least one feature.");
+	if (r->nfeatures < 0)
+		r->nfeatures = n;
+
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+	{
+		Jsonb	   *jb = PG_GETARG_JSONB_P(3);
+
+		/* the params are usually a constant: convert them only when they change */
+		if (r->params_raw == NULL || VARSIZE(jb) != VARSIZE(r->params_raw) ||
+			memcmp(jb, r->params_raw, VARSIZE(jb)) != 0)
+		{
+			rows_set_params(r, JsonbToCString(NULL, &jb->root, 0), aggcxt);
+			if (r->params_raw)
+				pfree(r->params_raw);
+			r->params_raw = MemoryContextAlloc(aggcxt, VARSIZE(jb));
+			memcpy(r->params_raw, jb, VARSIZE(jb));
+		}
+	}
+
+	rows_reserve(r, r->nrows + 1, aggcxt);
+	memcpy(r->x + r->nrows * r->nfeatures, v, sizeof(double) * n);
+	r->y[r->nrows] = label;
+	r->nrows++;
+	PG_RETURN_POINTER(r);
+}
+
+PG_FUNCTION_INFO_V1(train_rows_combine);
+Datum
+train_rows_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	MlTrainRows *a,
+			   *b;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "train_rows_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	b = (MlTrainRows *) PG_GETARG_POINTER(1);
+	if (PG_ARGISNULL(0))
+	{
+		MemoryContext old = MemoryContextSwitchTo(aggcxt);
+
+		a = rows_new(aggcxt);
+		MemoryContextSwitchTo(old);
+	}
+	else
+		a = (MlTrainRows *) PG_GETARG_POINTER(0);
+	if (b->nrows == 0)
+		PG_RETURN_POINTER(a);
+	if (a->nfeatures >= 0 && a->nfeatures != b->nfeatures)
+		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
+				 psprintf("argument \"features\" has %d elements in some rows and %d in others",
+						  a->nfeatures, b->nfeatures),
+				 NULL, "Every feature vector must have the same length.");
+	a->nfeatures = b->nfeatures;
+	if (b->params)
+		rows_set_params(a, b->params, aggcxt);
+	rows_reserve(a, a->nrows + b->nrows, aggcxt);
+	memcpy(a->x + a->nrows * a->nfeatures, b->x, sizeof(double) * b->nrows * b->nfeatures);
+	memcpy(a->y + a->nrows, b->y, sizeof(double) * b->nrows);
+	a->nrows += b->nrows;
+	PG_RETURN_POINTER(a);
+}
+
+/* Serialized: int32 nfeatures, int64 nrows, int32 params_len (-1 = none), params, x, y */
+PG_FUNCTION_INFO_V1(train_rows_serialize);
+Datum
+train_rows_serialize(PG_FUNCTION_ARGS)
+{
+	MlTrainRows *r = (MlTrainRows *) PG_GETARG_POINTER(0);
+	int32		plen = r->params ? (int32) strlen(r->params) : -1;
+	int			nf = Max(r->nfeatures, 0);
+	Size		size = VARHDRSZ + 16 + Max(plen, 0)
+		+ sizeof(double) * r->nrows * (nf + 1);
+	bytea	   *out;
+	char	   *p;
+
+	if (size > MaxAllocSize)
+		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+				 "training set too large to pass between parallel workers",
+				 psprintf("%lld rows of %d features.", (long long) r->nrows, nf),
+				 "Run the training query without parallel workers (SET max_parallel_workers_per_gather = 0) or train on a sample.");
+	out = palloc(size);
+	SET_VARSIZE(out, size);
+	p = VARDATA(out);
+	memcpy(p, &r->nfeatures, 4);
+	memcpy(p + 4, &r->nrows, 8);
+	memcpy(p + 12, &plen, 4);
+	p += 16;
+	if (plen > 0)
+	{
+		memcpy(p, r->params, plen);
+		p += plen;
+	}
+	if (r->nrows > 0)
+	{
+		memcpy(p, r->x, sizeof(double) * r->nrows * nf);
+		p += sizeof(double) * r->nrows * nf;
+		memcpy(p, r->y, sizeof(double) * r->nrows);
+	}
+	PG_RETURN_BYTEA_P(out);
+}
+
+PG_FUNCTION_INFO_V1(train_rows_deserialize);
+Datum
+train_rows_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcxt;
+	MlTrainRows *r;
+	const char *p = VARDATA_ANY(in);
+	Size		len = VARSIZE_ANY_EXHDR(in);
+	int32		nf,
+				plen;
+	int64		nrows;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "train_rows_deserialize called in non-aggregate context");
+	if (len < 16)
+		elog(ERROR, "training state is truncated (%zu bytes)", len);
+	memcpy(&nf, p, 4);
+	memcpy(&nrows, p + 4, 8);
+	memcpy(&plen, p + 12, 4);
+	if (nf < -1 || nrows < 0 || plen < -1 || (nf < 0 && nrows > 0) ||
+		len != 16 + (Size) Max(plen, 0) + sizeof(double) * nrows * (Max(nf, 0) + 1))
+		elog(ERROR, "training state is corrupted (%zu bytes for %lld rows of %d features)",
+			 len, (long long) nrows, nf);
+	r = rows_new(aggcxt);
+	r->nfeatures = nf;
+	p += 16;
+	if (plen >= 0)
+	{
+		r->params = MemoryContextAlloc(aggcxt, plen + 1);
+		memcpy(r->params, p, plen);
+		r->params[plen] = '\0';
+		p += plen;
+	}
+	if (nrows > 0)
+	{
+		rows_reserve(r, nrows, aggcxt);
+		memcpy(r->x, p, sizeof(double) * nrows * nf);
+		p += sizeof(double) * nrows * nf;
+		memcpy(r->y, p, sizeof(double) * nrows);
+		r->nrows = nrows;
+	}
+	PG_RETURN_POINTER(r);
+}
+
+/*
+ * Canonical row order.  Rows are sorted through (first feature, row index)
+ * pairs so most comparisons touch only the pair; rows whose first features
+ * tie are compared in full.
+ */
+typedef struct RowKey
+{
+	double		first;
+	int64		row;
+} RowKey;
+
+static int	sort_nfeatures;
+static const double *sort_x;
+static const double *sort_y;
+
+static inline int
+cmp_double_nan_last(double a, double b)
+{
+	if (isnan(a))
+		return isnan(b) ? 0 : 1;
+	if (isnan(b))
+		return -1;
+	return (a > b) - (a < b);
+}
+
+static int
+cmp_rows(const void *pa, const void *pb)
+{
+	const RowKey *ka = pa;
+	const RowKey *kb = pb;
+	const double *xa,
+			   *xb;
+	int			c = cmp_double_nan_last(ka->first, kb->first);
+
+	if (c != 0)
+		return c;
+	xa = sort_x + ka->row * sort_nfeatures;
+	xb = sort_x + kb->row * sort_nfeatures;
+	for (int j = 1; j < sort_nfeatures; j++)
+	{
+		c = cmp_double_nan_last(xa[j], xb[j]);
+		if (c != 0)
+			return c;
+	}
+	return cmp_double_nan_last(sort_y[ka->row], sort_y[kb->row]);
+}
+
+void
+ml_train_rows_sort(MlTrainRows *r)
+{
+	RowKey	   *keys;
+	double	   *x,
+			   *y;
+	int			nf = r->nfeatures;
+
+	if (r->nrows < 2)
+		return;
+	keys = palloc_extended(sizeof(RowKey) * r->nrows, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < r->nrows; i++)
+	{
+		keys[i].first = r->x[i * nf];
+		keys[i].row = i;
+	}
+	sort_nfeatures = nf;
+	sort_x = r->x;
+	sort_y = r->y;
+	qsort(keys, r->nrows, sizeof(RowKey), cmp_rows);
+	x = palloc_extended(sizeof(double) * r->nrows * nf, MCXT_ALLOC_HUGE);
+	y = palloc_extended(sizeof(double) * r->nrows, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < r->nrows; i++)
+	{
+		memcpy(x + i * nf, r->x + keys[i].row * nf, sizeof(double) * nf);
+		y[i] = r->y[keys[i].row];
+	}
+	memcpy(r->x, x, sizeof(double) * r->nrows * nf);
+	memcpy(r->y, y, sizeof(double) * r->nrows);
+	pfree(x);
+	pfree(y);
+	pfree(keys);
+}

@@ -1,0 +1,248 @@
+/*
+ * xgb_trees.c: the tree ensemble of an XGBoost model, read from the JSON
+ * model XGBoost saved (XGBoosterSaveModelToBuffer, format "json"), and
+ * evaluated row by row.
+ *
+ * Calling XGBoost once per row costs a DMatrix per call; walking the trees
+ * here costs a few hundred comparisons.  The walk follows XGBoost's own
+ * predictor: features are compared as float32, a missing value (NaN) takes
+ * the node's default direction, otherwise "value < threshold" goes left; the
+ * margin is logit(base_score) plus the leaf values.  train_xgboost checks on
+ * its training rows that this walk and XGBoost's predictor agree.
+ */
+#include "ml/ml.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/jsonb.h"
+
+static void
+bad_trees(const char *what)
+{
+	pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
+			 psprintf("argument \"model\" holds an XGBoost model precmed cannot read: %s", what),
+			 NULL,
+			 "Models are made by precmed.train_xgboost with objective binary:logistic and booster gbtree.");
+}
+
+static JsonbContainer *
+get_container(JsonbContainer *c, const char *key, bool array)
+{
+	JsonbValue	v;
+
+	if (!getKeyJsonValueFromContainer(c, key, strlen(key), &v) ||
+		v.type != jbvBinary ||
+		(array ? !JsonContainerIsArray(v.val.binary.data) : !JsonContainerIsObject(v.val.binary.data)))
+		bad_trees(psprintf("no %s \"%s\"", array ? "array" : "object", key));
+	return v.val.binary.data;
+}
+
+static double
+value_number(JsonbValue *v, const char *what)
+{
+	if (v->type == jbvNumeric)
+		return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+	if (v->type == jbvBool)
+		return v->val.boolean ? 1.0 : 0.0;
+	if (v->type == jbvString)
+	{
+		char	   *s = pnstrdup(v->val.string.val, v->val.string.len);
+		char	   *end;
+		double		d = strtod(s, &end);
+
+		if (end != s && *end == '\0')
+			return d;
+	}
+	bad_trees(psprintf("\"%s\" is not a number", what));
+	return 0;
+}
+
+static double
+key_number(JsonbContainer *c, const char *key)
+{
+	JsonbValue	v;
+
+	if (!getKeyJsonValueFromContainer(c, key, strlen(key), &v))
+		bad_trees(psprintf("no \"%s\"", key));
+	return value_number(&v, key);
+}
+
+static double *
+number_array(JsonbContainer *tree, const char *key, int expected)
+{
+	JsonbContainer *a = get_container(tree, key, true);
+	int			n = JsonContainerSize(a);
+	double	   *out;
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			i = 0;
+
+	if (expected >= 0 && n != expected)
+		bad_trees(psprintf("\"%s\" has %d entries, expected %d", key, n, expected));
+	out = palloc(sizeof(double) * Max(n, 1));
+	it = JsonbIteratorInit(a);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		if (i >= n)
+			bad_trees(psprintf("\"%s\" is malformed", key));
+		out[i++] = value_number(&v, key);
+	}
+	if (i != n)
+		bad_trees(psprintf("\"%s\" is malformed", key));
+	return out;
+}
+
+MlForest *
+ml_forest_from_json(const char *json, uint32 len, int nfeatures)
+{
+	char	   *text = pnstrdup(json, len);
+	Jsonb	   *jb;
+	JsonbContainer *learner,
+			   *booster,
+			   *model,
+			   *trees,
+			   *lparam;
+	JsonbValue	v;
+	MlForest   *f;
+	int			ntrees,
+				total = 0,
+				cap = 64;
+	double		base_score;
+
+	/* a body that is not XGBoost's JSON at all: say so, not a JSON syntax error */
+	if (len < 2 || json[0] != '{' || json[len - 1] != '}' || memchr(json, '\0', len) != NULL)
+		bad_trees("its body is not an XGBoost JSON model");
+	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+	if (!JB_ROOT_IS_OBJECT(jb))
+		bad_trees("the JSON is not an object");
+	learner = get_container(&jb->root, "learner", false);
+	booster = get_container(learner, "gradient_booster", false);
+	if (!getKeyJsonValueFromContainer(booster, "name", 4, &v) || v.type != jbvString ||
+		v.val.string.len != 6 || strncmp(v.val.string.val, "gbtree", 6) != 0)
+		bad_trees("the booster is not gbtree");
+	model = get_container(booster, "model", false);
+	trees = get_container(model, "trees", true);
+	lparam = get_container(learner, "learner_model_param", false);
+	base_score = key_number(lparam, "base_score");
+	if (!(base_score > 0 && base_score < 1))
+		bad_trees(psprintf("base_score %g is not a probability", base_score));
+	if ((int) key_number(lparam, "num_feature") != nfeatures)
+		bad_trees("its feature count differs from the model header");
+	{
+		JsonbContainer *obj = get_container(learner, "objective", false);
+
+		if (!getKeyJsonValueFromContainer(obj, "name", 4, &v) || v.type != jbvString ||
+			v.val.string.len != 15 || strncmp(v.val.string.val, "binary:logistic", 15) != 0)
+			bad_trees("the objective is not binary:logistic");
+	}
+
+	ntrees = JsonContainerSize(trees);
+	f = palloc0(sizeof(MlForest));
+	f->ntrees = ntrees;
+	f->nfeatures = nfeatures;
+	f->root = palloc(sizeof(int) * Max(ntrees, 1));
+	f->nodes = palloc(sizeof(MlTreeNode) * cap);
+	f->base_margin = log(base_score / (1.0 - base_score));
+	f->gain = palloc0(sizeof(double) * nfeatures);
+	f->splits = palloc0(sizeof(int) * nfeatures);
+
+	for (int t = 0; t < ntrees; t++)
+	{
+		JsonbValue *tv = getIthJsonbValueFromContainer(trees, t);
+		JsonbContainer *tree;
+		double	   *left,
+				   *right,
+				   *feat,
+				   *cond,
+				   *dleft,
+				   *loss;
+		int			n;
+
+		CHECK_FOR_INTERRUPTS();
+		if (tv == NULL || tv->type != jbvBinary || !JsonContainerIsObject(tv->val.binary.data))
+			bad_trees(psprintf("tree %d is not an object", t));
+		tree = tv->val.binary.data;
+		left = number_array(tree, "left_children", -1);
+		n = JsonContainerSize(get_container(tree, "left_children", true));
+		if (n < 1)
+			bad_trees(psprintf("tree %d has no nodes", t));
+		right = number_array(tree, "right_children", n);
+		feat = number_array(tree, "split_indices", n);
+		cond = number_array(tree, "split_conditions", n);
+		dleft = number_array(tree, "default_left", n);
+		loss = number_array(tree, "loss_changes", n);
+		{
+			double	   *stype = number_array(tree, "split_type", -1);
+			int			ns = JsonContainerSize(get_container(tree, "split_type", true));
+
+			for (int i = 0; i < ns; i++)
+				if (stype[i] != 0)
+					bad_trees("a tree has a categorical split");
+		}
+		while (total + n > cap)
+		{
+			cap *= 2;
+			f->nodes = repalloc(f->nodes, sizeof(MlTreeNode) * cap);
+		}
+		f->root[t] = total;
+		for (int i = 0; i < n; i++)
+		{
+			MlTreeNode *node = &f->nodes[total + i];
+
+			if (left[i] == -1)
+			{
+				node->left = node->right = -1;
+				node->feature = 0;
+				node->default_left = false;
+				node->value = (float) cond[i];
+				continue;
+			}
+			/* children come after their parent, so every walk ends */
+			if (!(left[i] > i && left[i] < n && right[i] > i && right[i] < n))
+				bad_trees(psprintf("tree %d node %d has children out of order", t, i));
+			if (!(feat[i] >= 0 && feat[i] < nfeatures))
+				bad_trees(psprintf("tree %d node %d splits on feature %g", t, i, feat[i]));
+			node->left = total + (int32) left[i];
+			node->right = total + (int32) right[i];
+			node->feature = (int32) feat[i];
+			node->value = (float) cond[i];
+			node->default_left = dleft[i] != 0;
+			f->gain[node->feature] += loss[i];
+			f->splits[node->feature]++;
+		}
+		total += n;
+	}
+	f->nnodes = total;
+	return f;
+}
+
+double
+ml_forest_margin(const MlForest *f, const double *x)
+{
+	double		margin = 0.0;
+
+	for (int t = 0; t < f->ntrees; t++)
+	{
+		const MlTreeNode *node = &f->nodes[f->root[t]];
+
+		while (node->left >= 0)
+		{
+			double		v = x[node->feature];
+			int32		next;
+
+			if (isnan(v))
+				next = node->default_left ? node->left : node->right;
+			else
+				next = ((float) v < node->value) ? node->left : node->right;
+			node = &f->nodes[next];
+		}
+		margin += node->value;
+	}
+	return f->base_margin + margin;
+}
