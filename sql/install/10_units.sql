@@ -57,6 +57,18 @@ CREATE FUNCTION precmed.ucum_definitions_version() RETURNS text
 COMMENT ON FUNCTION precmed.ucum_definitions_version() IS
   'Version of the ucum-essence.xml this backend has loaded (2.2).';
 
+CREATE FUNCTION precmed.unit_normalize(unit text) RETURNS text
+  AS 'MODULE_PATHNAME', 'unit_normalize'
+  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed.unit_normalize(text) IS
+  'Maps a source unit as labs write it (mg/dl, MG/DL, µmol/L, 10^9/L, x10E3/uL, mEq/L, mIU/L, hour(s), THOUS/MCL, code^text^UCUM) to a valid UCUM code; NULL when no documented rule applies (never a guess). See precmed.unit_normalize_rule.';
+
+CREATE FUNCTION precmed.unit_normalize_rule(unit text) RETURNS text
+  AS 'MODULE_PATHNAME', 'unit_normalize_rule'
+  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed.unit_normalize_rule(text) IS
+  'The rule(s) precmed.unit_normalize applied to unit, joined by +: ucum, preferred_spelling, case_insensitive, micro_sign, synonym, power_of_ten, mc_prefix, international_unit, count_annotation, annotation_from_text, hl7_components; or unmapped (with empty, too_long or refused_negative_power_after_slash).';
+
 -- ---------------------------------------------------------------------------
 -- ucum-essence.xml, byte for byte as distributed by the UCUM organisation
 -- (github.com/ucum-org/ucum, release 2.2); the same file with its licence is
