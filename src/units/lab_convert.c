@@ -292,6 +292,24 @@ plan_conversion(LabEntry *e, const char *from, const char *to,
 	e->ratio = ucum_ratio(&fu, &tu) * per_mol_from / per_mol_to;
 }
 
+static bool
+key_matches(const LabEntry *e, text *from, text *to, text *loinc)
+{
+	int			fl = VARSIZE_ANY_EXHDR(from),
+				tl = VARSIZE_ANY_EXHDR(to),
+				ll = VARSIZE_ANY_EXHDR(loinc);
+	const char *k = e->key;
+
+	if (e->key_len != fl + tl + ll + 2)
+		return false;
+	if (memcmp(k, VARDATA_ANY(from), fl) != 0 || k[fl] != '\x01')
+		return false;
+	k += fl + 1;
+	if (memcmp(k, VARDATA_ANY(to), tl) != 0 || k[tl] != '\x01')
+		return false;
+	return memcmp(k + tl + 1, VARDATA_ANY(loinc), ll) == 0;
+}
+
 static LabEntry *
 lab_entry(FunctionCallInfo fcinfo, text *from, text *to, text *loinc, bool want_limits)
 {
@@ -300,6 +318,11 @@ lab_entry(FunctionCallInfo fcinfo, text *from, text *to, text *loinc, bool want_
 	LabEntry	fresh;
 	LabEntry   *e;
 	int			i;
+
+	if (cache != NULL)
+		for (i = 0; i < cache->n; i++)
+			if (key_matches(&cache->e[i], from, to, loinc))
+				return &cache->e[i];
 
 	initStringInfo(&key);
 	appendBinaryStringInfo(&key, VARDATA_ANY(from), VARSIZE_ANY_EXHDR(from));
@@ -313,13 +336,6 @@ lab_entry(FunctionCallInfo fcinfo, text *from, text *to, text *loinc, bool want_
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LabCache));
 		fcinfo->flinfo->fn_extra = cache;
 	}
-	for (i = 0; i < cache->n; i++)
-		if (cache->e[i].key_len == key.len && memcmp(cache->e[i].key, key.data, key.len) == 0)
-		{
-			pfree(key.data);
-			return &cache->e[i];
-		}
-
 	{
 		char	   *f = text_to_cstring(from);
 		char	   *t = text_to_cstring(to);

@@ -48,6 +48,8 @@ static const struct
 	{"tera.l-1", "10*12/L"}, {"tera/l", "10*12/L"},
 	{"giga.l-1", "10*9/L"}, {"giga/l", "10*9/L"},
 	{"enzyme units", "U"},
+	{"ml/min/1.73m2", "mL/min/{1.73_m2}"}, {"ml/min/1.73 m2", "mL/min/{1.73_m2}"},
+	{"ml/min/1.73m^2", "mL/min/{1.73_m2}"},
 	{"ratio", "{ratio}"},
 	{"/hpf", "/[HPF]"}, {"per hpf", "/[HPF]"}, {"/lpf", "/[LPF]"}, {"per lpf", "/[LPF]"},
 };
