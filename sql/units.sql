@@ -28,3 +28,42 @@ SELECT u AS unit, precmed.unit_normalize(u) AS ucum, precmed.unit_normalize_rule
 SELECT precmed.unit_normalize(repeat('m', 10240)) IS NULL AS long_unmapped,
        precmed.unit_normalize_rule(repeat('m', 10240)) AS long_rule,
        precmed.unit_normalize(E'mg\x01/dL') IS NULL AS control_unmapped;
+
+-- conversions in parallel workers (each worker loads the UCUM definitions and
+-- reads precmed.analyte itself) give the serial result
+CREATE TABLE units_par AS
+  SELECT i, (i % 97) / 7.0 AS v, (ARRAY['mg/dL', 'g/L', 'umol/L', 'mmol/L'])[1 + i % 4] AS unit
+    FROM generate_series(1, 20000) i;
+ANALYZE units_par;
+CREATE TEMP TABLE serial_result AS
+  SELECT round(sum(precmed.ucum_convert(v, 'mg/dL', 'g/L'))::numeric, 6) AS ucum,
+         round(sum(precmed.lab_convert(v, unit, 'umol/L', '2160-0'))::numeric, 4) AS lab,
+         count(*) FILTER (WHERE precmed.lab_plausible('2160-0', v, unit)) AS plausible
+    FROM units_par;
+-- the same by hand: creatinine 113.12 g/mol, plausible 5 to 4000 umol/L
+SELECT round(sum(v * 0.01)::numeric, 6) AS ucum_by_hand,
+       round(sum(v * f)::numeric, 4) AS lab_by_hand,
+       count(*) FILTER (WHERE v * f BETWEEN 5 AND 4000) AS plausible_by_hand,
+       (SELECT ucum FROM serial_result) = round(sum(v * 0.01)::numeric, 6) AS ucum_ok,
+       abs((SELECT lab FROM serial_result) - round(sum(v * f)::numeric, 4)) <= 1e-9 * sum(v * f) AS lab_ok,
+       (SELECT plausible FROM serial_result) = count(*) FILTER (WHERE v * f BETWEEN 5 AND 4000) AS plausible_ok
+  FROM (SELECT v, CASE unit WHEN 'mg/dL' THEN 1e4 / 113.12 WHEN 'g/L' THEN 1e6 / 113.12
+                            WHEN 'umol/L' THEN 1 ELSE 1000 END AS f FROM units_par) t;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET force_parallel_mode = on;
+EXPLAIN (COSTS OFF)
+  SELECT sum(precmed.lab_convert(v, unit, 'umol/L', '2160-0')) FROM units_par;
+SELECT p.*, s.* FROM
+  (SELECT round(sum(precmed.ucum_convert(v, 'mg/dL', 'g/L'))::numeric, 6) AS ucum,
+          round(sum(precmed.lab_convert(v, unit, 'umol/L', '2160-0'))::numeric, 4) AS lab,
+          count(*) FILTER (WHERE precmed.lab_plausible('2160-0', v, unit)) AS plausible
+     FROM units_par) p, serial_result s;
+RESET force_parallel_mode;
+RESET max_parallel_workers_per_gather;
+RESET min_parallel_table_scan_size;
+RESET parallel_tuple_cost;
+RESET parallel_setup_cost;
+DROP TABLE units_par;
