@@ -43,6 +43,7 @@ typedef struct LabEntry
 
 typedef struct LabCache
 {
+	bool		args_stable;	/* unit and LOINC arguments are constants or params */
 	int			n;
 	int			next;
 	LabEntry	e[LAB_CACHE_SLOTS];
@@ -319,6 +320,8 @@ lab_entry(FunctionCallInfo fcinfo, text *from, text *to, text *loinc, bool want_
 	LabEntry   *e;
 	int			i;
 
+	if (cache != NULL && cache->args_stable && cache->n == 1)
+		return &cache->e[0];	/* same arguments on every row */
 	if (cache != NULL)
 		for (i = 0; i < cache->n; i++)
 			if (key_matches(&cache->e[i], from, to, loinc))
@@ -333,7 +336,14 @@ lab_entry(FunctionCallInfo fcinfo, text *from, text *to, text *loinc, bool want_
 
 	if (cache == NULL)
 	{
+		/* lab_convert(value, from, to, loinc); lab_plausible(loinc, value, unit) */
+		bool		plausible = want_limits;
+
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LabCache));
+		cache->args_stable = plausible
+			? get_fn_expr_arg_stable(fcinfo->flinfo, 0) && get_fn_expr_arg_stable(fcinfo->flinfo, 2)
+			: get_fn_expr_arg_stable(fcinfo->flinfo, 1) && get_fn_expr_arg_stable(fcinfo->flinfo, 2) &&
+			get_fn_expr_arg_stable(fcinfo->flinfo, 3);
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	{
