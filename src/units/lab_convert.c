@@ -398,6 +398,14 @@ apply_entry(const LabEntry *e, double v)
 {
 	double		r;
 
+	if (e->mode == LAB_RATIO && !isnan(e->out_scale))
+	{
+		r = v * e->ratio;
+		if (unlikely(isinf(r) && !isinf(v)))
+			pm_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+					 psprintf("converting %g overflows float8", v), NULL, NULL);
+		return r;
+	}
 	switch (e->mode)
 	{
 		case LAB_HBA1C_TO_IFCC:
@@ -424,11 +432,15 @@ Datum
 lab_convert(PG_FUNCTION_ARGS)
 {
 	float8		v = PG_GETARG_FLOAT8(0);
-	text	   *from = PG_GETARG_TEXT_PP(1);
-	text	   *to = PG_GETARG_TEXT_PP(2);
-	text	   *loinc = PG_GETARG_TEXT_PP(3);
-	LabEntry   *e = lab_entry(fcinfo, from, to, loinc, false);
+	LabCache   *cache = (LabCache *) fcinfo->flinfo->fn_extra;
+	LabEntry   *e;
 
+	/* constant units and LOINC: the planned conversion, without reading them */
+	if (cache != NULL && cache->args_stable && cache->n == 1)
+		e = &cache->e[0];
+	else
+		e = lab_entry(fcinfo, PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(2),
+					  PG_GETARG_TEXT_PP(3), false);
 	PG_RETURN_FLOAT8(apply_entry(e, v));
 }
 

@@ -249,12 +249,20 @@ Datum
 ucum_convert(PG_FUNCTION_ARGS)
 {
 	float8		v = PG_GETARG_FLOAT8(0);
-	text	   *from = PG_GETARG_TEXT_PP(1);
-	text	   *to = PG_GETARG_TEXT_PP(2);
+	ConvertCache *cache = (ConvertCache *) fcinfo->flinfo->fn_extra;
 	ConvertEntry *c;
 
-	c = cached_entry(fcinfo, VARDATA_ANY(from), VARSIZE_ANY_EXHDR(from),
-					 VARDATA_ANY(to), VARSIZE_ANY_EXHDR(to));
+	/* constant units: the parsed pair, without reading the arguments */
+	if (cache != NULL && cache->units_stable && cache->n == 1)
+		c = &cache->e[0];
+	else
+	{
+		text	   *from = PG_GETARG_TEXT_PP(1);
+		text	   *to = PG_GETARG_TEXT_PP(2);
+
+		c = cached_entry(fcinfo, VARDATA_ANY(from), VARSIZE_ANY_EXHDR(from),
+						 VARDATA_ANY(to), VARSIZE_ANY_EXHDR(to));
+	}
 	PG_RETURN_FLOAT8(convert_entry(c, v));
 }
 
