@@ -5,7 +5,7 @@
 \set QUIET 1
 \set essence_md5 `md5sum test/data/units/ucum-essence.xml | cut -c1-32`
 BEGIN;
-SELECT plan(80);
+SELECT plan(84);
 
 CREATE TEMP TABLE cu (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text);
 \copy cu FROM 'test/data/units/TableOfExampleUcumCodesForElectronicMessaging.csv' WITH (FORMAT csv)
@@ -178,6 +178,24 @@ SELECT is(precmed.ucum_validate('10*400'), 'its magnitude is out of the range of
 SELECT ok(precmed.ucum_convert('NaN', 'mg', 'g') = 'NaN'::float8, 'NaN converts to NaN');
 SELECT is(precmed.ucum_convert('-Infinity', 'mg', 'g'), '-Infinity'::float8, '-Infinity converts to -Infinity');
 SELECT is(precmed.ucum_convert(NULL, 'mg', 'g'), NULL, 'NULL in, NULL out');
+
+-- 81-84: generated junk: no crash, and whatever normalizes is valid UCUM
+CREATE TEMP TABLE junk AS
+  SELECT string_agg((ARRAY['mg','dL','10*','10^','[in_i]','Cel','[pH]','(',')','{a}','/','.','-3','2',
+                           'mol','eq','[IU]','dB','m','[',']','{','}','^','UCUM','x10E','mc','IU','cells',' ',
+                           'µ','MG','L','%','°'])[1 + (abs(hashint4(i * 31 + j)) % 35)], '') AS u
+    FROM generate_series(1, 20000) i, generate_series(1, 8) j
+   WHERE j <= 1 + abs(hashint4(i)) % 8
+   GROUP BY i;
+SELECT is(count(*), 20000::bigint, 'every generated string is checked without error')
+  FROM junk WHERE precmed.ucum_valid(u) OR precmed.ucum_validate(u) IS NOT NULL;
+SELECT is_empty($$ SELECT u, precmed.unit_normalize(u) FROM junk
+                   WHERE precmed.unit_normalize(u) IS NOT NULL AND NOT precmed.ucum_valid(precmed.unit_normalize(u)) $$,
+                'every normalized result is valid UCUM');
+SELECT is_empty($$ SELECT u FROM unnest(ARRAY['n', 'mc', 'µ', 'Cel^x', '{a} IU']) u WHERE precmed.unit_normalize(u) IS NOT NULL $$,
+                'no guesses: lower case read as case-insensitive UCUM (n -> N), a lone micro sign, a single caret, a second annotation');
+SELECT is(precmed.unit_normalize_rule('{a} IU'), 'annotation_from_text+invalid_result+unmapped',
+          'a rewrite that yields invalid UCUM is dropped');
 
 SELECT * FROM finish();
 ROLLBACK;
