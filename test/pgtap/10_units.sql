@@ -5,7 +5,7 @@
 \set QUIET 1
 \set essence_md5 `md5sum test/data/units/ucum-essence.xml | cut -c1-32`
 BEGIN;
-SELECT plan(84);
+SELECT plan(86);
 
 CREATE TEMP TABLE cu (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text);
 \copy cu FROM 'test/data/units/TableOfExampleUcumCodesForElectronicMessaging.csv' WITH (FORMAT csv)
@@ -196,6 +196,13 @@ SELECT is_empty($$ SELECT u FROM unnest(ARRAY['n', 'mc', 'µ', 'Cel^x', '{a} IU'
                 'no guesses: lower case read as case-insensitive UCUM (n -> N), a lone micro sign, a single caret, a second annotation');
 SELECT is(precmed.unit_normalize_rule('{a} IU'), 'annotation_from_text+invalid_result+unmapped',
           'a rewrite that yields invalid UCUM is dropped');
+
+-- 85-86: users extend precmed.analyte (their rows are dumped by pg_dump)
+SELECT is(count(*), 49::bigint, '49 shipped analyte rows') FROM precmed.analyte WHERE shipped;
+INSERT INTO precmed.analyte (loinc, analyte, property, formula, molar_mass, conventional_unit, si_unit)
+  VALUES ('LOCAL-CREA', 'Creatinine (local code)', 'mass concentration', 'C4H7N3O', 113.12, 'mg/dL', 'umol/L');
+SELECT ok(pg_temp.close(precmed.lab_convert(1, 'mg/dL', 'umol/L', 'LOCAL-CREA'), 88.40169731, 1e-9),
+          'a row added by the user converts like the shipped ones');
 
 SELECT * FROM finish();
 ROLLBACK;
