@@ -15,6 +15,35 @@ CREATE TABLE precmed.ucum_essence (
 COMMENT ON TABLE precmed.ucum_essence IS
   'The unmodified UCUM definition table ucum-essence.xml (version 2.2, 2024-06-17) that precmed''s UCUM engine parses. Copyright 1999-2024 Regenstrief Institute, Inc. All rights reserved. Licensed under the UCUM License, Version 1.1, https://unitsofmeasure.org/license (provided "as is", without warranty).';
 
+CREATE VIEW precmed.ucum_unit AS
+  WITH doc AS (SELECT e.xml::xml AS x, ARRAY[ARRAY['u', 'http://unitsofmeasure.org/ucum-essence']] AS ns
+                 FROM precmed.ucum_essence e),
+  elems AS (
+    SELECT 'base' AS kind, n, ns FROM doc, unnest(xpath('/u:root/u:base-unit', x, ns)) n
+    UNION ALL
+    SELECT 'prefix', n, ns FROM doc, unnest(xpath('/u:root/u:prefix', x, ns)) n
+    UNION ALL
+    SELECT 'unit', n, ns FROM doc, unnest(xpath('/u:root/u:unit', x, ns)) n)
+  SELECT kind,
+         (xpath('/*/@Code', n))[1]::text AS code,
+         (xpath('/*/@CODE', n))[1]::text AS ci_code,
+         (xpath('/*/u:name/text()', n, ns))[1]::text AS name,
+         array_to_string(xpath('/*/u:printSymbol//text()', n, ns)::text[], '') AS print_symbol,
+         (xpath('/*/u:property/text()', n, ns))[1]::text AS property,
+         (xpath('/*/@class', n))[1]::text AS class,
+         CASE kind WHEN 'prefix' THEN NULL ELSE coalesce((xpath('/*/@isMetric', n))[1]::text = 'yes', kind = 'base') END AS is_metric,
+         coalesce((xpath('/*/@isSpecial', n))[1]::text = 'yes', false) AS is_special,
+         coalesce((xpath('/*/@isArbitrary', n))[1]::text = 'yes', false) AS is_arbitrary,
+         coalesce((xpath('/*/u:value/@value', n, ns))[1]::text,
+                  (xpath('/*/u:value/u:function/@value', n, ns))[1]::text) AS value,
+         coalesce((xpath('/*/u:value/u:function/@Unit', n, ns))[1]::text,
+                  (xpath('/*/u:value/@Unit', n, ns))[1]::text) AS unit,
+         (xpath('/*/u:value/u:function/@name', n, ns))[1]::text AS special_function,
+         (xpath('/*/@dim', n))[1]::text AS dimension
+    FROM elems;
+COMMENT ON VIEW precmed.ucum_unit IS
+  'The UCUM atoms and prefixes of ucum-essence.xml, read from precmed.ucum_essence with xpath: kind (base, prefix, unit), case-sensitive and case-insensitive codes, name, print symbol, property, class, metric/special/arbitrary flags, and the definition value x unit (the function name for special units).';
+
 CREATE FUNCTION precmed.ucum_valid(unit text) RETURNS boolean
   AS 'MODULE_PATHNAME', 'ucum_valid'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

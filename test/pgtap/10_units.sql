@@ -5,7 +5,7 @@
 \set QUIET 1
 \set essence_md5 `md5sum test/data/units/ucum-essence.xml | cut -c1-32`
 BEGIN;
-SELECT plan(86);
+SELECT plan(89);
 
 CREATE TEMP TABLE cu (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text);
 \copy cu FROM 'test/data/units/TableOfExampleUcumCodesForElectronicMessaging.csv' WITH (FORMAT csv)
@@ -203,6 +203,19 @@ INSERT INTO precmed.analyte (loinc, analyte, property, formula, molar_mass, conv
   VALUES ('LOCAL-CREA', 'Creatinine (local code)', 'mass concentration', 'C4H7N3O', 113.12, 'mg/dL', 'umol/L');
 SELECT ok(pg_temp.close(precmed.lab_convert(1, 'mg/dL', 'umol/L', 'LOCAL-CREA'), 88.40169731, 1e-9),
           'a row added by the user converts like the shipped ones');
+
+-- 87-89: every atom of ucum-essence parses, and takes every prefix when metric
+SELECT results_eq($$ SELECT kind, count(*) FROM precmed.ucum_unit GROUP BY kind ORDER BY kind $$,
+                  $$ VALUES ('base', 7::bigint), ('prefix', 24::bigint), ('unit', 305::bigint) $$,
+                  'precmed.ucum_unit lists 7 base units, 24 prefixes and 305 units');
+SELECT is_empty($$ SELECT code, precmed.ucum_validate(code) FROM precmed.ucum_unit
+                   WHERE kind <> 'prefix' AND NOT precmed.ucum_valid(code) $$,
+                'each of the 312 atoms is a valid unit on its own (every definition resolves)');
+SELECT is_empty($$ SELECT p.code || u.code FROM precmed.ucum_unit p, precmed.ucum_unit u
+                   WHERE p.kind = 'prefix' AND u.kind <> 'prefix' AND u.is_metric AND NOT u.is_special
+                     AND NOT pg_temp.close(precmed.ucum_factor(p.code || u.code),
+                                           p.value::float8 * precmed.ucum_factor(u.code), 1e-12) $$,
+                'each of the 2064 prefix x metric unit pairs is worth the prefix times the unit');
 
 SELECT * FROM finish();
 ROLLBACK;
