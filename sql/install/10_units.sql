@@ -191,6 +191,10 @@ CREATE FUNCTION precmed.lab_plausible(loinc text, value float8, unit text) RETUR
 COMMENT ON FUNCTION precmed.lab_plausible(text, float8, text) IS
   'False when value (in unit) lies outside the plausibility limits of the analyte (precmed.analyte.plausible_low/high, in its SI unit), e.g. glucose 185 mmol/L; NaN and infinity are implausible. NULL when the analyte has no limits. Raises 22023 for an unknown LOINC code or a unit that does not convert.';
 
+-- Reference data: every role that may use the schema may read it (the UCUM
+-- and lab functions read these tables as the calling user).
+GRANT SELECT ON precmed.ucum_essence, precmed.ucum_unit, precmed.analyte TO PUBLIC;
+
 -- ---------------------------------------------------------------------------
 -- ucum-essence.xml, byte for byte as distributed by the UCUM organisation
 -- (github.com/ucum-org/ucum, release 2.2); the same file with its licence is
