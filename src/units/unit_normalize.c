@@ -44,7 +44,7 @@ static const struct
 	{"thous/mcl", "10*3/uL"}, {"thous/ul", "10*3/uL"}, {"thou/ul", "10*3/uL"},
 	{"k/ul", "10*3/uL"}, {"k/mcl", "10*3/uL"},
 	{"mill/mcl", "10*6/uL"}, {"mill/ul", "10*6/uL"}, {"mil/ul", "10*6/uL"},
-	{"m/ul", "10*6/uL"}, {"million/ul", "10*6/uL"}, {"million per microliter", "10*6/uL"},
+	{"million/ul", "10*6/uL"}, {"million per microliter", "10*6/uL"},
 	{"tera.l-1", "10*12/L"}, {"tera/l", "10*12/L"},
 	{"giga.l-1", "10*9/L"}, {"giga/l", "10*9/L"},
 	{"enzyme units", "U"},
@@ -52,6 +52,15 @@ static const struct
 	{"ml/min/1.73m^2", "mL/min/{1.73_m2}"},
 	{"ratio", "{ratio}"},
 	{"/hpf", "/[HPF]"}, {"per hpf", "/[HPF]"}, {"/lpf", "/[LPF]"}, {"per lpf", "/[LPF]"},
+};
+
+/* Synonyms whose case matters: M/uL is million per microlitre, m/uL is UCUM. */
+static const struct
+{
+	const char *from;
+	const char *to;
+}			synonyms_exact_case[] = {
+	{"M/uL", "10*6/uL"}, {"M/UL", "10*6/uL"}, {"M/mcL", "10*6/uL"}, {"M/MCL", "10*6/uL"},
 };
 
 /* Count nouns written bare (cells/uL) that UCUM writes as annotations. */
@@ -464,14 +473,32 @@ normalize(const char *in, Candidate *c, int depth)
 	if (changed)
 		add_rule(c, "micro_sign");
 
+	/*
+	 * Lab abbreviations come before UCUM readings that make no clinical
+	 * sense: K/uL is a thousand per microlitre, not kelvin per microlitre.
+	 */
 	for (i = 0; i < lengthof(synonyms); i++)
-		if (pg_strcasecmp(s, synonyms[i].from) == 0)
+		if (pg_strcasecmp(s, synonyms[i].from) == 0 && strcmp(s, synonyms[i].to) != 0)
 		{
 			add_rule(c, "synonym");
 			return pstrdup(synonyms[i].to);
 		}
+	for (i = 0; i < lengthof(synonyms_exact_case); i++)
+		if (strcmp(s, synonyms_exact_case[i].from) == 0)
+		{
+			add_rule(c, "synonym");
+			return pstrdup(synonyms_exact_case[i].to);
+		}
 
-	if ((r = try_candidate(s, c)) != NULL || strstr(c->rules.data, "refused"))
+	/* other valid UCUM is kept (m/uL is metre per microlitre) */
+	{
+		UcumUnit	u;
+
+		if (valid_cs(s, &u))
+			return accept_valid(s, &u, c);
+	}
+
+	if ((r = try_candidate(s, c)) != NULL)
 		return r;
 
 	/* token rewrites, then UCUM again */
