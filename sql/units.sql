@@ -21,7 +21,7 @@ SELECT u AS unit, precmed.unit_normalize(u) AS ucum, precmed.unit_normalize_rule
                     'mIU/L', 'uIU/mL', 'IU/L', 'mcg/dL', 'mcL', '/hpf', '/LPF', 'cells/uL',
                     'mg/g crea', 'g/l-1', '10*6/uL^million per microliter^UCUM', 'Torr', 'degF',
                     '°C', 'lbs', 'bpm', 'G/L', 'MG', 'Pa', 'h', '{Ratio}', 'ratio', 'mL/min/1.73m2',
-                    'md/dL', 'ERU', '', '  ', 'x']) AS u
+                    'md/dL', 'ERU', '', '  ', 'x', 'M/uL', 'm/uL', 'µ', 'n']) AS u
  ORDER BY u COLLATE "C";
 
 -- bad input: long strings and control characters are unmapped, not errors
