@@ -74,7 +74,9 @@ SELECT is_empty($$
     ('17861-6', 'mg/dL', 'mmol/L', 0.2495134488), ('19123-9', 'mg/dL', 'mmol/L', 0.4114379757),
     ('2777-1', 'mg/dL', 'mmol/L', 0.3228514238), ('2498-4', 'ug/dL', 'umol/L', 0.1790670606),
     ('1989-3', 'ng/mL', 'nmol/L', 2.49596278), ('2986-8', 'ng/dL', 'nmol/L', 0.0346703371),
-    ('2524-7', 'mg/dL', 'mmol/L', 0.1110149870), ('718-7', 'g/dL', 'mmol/L', 0.6205591238)
+    ('2524-7', 'mg/dL', 'mmol/L', 0.1110148982), ('718-7', 'g/dL', 'mmol/L', 0.6205591238),
+    ('2951-2', 'mg/dL', 'mmol/L', 0.4349717268), ('2823-3', 'mg/dL', 'mmol/L', 0.2557675584),
+    ('2075-0', 'mg/dL', 'mmol/L', 0.2820874471), ('1963-8', 'mg/dL', 'mmol/L', 0.1638914384)
   ) AS t(loinc, f, s, want), LATERAL (SELECT precmed.lab_convert(1, f, s, loinc) AS got) g
   WHERE NOT pg_temp.close(got, want, 1e-4) $$,
   'mass -> substance for each analyte within 1e-4 of independently computed factors');
