@@ -5,7 +5,7 @@
 \set QUIET 1
 \set essence_md5 `md5sum test/data/units/ucum-essence.xml | cut -c1-32`
 BEGIN;
-SELECT plan(89);
+SELECT plan(90);
 
 CREATE TEMP TABLE cu (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text);
 \copy cu FROM 'test/data/units/TableOfExampleUcumCodesForElectronicMessaging.csv' WITH (FORMAT csv)
@@ -218,6 +218,24 @@ SELECT is_empty($$ SELECT p.code || u.code FROM precmed.ucum_unit p, precmed.ucu
                      AND NOT pg_temp.close(precmed.ucum_factor(p.code || u.code),
                                            p.value::float8 * precmed.ucum_factor(u.code), 1e-12) $$,
                 'each of the 2064 prefix x metric unit pairs is worth the prefix times the unit');
+
+-- 90: the other special units, against their definitions worked by hand
+SELECT is_empty($$
+  SELECT v, f, t, want, precmed.ucum_convert(v, f, t) FROM (VALUES
+    (20, 'dB[SPL]', 'uPa', 200),               -- 20 uPa x 10^(2/2)
+    (80, '[degRe]', 'Cel', 100),               -- 80 x 5/4
+    (100, '%[slope]', 'deg', 45),              -- atan(1)
+    (100, '[p''diop]', 'rad', pi() / 4),       -- atan(100/100)
+    (2, '[hp''_C]', '1', 1e-4),                -- 100^-2
+    (3, '[hp''_X]', '1', 1e-3),                -- 10^-3
+    (8, 'bit_s', '1', 256),                    -- 2^8
+    (1, 'Np', '1', exp(1)),                    -- e^1
+    (1, 'B[kW]', 'W', 10000),                  -- 1 kW x 10^1
+    (6, 'B[V]', 'V', 1000),                    -- 1 V x 10^(6/2)
+    (2, '[m/s2/Hz^(1/2)]', 'm2/s4/Hz', 4)      -- 2^2
+  ) AS c(v, f, t, want)
+  WHERE NOT pg_temp.close(precmed.ucum_convert(v, f, t), want, 1e-9) $$,
+  'logarithmic, trigonometric, homeopathic and root special units');
 
 SELECT * FROM finish();
 ROLLBACK;
