@@ -5,7 +5,7 @@
 \set QUIET 1
 \set essence_md5 `md5sum test/data/units/ucum-essence.xml | cut -c1-32`
 BEGIN;
-SELECT plan(90);
+SELECT plan(91);
 
 CREATE TEMP TABLE cu (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text);
 \copy cu FROM 'test/data/units/TableOfExampleUcumCodesForElectronicMessaging.csv' WITH (FORMAT csv)
@@ -236,6 +236,15 @@ SELECT is_empty($$
   ) AS c(v, f, t, want)
   WHERE NOT pg_temp.close(precmed.ucum_convert(v, f, t), want, 1e-9) $$,
   'logarithmic, trigonometric, homeopathic and root special units');
+
+-- 91: NaN and infinities through lab_convert and special units
+SELECT is(ARRAY[precmed.lab_convert('NaN', 'mg/dL', 'umol/L', '2160-0'),
+                precmed.lab_convert('Infinity', 'mg/dL', 'umol/L', '2160-0'),
+                precmed.lab_convert('NaN', '%', 'mmol/mol', '4548-4'),
+                precmed.lab_convert('-Infinity', '%', 'mmol/mol', '4548-4'),
+                precmed.ucum_convert('NaN', 'Cel', 'K')],
+          ARRAY['NaN', 'Infinity', 'NaN', '-Infinity', 'NaN']::float8[],
+          'NaN stays NaN and infinities stay infinite where the conversion is monotone');
 
 SELECT * FROM finish();
 ROLLBACK;
