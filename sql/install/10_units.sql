@@ -191,6 +191,12 @@ CREATE FUNCTION precmed.lab_plausible(loinc text, value float8, unit text) RETUR
 COMMENT ON FUNCTION precmed.lab_plausible(text, float8, text) IS
   'False when value (in unit) lies outside the plausibility limits of the analyte (precmed.analyte.plausible_low/high, in its SI unit), e.g. glucose 185 mmol/L; NaN and infinity are implausible. NULL when the analyte has no limits. Raises 22023 for an unknown LOINC code or a unit that does not convert.';
 
+CREATE FUNCTION precmed.lab_twin_loinc(loinc text, unit text) RETURNS text
+  AS 'MODULE_PATHNAME', 'lab_twin_loinc'
+  LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed.lab_twin_loinc(text, text) IS
+  'The LOINC code of the twin of loinc that fits unit: the mass code for a mass unit (mg/dL), the molar code for a substance or equivalents unit (umol/L, meq/L); NULL when the unit has no single amount or there is no such twin. Use it with lab_convert to rewrite the code with the value. Raises 22023 for an invalid unit or an unknown LOINC code.';
+
 -- Reference data: every role that may use the schema may read it (the UCUM
 -- and lab functions read these tables as the calling user).
 GRANT SELECT ON precmed.ucum_essence, precmed.ucum_unit, precmed.analyte TO PUBLIC;

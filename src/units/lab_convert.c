@@ -462,3 +462,52 @@ lab_plausible(PG_FUNCTION_ARGS)
 	si = apply_entry(e, v);
 	PG_RETURN_BOOL(si >= e->low && si <= e->high);
 }
+
+/*
+ * The LOINC code of loinc's twin that fits unit: its mass twin for a mass
+ * unit, its molar twin for a substance or equivalents unit (as lab2clean
+ * rewrites the code when it converts).  NULL when the unit has no single
+ * amount or the analyte has no such twin.
+ */
+PG_FUNCTION_INFO_V1(lab_twin_loinc);
+Datum
+lab_twin_loinc(PG_FUNCTION_ARGS)
+{
+	char	   *loinc = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	text	   *unit = PG_GETARG_TEXT_PP(1);
+	UcumUnit	u;
+	Amount		a;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
+	char	   *twin = NULL;
+	bool		found;
+	MemoryContext caller = CurrentMemoryContext;
+
+	pm_ucum_parse_or_error(VARDATA_ANY(unit), VARSIZE_ANY_EXHDR(unit), "unit", &u);
+	a = u.special == UCUM_FN_NONE ? amount_of(&u) : AMOUNT_NONE;
+
+	args[0] = CStringGetTextDatum(loinc);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("SELECT mass_loinc, molar_loinc FROM precmed.analyte WHERE loinc = $1",
+							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "reading precmed.analyte failed");
+	found = SPI_processed == 1;
+	if (found && a != AMOUNT_NONE)
+	{
+		char	   *s = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+									 a == AMOUNT_MASS ? 1 : 2);
+
+		if (s)
+			twin = MemoryContextStrdup(caller, s);
+	}
+	SPI_finish();
+	if (!found)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 psprintf("LOINC %s is not in precmed.analyte", loinc),
+				 "Twin codes are kept per analyte.",
+				 "Check the LOINC code, or add the analyte to precmed.analyte.");
+	if (twin == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(twin));
+}

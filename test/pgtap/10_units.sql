@@ -5,7 +5,7 @@
 \set QUIET 1
 \set essence_md5 `md5sum test/data/units/ucum-essence.xml | cut -c1-32`
 BEGIN;
-SELECT plan(91);
+SELECT plan(93);
 
 CREATE TEMP TABLE cu (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text);
 \copy cu FROM 'test/data/units/TableOfExampleUcumCodesForElectronicMessaging.csv' WITH (FORMAT csv)
@@ -245,6 +245,15 @@ SELECT is(ARRAY[precmed.lab_convert('NaN', 'mg/dL', 'umol/L', '2160-0'),
                 precmed.ucum_convert('NaN', 'Cel', 'K')],
           ARRAY['NaN', 'Infinity', 'NaN', '-Infinity', 'NaN']::float8[],
           'NaN stays NaN and infinities stay infinite where the conversion is monotone');
+
+-- 92-93: the LOINC twin that fits a unit
+SELECT is(ARRAY[precmed.lab_twin_loinc('2160-0', 'umol/L'), precmed.lab_twin_loinc('14682-9', 'mg/dL'),
+                precmed.lab_twin_loinc('2160-0', 'mg/dL'), precmed.lab_twin_loinc('17861-6', 'meq/L'),
+                precmed.lab_twin_loinc('2160-0', '1'), precmed.lab_twin_loinc('2951-2', 'mg/dL')],
+          ARRAY['14682-9', '2160-0', '2160-0', '2000-8', NULL, NULL],
+          'mass unit -> mass code, substance or equivalents unit -> molar code, else NULL');
+SELECT throws_ok($$ SELECT precmed.lab_twin_loinc('9999-9', 'mg/dL') $$, '22023',
+  'LOINC 9999-9 is not in precmed.analyte', 'twin of an unknown LOINC code');
 
 SELECT * FROM finish();
 ROLLBACK;
