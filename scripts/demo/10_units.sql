@@ -53,8 +53,9 @@ SELECT count(*) AS distinct_units,
 
 \echo
 \echo '== units: a basic metabolic panel from two labs, one conventional and one SI, on one scale'
-SELECT lab, analyte, value, unit,
+SELECT lab, analyte, loinc, value, unit,
        round(precmed.lab_convert(value, precmed.unit_normalize(unit), si, loinc)::numeric, 2) AS si_value, si AS si_unit,
+       precmed.lab_twin_loinc(loinc, si) AS si_loinc,
        precmed.lab_plausible(loinc, value, precmed.unit_normalize(unit)) AS plausible
   FROM (VALUES
     ('A', 'creatinine', '2160-0', 1.2, 'mg/dl', 'umol/L'),
