@@ -8,9 +8,9 @@
  * expansion bombs can act.  Errors are collected by a handler attached to
  * this parse only, and the tree is freed on every exit path.
  *
- * Observations read: templates Result Observation (2.16.840.1.113883.10.20.22.4.2)
- * and Vital Sign Observation (2.16.840.1.113883.10.20.22.4.27), anywhere in
- * the document.  Section fragments that use the xsi: prefix without
+ * Observations read: those with the template of a Result, Vital Sign,
+ * Procedure Activity, Social History or Smoking Status observation (list
+ * below), anywhere in the document.  Section fragments that use the xsi: prefix without
  * declaring it are accepted (the namespace error is ignored and xsi:type is
  * read by its written name).
  */
@@ -26,8 +26,14 @@
 
 #define HL7V3_NS "urn:hl7-org:v3"
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
-#define TPL_RESULT "2.16.840.1.113883.10.20.22.4.2"
-#define TPL_VITAL "2.16.840.1.113883.10.20.22.4.27"
+/* observation templates read (C-CDA R2.1 template ids) */
+static const char *const observation_templates[] = {
+	"2.16.840.1.113883.10.20.22.4.2",	/* Result Observation */
+	"2.16.840.1.113883.10.20.22.4.27",	/* Vital Sign Observation */
+	"2.16.840.1.113883.10.20.22.4.13",	/* Procedure Activity Observation */
+	"2.16.840.1.113883.10.20.22.4.38",	/* Social History Observation */
+	"2.16.840.1.113883.10.20.22.4.78",	/* Smoking Status - Meaningful Use */
+};
 
 typedef struct CcdaParse
 {
@@ -199,8 +205,13 @@ has_template(xmlNodePtr obs)
 		{
 			char	   *root = attr(c, "root");
 
-			if (root && (strcmp(root, TPL_RESULT) == 0 || strcmp(root, TPL_VITAL) == 0))
-				return true;
+			int			i;
+
+			if (root == NULL)
+				continue;
+			for (i = 0; i < lengthof(observation_templates); i++)
+				if (strcmp(root, observation_templates[i]) == 0)
+					return true;
 		}
 	return false;
 }
