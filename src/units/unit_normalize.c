@@ -1,0 +1,489 @@
+/*
+ * unit_normalize.c: messy source units mapped to valid UCUM codes.
+ *
+ * Each rule rewrites the string; the result is accepted only when it is a
+ * valid UCUM expression, so a rule never invents a unit.  Rules run in a
+ * fixed order and the first valid result wins; nothing matching gives NULL
+ * ("unmapped"), never a guess.  The rule names are documented in
+ * docs/units.md.
+ */
+#include "units/units.h"
+
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+
+/* Whole-string synonyms, compared case-insensitively after trimming. */
+static const struct
+{
+	const char *from;
+	const char *to;
+}			synonyms[] = {
+	{"hour(s)", "h"}, {"hours", "h"}, {"hour", "h"}, {"hr", "h"}, {"hrs", "h"},
+	{"minute(s)", "min"}, {"minutes", "min"}, {"minute", "min"}, {"mins", "min"},
+	{"second(s)", "s"}, {"seconds", "s"}, {"second", "s"}, {"sec", "s"}, {"secs", "s"},
+	{"day(s)", "d"}, {"days", "d"}, {"day", "d"},
+	{"week(s)", "wk"}, {"weeks", "wk"}, {"week", "wk"},
+	{"month(s)", "mo"}, {"months", "mo"}, {"month", "mo"},
+	{"year(s)", "a"}, {"years", "a"}, {"year", "a"}, {"yr", "a"}, {"yrs", "a"},
+	{"gram(s)", "g"}, {"grams", "g"}, {"gram", "g"}, {"gm", "g"}, {"gms", "g"},
+	{"kilogram(s)", "kg"}, {"kilograms", "kg"}, {"kilogram", "kg"}, {"kgs", "kg"},
+	{"milligram(s)", "mg"}, {"milligrams", "mg"},
+	{"liters/min", "L/min"}, {"liter/min", "L/min"}, {"litres/min", "L/min"},
+	{"lpm", "L/min"}, {"l/min", "L/min"},
+	{"mmhg", "mm[Hg]"}, {"mm hg", "mm[Hg]"}, {"torr", "mm[Hg]"},
+	{"cmh2o", "cm[H2O]"}, {"cm h2o", "cm[H2O]"},
+	{"beats/min", "/min"}, {"beats/minute", "/min"}, {"bpm", "/min"},
+	{"breaths/min", "/min"}, {"breaths/minute", "/min"},
+	{"percent", "%"}, {"pct", "%"},
+	{"degc", "Cel"}, {"deg c", "Cel"}, {"\302\260c", "Cel"}, {"celsius", "Cel"},
+	{"degf", "[degF]"}, {"deg f", "[degF]"}, {"\302\260f", "[degF]"}, {"fahrenheit", "[degF]"},
+	{"lb", "[lb_av]"}, {"lbs", "[lb_av]"}, {"pound(s)", "[lb_av]"}, {"pounds", "[lb_av]"},
+	{"oz", "[oz_av]"}, {"ounces", "[oz_av]"},
+	{"in", "[in_i]"}, {"inch", "[in_i]"}, {"inches", "[in_i]"},
+	{"ft", "[ft_i]"}, {"feet", "[ft_i]"},
+	{"thous/mcl", "10*3/uL"}, {"thous/ul", "10*3/uL"}, {"thou/ul", "10*3/uL"},
+	{"k/ul", "10*3/uL"}, {"k/mcl", "10*3/uL"},
+	{"mill/mcl", "10*6/uL"}, {"mill/ul", "10*6/uL"}, {"mil/ul", "10*6/uL"},
+	{"m/ul", "10*6/uL"}, {"million/ul", "10*6/uL"}, {"million per microliter", "10*6/uL"},
+	{"tera.l-1", "10*12/L"}, {"tera/l", "10*12/L"},
+	{"giga.l-1", "10*9/L"}, {"giga/l", "10*9/L"},
+	{"enzyme units", "U"},
+	{"ratio", "{ratio}"},
+	{"/hpf", "/[HPF]"}, {"per hpf", "/[HPF]"}, {"/lpf", "/[LPF]"}, {"per lpf", "/[LPF]"},
+};
+
+/* Count nouns written bare (cells/uL) that UCUM writes as annotations. */
+static const char *const count_words[] = {
+	"cells", "copies", "beats", "breaths", "events", "colonies", "organisms",
+	"particles", "cell", "copy"
+};
+
+typedef struct Candidate
+{
+	char	   *s;
+	StringInfoData rules;
+} Candidate;
+
+static void
+add_rule(Candidate *c, const char *rule)
+{
+	if (c->rules.len > 0)
+		appendStringInfoChar(&c->rules, '+');
+	appendStringInfoString(&c->rules, rule);
+}
+
+static bool
+valid_cs(const char *s, UcumUnit *u)
+{
+	return ucum_parse(s, strlen(s), u, NULL);
+}
+
+/* Upper-case outside {annotations}. */
+static char *
+upper_outside_annotations(const char *s)
+{
+	char	   *r = pstrdup(s);
+	int			depth = 0;
+	char	   *p;
+
+	for (p = r; *p; p++)
+	{
+		if (*p == '{')
+			depth++;
+		else if (*p == '}' && depth > 0)
+			depth--;
+		else if (depth == 0 && *p >= 'a' && *p <= 'z')
+			*p = *p - 'a' + 'A';
+	}
+	return r;
+}
+
+static bool
+has_lower_outside_annotations(const char *s)
+{
+	int			depth = 0;
+
+	for (; *s; s++)
+	{
+		if (*s == '{')
+			depth++;
+		else if (*s == '}' && depth > 0)
+			depth--;
+		else if (depth == 0 && *s >= 'a' && *s <= 'z')
+			return true;
+	}
+	return false;
+}
+
+static bool
+same_unit(const UcumUnit *a, const UcumUnit *b)
+{
+	double		r;
+
+	if (!ucum_same_dimension(a, b) || a->special != b->special ||
+		a->special_scale != b->special_scale)
+		return false;
+	r = ucum_ratio(a, b);
+	return r > 1 - 1e-12 && r < 1 + 1e-12;
+}
+
+/* The c/s spelling of s read as case-insensitive UCUM, or NULL. */
+static char *
+ci_spelling(const char *s, UcumUnit *u)
+{
+	char	   *cs = NULL;
+	char	   *up = upper_outside_annotations(s);
+
+	if (ucum_parse_ci(up, strlen(up), u, &cs, NULL))
+		return cs;
+	return NULL;
+}
+
+/* Replace every occurrence of from (case-insensitive when ci) by to. */
+static char *
+replace_all(const char *s, const char *from, const char *to, bool ci, bool *changed)
+{
+	StringInfoData b;
+	int			n = strlen(from);
+
+	initStringInfo(&b);
+	while (*s)
+	{
+		if ((ci ? pg_strncasecmp(s, from, n) : strncmp(s, from, n)) == 0)
+		{
+			appendStringInfoString(&b, to);
+			s += n;
+			*changed = true;
+		}
+		else
+			appendStringInfoChar(&b, *s++);
+	}
+	return b.data;
+}
+
+static bool
+token_start(const char *base, const char *p)
+{
+	return p == base || strchr("./(", p[-1]) != NULL;
+}
+
+/*
+ * Token rewrites: mc -> u (mcg, mcL), bare IU -> [IU], count nouns ->
+ * {annotation}, powers of ten written 10^n, x10E n, 10En -> 10*n.
+ */
+static char *
+rewrite_tokens(const char *s, Candidate *c)
+{
+	StringInfoData b;
+	const char *p = s;
+	bool		mc = false,
+				iu = false,
+				count = false,
+				pow10 = false;
+
+	initStringInfo(&b);
+	while (*p)
+	{
+		int			i;
+		bool		done = false;
+
+		if (*p == '{' || *p == '[')
+		{
+			char		close = *p == '{' ? '}' : ']';
+			const char *e = strchr(p, close);
+
+			if (e == NULL)
+				e = p + strlen(p) - 1;
+			appendBinaryStringInfo(&b, p, e - p + 1);
+			p = e + 1;
+			continue;
+		}
+		if (token_start(s, p))
+		{
+			/* x10E3, x10^3, x10*3, 10E3 */
+			const char *q = p;
+
+			if (*q == 'x' || *q == 'X')
+				q++;
+			if (q[0] == '1' && q[1] == '0' && (q[2] == 'E' || q[2] == 'e' || q[2] == '^' || q[2] == '*') &&
+				(isdigit((unsigned char) q[3]) || ((q[3] == '-' || q[3] == '+') && isdigit((unsigned char) q[4]))) &&
+				(q != p || q[2] != '*'))
+			{
+				appendStringInfoString(&b, "10*");
+				p = q + 3;
+				pow10 = true;
+				continue;
+			}
+			if ((p[0] == 'm' || p[0] == 'M') && (p[1] == 'c' || p[1] == 'C') && isalpha((unsigned char) p[2]))
+			{
+				appendStringInfoChar(&b, 'u');
+				p += 2;
+				mc = true;
+				continue;
+			}
+			for (i = 0; i < lengthof(count_words) && !done; i++)
+			{
+				int			n = strlen(count_words[i]);
+
+				if (pg_strncasecmp(p, count_words[i], n) == 0 &&
+					(p[n] == '\0' || strchr("./)", p[n])))
+				{
+					appendStringInfo(&b, "{%.*s}", n, p);
+					p += n;
+					count = done = true;
+				}
+			}
+			if (done)
+				continue;
+		}
+		/* IU not inside brackets, after a prefix letter or at a token start */
+		if (p[0] == 'I' && p[1] == 'U' && (p[2] == '\0' || strchr("./)", p[2])) &&
+			(token_start(s, p) || (p - 1 >= s && isalpha((unsigned char) p[-1]) && token_start(s, p - 1))))
+		{
+			appendStringInfoString(&b, "[IU]");
+			p += 2;
+			iu = true;
+			continue;
+		}
+		appendStringInfoChar(&b, *p++);
+	}
+	if (pow10)
+		add_rule(c, "power_of_ten");
+	if (mc)
+		add_rule(c, "mc_prefix");
+	if (iu)
+		add_rule(c, "international_unit");
+	if (count)
+		add_rule(c, "count_annotation");
+	return b.data;
+}
+
+/* "g/l-1": valid UCUM (= g.l) but almost surely meant g/L; refuse it. */
+static bool
+divides_by_negative_power(const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++)
+	{
+		if (*p == '{' && (p = strchr(p, '}')) == NULL)
+			return false;
+		if (*p == '/')
+		{
+			const char *e = p + 1;
+
+			while (*e && !strchr("./(){", *e))
+			{
+				if (*e == '[' && (e = strchr(e, ']')) == NULL)
+					return false;
+				e++;
+			}
+			if (e - p > 2 && isdigit((unsigned char) e[-1]))
+			{
+				const char *d = e - 1;
+
+				while (d > p && isdigit((unsigned char) *d))
+					d--;
+				if (*d == '-')
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* A valid UCUM string: keep it, or prefer its conventional spelling. */
+static char *
+accept_valid(const char *s, const UcumUnit *u, Candidate *c)
+{
+	UcumUnit	ci;
+	char	   *spelled;
+
+	if (divides_by_negative_power(s))
+	{
+		add_rule(c, "refused_negative_power_after_slash");
+		return NULL;
+	}
+	if (strstr(s, "10^") != NULL)
+	{
+		bool		changed = false;
+		char	   *t = replace_all(s, "10^", "10*", false, &changed);
+		UcumUnit	tu;
+
+		/* 10^ and 10* are the same unit; 10* is the conventional code */
+		if (valid_cs(t, &tu) && same_unit(u, &tu))
+		{
+			add_rule(c, "power_of_ten");
+			return t;
+		}
+	}
+	spelled = ci_spelling(s, &ci);
+	if (spelled && strcmp(spelled, s) != 0)
+	{
+		/* all capitals: the sender wrote c/i UCUM (MG = mg, not megagauss) */
+		if (!has_lower_outside_annotations(s))
+		{
+			add_rule(c, "case_insensitive");
+			return spelled;
+		}
+		if (same_unit(u, &ci))
+		{
+			add_rule(c, "preferred_spelling");
+			return spelled;
+		}
+	}
+	if (c->rules.len == 0)
+		add_rule(c, "ucum");
+	return pstrdup(s);
+}
+
+/* Try s as UCUM, then as case-insensitive UCUM. */
+static char *
+try_candidate(const char *s, Candidate *c)
+{
+	UcumUnit	u;
+	char	   *spelled;
+
+	if (valid_cs(s, &u))
+		return accept_valid(s, &u, c);
+	spelled = ci_spelling(s, &u);
+	if (spelled)
+	{
+		add_rule(c, "case_insensitive");
+		return spelled;
+	}
+	return NULL;
+}
+
+static char *
+normalize(const char *in, Candidate *c, int depth)
+{
+	char	   *s;
+	char	   *r;
+	bool		changed = false;
+	int			i;
+	int			len;
+	const char *caret;
+
+	/* trim */
+	while (*in == ' ' || *in == '\t' || *in == '\r' || *in == '\n')
+		in++;
+	s = pstrdup(in);
+	len = strlen(s);
+	while (len > 0 && strchr(" \t\r\n", s[len - 1]))
+		s[--len] = '\0';
+	if (len == 0)
+	{
+		add_rule(c, "empty");
+		return NULL;
+	}
+
+	/* HL7 v2 coded element: code^text^system */
+	for (caret = strchr(s, '^'); caret && depth == 0; caret = strchr(caret + 1, '^'))
+	{
+		if (caret - s >= 2 && caret[-1] == '0' && caret[-2] == '1' &&
+			(isdigit((unsigned char) caret[1]) || caret[1] == '-' || caret[1] == '+'))
+			continue;			/* 10^3: a power of ten */
+		{
+			char	   *first = pnstrdup(s, strcspn(s, "^"));
+			const char *second = strchr(s, '^') + 1;
+
+			add_rule(c, "hl7_components");
+			if (*first == '\0')
+				first = pnstrdup(second, strcspn(second, "^"));
+			return normalize(first, c, depth + 1);
+		}
+	}
+
+	/* micro signs: U+00B5 and U+03BC */
+	s = replace_all(s, "\302\265", "u", false, &changed);
+	s = replace_all(s, "\316\274", "u", false, &changed);
+	if (changed)
+		add_rule(c, "micro_sign");
+
+	for (i = 0; i < lengthof(synonyms); i++)
+		if (pg_strcasecmp(s, synonyms[i].from) == 0)
+		{
+			add_rule(c, "synonym");
+			return pstrdup(synonyms[i].to);
+		}
+
+	if ((r = try_candidate(s, c)) != NULL || strstr(c->rules.data, "refused"))
+		return r;
+
+	/* token rewrites, then UCUM again */
+	{
+		char	   *t = rewrite_tokens(s, c);
+
+		if (strcmp(t, s) != 0 && (r = try_candidate(t, c)) != NULL)
+			return r;
+		s = t;
+	}
+
+	/* "mg/g crea": a trailing word becomes an annotation */
+	{
+		char	   *sp = strrchr(s, ' ');
+
+		if (sp && sp > s)
+		{
+			char	   *head = pnstrdup(s, sp - s);
+			const char *word = sp + 1;
+			bool		alpha = *word != '\0';
+			const char *w;
+			UcumUnit	u;
+
+			for (w = word; *w; w++)
+				if (!isalpha((unsigned char) *w))
+					alpha = false;
+			if (alpha && valid_cs(head, &u) && !divides_by_negative_power(head))
+			{
+				add_rule(c, "annotation_from_text");
+				return psprintf("%s{%s}", head, word);
+			}
+		}
+	}
+	return NULL;
+}
+
+char *
+pm_unit_normalize(const char *unit, int len, const char **rule)
+{
+	Candidate	c;
+	char	   *in = pnstrdup(unit, len);
+	char	   *r;
+
+	initStringInfo(&c.rules);
+	r = len > 200 ? NULL : normalize(in, &c, 0);
+	if (r == NULL)
+	{
+		if (len > 200)
+			add_rule(&c, "too_long");
+		add_rule(&c, "unmapped");
+	}
+	if (rule)
+		*rule = c.rules.data;
+	return r;
+}
+
+PG_FUNCTION_INFO_V1(unit_normalize);
+Datum
+unit_normalize(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	char	   *r = pm_unit_normalize(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), NULL);
+
+	if (r == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(r));
+}
+
+PG_FUNCTION_INFO_V1(unit_normalize_rule);
+Datum
+unit_normalize_rule(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	const char *rule;
+
+	(void) pm_unit_normalize(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &rule);
+	PG_RETURN_TEXT_P(cstring_to_text(rule));
+}
