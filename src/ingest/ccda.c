@@ -237,12 +237,11 @@ act_status(const char *s)
 /* A PQ-like element (PQ, or IVL_PQ low/high): value and unit, with the
  * PQR translation used when the PQ itself is nullFlavored. */
 static bool
-read_pq(xmlNodePtr pq, double *v, char **unit, bool *ucum, const char **bad)
+read_pq(xmlNodePtr pq, double *v, char **unit, const char **bad)
 {
 	char	   *value = attr(pq, "value");
 
 	*unit = NULL;
-	*ucum = false;
 	if (value)
 	{
 		if (!ingest_parse_number(value, v))
@@ -251,8 +250,6 @@ read_pq(xmlNodePtr pq, double *v, char **unit, bool *ucum, const char **bad)
 			return false;
 		}
 		*unit = attr(pq, "unit");
-		/* a PQ's unit attribute is a UCUM code by definition; default unit is 1 */
-		*ucum = *unit != NULL;
 		return true;
 	}
 	else
@@ -268,15 +265,10 @@ read_pq(xmlNodePtr pq, double *v, char **unit, bool *ucum, const char **bad)
 				*bad = value;
 				return false;
 			}
+			/* a PQR: its code is the unit, else the original text */
 			*unit = attr(tr, "code");
 			if (*unit == NULL && ot)
 				*unit = text_of(ot);
-			else
-			{
-				char	   *cs = attr(tr, "codeSystem");
-
-				*ucum = cs && strcmp(cs, "2.16.840.1.113883.6.8") == 0;
-			}
 			return true;
 		}
 	}
@@ -392,12 +384,11 @@ read_observation(CcdaState *st, xmlNodePtr obs)
 		{
 			double		v;
 			char	   *u;
-			bool		uc;
 			const char *bad;
 
-			if (child(rv, "low") && read_pq(child(rv, "low"), &v, &u, &uc, &bad))
+			if (child(rv, "low") && read_pq(child(rv, "low"), &v, &u, &bad))
 				row.has_low = true, row.ref_low = v;
-			if (child(rv, "high") && read_pq(child(rv, "high"), &v, &u, &uc, &bad))
+			if (child(rv, "high") && read_pq(child(rv, "high"), &v, &u, &bad))
 				row.has_high = true, row.ref_high = v;
 		}
 		break;
@@ -409,14 +400,13 @@ read_observation(CcdaState *st, xmlNodePtr obs)
 		char	   *type = xsi_type(value);
 		double		v;
 		char	   *unit;
-		bool		ucum;
 		const char *bad = NULL;
 
 		if (type == NULL)
 			type = "ANY";
 		if (strcmp(type, "PQ") == 0)
 		{
-			if (!read_pq(value, &v, &unit, &ucum, &bad))
+			if (!read_pq(value, &v, &unit, &bad))
 			{
 				ingest_fail(st->out, &row, ERRCODE_INVALID_XML_CONTENT,
 							psprintf("%s/value", where),
@@ -427,7 +417,7 @@ read_observation(CcdaState *st, xmlNodePtr obs)
 			row.has_num = true;
 			row.value_num = v;
 			row.unit = unit;
-			row.ucum_unit = ingest_ucum(unit, ucum);
+			row.ucum_unit = ingest_ucum(unit);
 		}
 		else if (strcmp(type, "IVL_PQ") == 0)
 		{
@@ -437,20 +427,18 @@ read_observation(CcdaState *st, xmlNodePtr obs)
 						hv = 0;
 			char	   *lu = NULL,
 					   *hu = NULL;
-			bool		luc = false,
-						huc = false,
-						has_lo = false,
+			bool		has_lo = false,
 						has_hi = false;
 
 			if (lo && attr(lo, "nullFlavor") == NULL)
 			{
-				if (!read_pq(lo, &lv, &lu, &luc, &bad))
+				if (!read_pq(lo, &lv, &lu, &bad))
 					goto bad_ivl;
 				has_lo = true;
 			}
 			if (hi && attr(hi, "nullFlavor") == NULL)
 			{
-				if (!read_pq(hi, &hv, &hu, &huc, &bad))
+				if (!read_pq(hi, &hv, &hu, &bad))
 					goto bad_ivl;
 				has_hi = true;
 			}
@@ -460,7 +448,7 @@ read_observation(CcdaState *st, xmlNodePtr obs)
 
 				row.comparator = inc && strcmp(inc, "false") == 0 ? ">" : ">=";
 				row.has_num = true, row.value_num = lv;
-				row.unit = lu, row.ucum_unit = ingest_ucum(lu, luc);
+				row.unit = lu, row.ucum_unit = ingest_ucum(lu);
 			}
 			else if (has_hi && !has_lo)
 			{
@@ -468,14 +456,14 @@ read_observation(CcdaState *st, xmlNodePtr obs)
 
 				row.comparator = inc && strcmp(inc, "false") == 0 ? "<" : "<=";
 				row.has_num = true, row.value_num = hv;
-				row.unit = hu, row.ucum_unit = ingest_ucum(hu, huc);
+				row.unit = hu, row.ucum_unit = ingest_ucum(hu);
 			}
 			else if (has_lo && has_hi)
 			{
 				row.value_text = psprintf("%s-%s", attr(lo, "value") ? attr(lo, "value") : "",
 										  attr(hi, "value") ? attr(hi, "value") : "");
 				row.unit = lu ? lu : hu;
-				row.ucum_unit = ingest_ucum(row.unit, lu ? luc : huc);
+				row.ucum_unit = ingest_ucum(row.unit);
 			}
 			else
 			{

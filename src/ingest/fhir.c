@@ -195,10 +195,11 @@ read_value(FhirState *st, IngestRow *row, JsonbContainer *o, const char *where,
 			row->comparator = cmp;
 		}
 		row->unit = unit ? unit : code;
+		/* the coded unit when it is UCUM, else the human-readable one */
 		if (code && sys && strcmp(sys, "http://unitsofmeasure.org") == 0)
-			row->ucum_unit = ingest_ucum(code, true);
+			row->ucum_unit = ingest_ucum(code);
 		else
-			row->ucum_unit = ingest_ucum(row->unit, false);
+			row->ucum_unit = ingest_ucum(row->unit);
 	}
 	else if ((q = get_object(o, "valueCodeableConcept")) != NULL)
 	{

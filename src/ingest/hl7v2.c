@@ -422,8 +422,7 @@ read_obx(Hl7State *st, const char *seg)
 			   *c5 = component(id, 5, d),
 			   *c6 = component(id, 6, d);
 	const char *units = field(&f, 6);
-	const char *unit,
-			   *unit_sys;
+	const char *unit;
 	const char *t = component(field(&f, 14), 1, d);
 	const char *value = field(&f, 5);
 	char	   *where = psprintf("OBX-5 (segment %d, OBX|%s)", st->segno, field(&f, 1));
@@ -447,13 +446,12 @@ read_obx(Hl7State *st, const char *seg)
 	row.display = ingest_empty(c2) ? NULL : unescape(c2, d);
 
 	unit = component(units, 1, d);
-	unit_sys = component(units, 3, d);
 	if (ingest_empty(unit))
 		unit = component(units, 2, d);
 	if (!ingest_empty(unit))
 	{
 		row.unit = unescape(unit, d);
-		row.ucum_unit = ingest_ucum(row.unit, strcmp(unit_sys, "UCUM") == 0);
+		row.ucum_unit = ingest_ucum(row.unit);
 	}
 	reference_range(unescape(field(&f, 7), d), &row);
 	if (!ingest_empty(component(field(&f, 8), 1, d)))

@@ -80,7 +80,7 @@ extern bool ingest_make_time(int year, int mon, int day, int hour, int min,
 							 TimestampTz *out);
 extern bool ingest_parse_hl7_ts(const char *s, TimestampTz *out);
 extern bool ingest_parse_iso_ts(const char *s, TimestampTz *out);
-extern const char *ingest_ucum(const char *unit, bool declared_ucum);
+extern const char *ingest_ucum(const char *unit);
 extern char *ingest_pstrndup_trim(const char *s, size_t len);
 extern bool ingest_empty(const char *s);
 

@@ -3,6 +3,7 @@
  * readers (numbers, comparators, timestamps, code systems) every format uses.
  */
 #include "ingest/ingest.h"
+#include "units/units.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -453,14 +454,14 @@ ingest_parse_iso_ts(const char *s, TimestampTz *out)
 }
 
 /*
- * The unit in UCUM.  Until the units module's normalizer is merged, only a
- * unit the source itself declares to be UCUM is passed through (trimmed);
- * anything else gives NULL rather than a guess.
+ * The unit in UCUM, by the units module's normalizer: a valid UCUM code
+ * comes back as it is, a known messy spelling (mg/dl, THOUS/MCL, µmol/L) as
+ * its UCUM code, anything else as NULL (never a guess).
  */
 const char *
-ingest_ucum(const char *unit, bool declared_ucum)
+ingest_ucum(const char *unit)
 {
-	if (ingest_empty(unit) || !declared_ucum)
+	if (ingest_empty(unit))
 		return NULL;
-	return ingest_pstrndup_trim(unit, strlen(unit));
+	return pm_unit_normalize(unit, strlen(unit), NULL);
 }
