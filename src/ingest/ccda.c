@@ -417,7 +417,7 @@ read_observation(CcdaState *st, xmlNodePtr obs)
 			row.has_num = true;
 			row.value_num = v;
 			row.unit = unit;
-			row.ucum_unit = ingest_ucum(unit);
+			row.ucum_unit = ingest_ucum(st->out, unit);
 		}
 		else if (strcmp(type, "IVL_PQ") == 0)
 		{
@@ -448,7 +448,7 @@ read_observation(CcdaState *st, xmlNodePtr obs)
 
 				row.comparator = inc && strcmp(inc, "false") == 0 ? ">" : ">=";
 				row.has_num = true, row.value_num = lv;
-				row.unit = lu, row.ucum_unit = ingest_ucum(lu);
+				row.unit = lu, row.ucum_unit = ingest_ucum(st->out, lu);
 			}
 			else if (has_hi && !has_lo)
 			{
@@ -456,14 +456,14 @@ read_observation(CcdaState *st, xmlNodePtr obs)
 
 				row.comparator = inc && strcmp(inc, "false") == 0 ? "<" : "<=";
 				row.has_num = true, row.value_num = hv;
-				row.unit = hu, row.ucum_unit = ingest_ucum(hu);
+				row.unit = hu, row.ucum_unit = ingest_ucum(st->out, hu);
 			}
 			else if (has_lo && has_hi)
 			{
 				row.value_text = psprintf("%s-%s", attr(lo, "value") ? attr(lo, "value") : "",
 										  attr(hi, "value") ? attr(hi, "value") : "");
 				row.unit = lu ? lu : hu;
-				row.ucum_unit = ingest_ucum(row.unit);
+				row.ucum_unit = ingest_ucum(st->out, row.unit);
 			}
 			else
 			{
@@ -527,7 +527,12 @@ walk(CcdaState *st, xmlNodePtr n)
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		if (is_el(c, "observation") && has_template(c))
+		{
+			MemoryContext old = ingest_part_begin(st->out);
+
 			read_observation(st, c);
+			ingest_part_end(st->out, old);
+		}
 		if (c->children)
 			walk(st, c->children);
 		CHECK_FOR_INTERRUPTS();

@@ -197,9 +197,9 @@ read_value(FhirState *st, IngestRow *row, JsonbContainer *o, const char *where,
 		row->unit = unit ? unit : code;
 		/* the coded unit when it is UCUM, else the human-readable one */
 		if (code && sys && strcmp(sys, "http://unitsofmeasure.org") == 0)
-			row->ucum_unit = ingest_ucum(code);
+			row->ucum_unit = ingest_ucum(st->out, code);
 		else
-			row->ucum_unit = ingest_ucum(row->unit);
+			row->ucum_unit = ingest_ucum(st->out, row->unit);
 	}
 	else if ((q = get_object(o, "valueCodeableConcept")) != NULL)
 	{
@@ -451,9 +451,13 @@ read_resource(FhirState *st, JsonbContainer *r, const char *where, int depth)
 	}
 	if (strcmp(type, "Observation") == 0)
 	{
+		MemoryContext old;
+
 		if (depth == 0)
 			st->ctx.message_id = get_string(r, "id");
+		old = ingest_part_begin(st->out);
 		read_observation(st, r, where);
+		ingest_part_end(st->out, old);
 	}
 	else if (strcmp(type, "Bundle") == 0)
 		read_bundle(st, r, where, depth);

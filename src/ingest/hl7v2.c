@@ -269,8 +269,10 @@ read_msh(Hl7State *st, const char *seg)
 		return false;
 	}
 	f = split_segment(seg, &st->d);
+	/* message-level values outlive the segment's memory */
 	if (!ingest_empty(field(&f, 10)))
-		st->ctx.message_id = ingest_pstrndup_trim(field(&f, 10), strlen(field(&f, 10)));
+		st->ctx.message_id = MemoryContextStrdup(st->out->call_cxt,
+												 ingest_pstrndup_trim(field(&f, 10), strlen(field(&f, 10))));
 	if (ingest_empty(component(field(&f, 9), 1, &st->d)))
 	{
 		ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
@@ -280,7 +282,7 @@ read_msh(Hl7State *st, const char *seg)
 	}
 	st->in_message = true;
 	st->segments_in_message = 1;
-	st->msh_raw = pstrdup(seg);
+	st->msh_raw = MemoryContextStrdup(st->out->call_cxt, seg);
 	st->obr_has_time = false;
 	return true;
 }
@@ -304,7 +306,8 @@ read_pid(Hl7State *st, const char *seg)
 
 	if (ingest_empty(id))
 		id = component(field(&f, 2), 1, &st->d);
-	st->ctx.patient_id = ingest_empty(id) ? NULL : unescape(id, &st->d);
+	st->ctx.patient_id = ingest_empty(id) ? NULL :
+		MemoryContextStrdup(st->out->call_cxt, unescape(id, &st->d));
 }
 
 static void
@@ -451,7 +454,7 @@ read_obx(Hl7State *st, const char *seg)
 	if (!ingest_empty(unit))
 	{
 		row.unit = unescape(unit, d);
-		row.ucum_unit = ingest_ucum(row.unit);
+		row.ucum_unit = ingest_ucum(st->out, row.unit);
 	}
 	reference_range(unescape(field(&f, 7), d), &row);
 	if (!ingest_empty(component(field(&f, 8), 1, d)))
@@ -574,6 +577,8 @@ hl7v2_observations(PG_FUNCTION_ARGS)
 		seg = p;
 		if (!ingest_empty(seg))
 		{
+			MemoryContext old = ingest_part_begin(&out);
+
 			nonblank++;
 			st.segno++;
 			if (strncmp(seg, "MSH", 3) == 0)
@@ -617,6 +622,7 @@ hl7v2_observations(PG_FUNCTION_ARGS)
 				else if (strncmp(seg, "OBX", 3) == 0)
 					read_obx(&st, seg);
 			}
+			ingest_part_end(&out, old);
 		}
 		if (saved == '\0')
 			break;

@@ -47,12 +47,21 @@ typedef struct IngestRow
 	const char *value_system;	/* coded value: its code system (short name) */
 } IngestRow;
 
+#define INGEST_UNIT_CACHE 32
+
 typedef struct IngestOut
 {
 	ReturnSetInfo *rsinfo;
 	bool		strict;
 	const char *source_format;
 	int64		rows;
+	MemoryContext call_cxt;		/* lives for the whole call */
+	MemoryContext part_cxt;		/* reset after each segment/observation */
+	/* recent unit -> UCUM results: sources repeat a handful of units */
+	int			ncached;
+	int			next_slot;
+	char	   *cached_unit[INGEST_UNIT_CACHE];
+	char	   *cached_ucum[INGEST_UNIT_CACHE];
 } IngestOut;
 
 /* obs_row.c */
@@ -80,7 +89,11 @@ extern bool ingest_make_time(int year, int mon, int day, int hour, int min,
 							 TimestampTz *out);
 extern bool ingest_parse_hl7_ts(const char *s, TimestampTz *out);
 extern bool ingest_parse_iso_ts(const char *s, TimestampTz *out);
-extern const char *ingest_ucum(const char *unit);
+extern const char *ingest_ucum(IngestOut *out, const char *unit);
+
+/* Enter / leave the per-part context (leaving resets it). */
+extern MemoryContext ingest_part_begin(IngestOut *out);
+extern void ingest_part_end(IngestOut *out, MemoryContext old);
 extern char *ingest_pstrndup_trim(const char *s, size_t len);
 extern bool ingest_empty(const char *s);
 

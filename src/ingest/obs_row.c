@@ -13,6 +13,7 @@
 #include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
 void
@@ -27,6 +28,24 @@ ingest_begin(FunctionCallInfo fcinfo, IngestOut *out,
 	out->strict = strict;
 	out->source_format = source_format;
 	out->rows = 0;
+	out->call_cxt = CurrentMemoryContext;
+	out->part_cxt = AllocSetContextCreate(CurrentMemoryContext, "precmed ingest part",
+										  ALLOCSET_DEFAULT_SIZES);
+	out->ncached = 0;
+	out->next_slot = 0;
+}
+
+MemoryContext
+ingest_part_begin(IngestOut *out)
+{
+	return MemoryContextSwitchTo(out->part_cxt);
+}
+
+void
+ingest_part_end(IngestOut *out, MemoryContext old)
+{
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(out->part_cxt);
 }
 
 void
@@ -459,9 +478,28 @@ ingest_parse_iso_ts(const char *s, TimestampTz *out)
  * its UCUM code, anything else as NULL (never a guess).
  */
 const char *
-ingest_ucum(const char *unit)
+ingest_ucum(IngestOut *out, const char *unit)
 {
+	int			i;
+	char	   *ucum;
+
 	if (ingest_empty(unit))
 		return NULL;
-	return pm_unit_normalize(unit, strlen(unit), NULL);
+	for (i = 0; i < out->ncached; i++)
+		if (strcmp(out->cached_unit[i], unit) == 0)
+			return out->cached_ucum[i];
+	ucum = pm_unit_normalize(unit, strlen(unit), NULL);
+	i = out->next_slot;
+	out->next_slot = (out->next_slot + 1) % INGEST_UNIT_CACHE;
+	if (out->ncached < INGEST_UNIT_CACHE)
+		out->ncached++;
+	else
+	{
+		pfree(out->cached_unit[i]);
+		if (out->cached_ucum[i])
+			pfree(out->cached_ucum[i]);
+	}
+	out->cached_unit[i] = MemoryContextStrdup(out->call_cxt, unit);
+	out->cached_ucum[i] = ucum ? MemoryContextStrdup(out->call_cxt, ucum) : NULL;
+	return out->cached_ucum[i];
 }
