@@ -2,6 +2,7 @@
 -- shipped samples (test/data/ingest, see its PROVENANCE files) and from small
 -- messages written here, each checked by hand against the source text.
 SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 

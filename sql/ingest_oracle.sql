@@ -6,6 +6,7 @@
 -- 2. The Synthea FHIR bundles must give the same lab values as the Synthea
 --    CSV rows of the same run for the same patients.
 SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
 
 CREATE TEMP TABLE pair (name text, format text, source text, oracle jsonb);
 \set m `cat test/data/ingest/hl7v2/ms-fhir-converter/LAB-ORU-1.hl7`
