@@ -26,6 +26,7 @@ typedef struct ConvertEntry
 
 typedef struct ConvertCache
 {
+	bool		units_stable;	/* both unit arguments are constants or params */
 	int			n;
 	int			next;			/* round-robin replacement */
 	ConvertEntry e[UCUM_CACHE_SLOTS];
@@ -110,8 +111,12 @@ cached_entry(FunctionCallInfo fcinfo, const char *from, int from_len,
 	if (cache == NULL)
 	{
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ConvertCache));
+		cache->units_stable = get_fn_expr_arg_stable(fcinfo->flinfo, 1) &&
+			get_fn_expr_arg_stable(fcinfo->flinfo, 2);
 		fcinfo->flinfo->fn_extra = cache;
 	}
+	else if (cache->units_stable && cache->n == 1)
+		return &cache->e[0];	/* same units on every row: no comparison */
 	for (i = 0; i < cache->n; i++)
 	{
 		c = &cache->e[i];
@@ -244,12 +249,20 @@ Datum
 ucum_convert(PG_FUNCTION_ARGS)
 {
 	float8		v = PG_GETARG_FLOAT8(0);
-	text	   *from = PG_GETARG_TEXT_PP(1);
-	text	   *to = PG_GETARG_TEXT_PP(2);
+	ConvertCache *cache = (ConvertCache *) fcinfo->flinfo->fn_extra;
 	ConvertEntry *c;
 
-	c = cached_entry(fcinfo, VARDATA_ANY(from), VARSIZE_ANY_EXHDR(from),
-					 VARDATA_ANY(to), VARSIZE_ANY_EXHDR(to));
+	/* constant units: the parsed pair, without reading the arguments */
+	if (cache != NULL && cache->units_stable && cache->n == 1)
+		c = &cache->e[0];
+	else
+	{
+		text	   *from = PG_GETARG_TEXT_PP(1);
+		text	   *to = PG_GETARG_TEXT_PP(2);
+
+		c = cached_entry(fcinfo, VARDATA_ANY(from), VARSIZE_ANY_EXHDR(from),
+						 VARDATA_ANY(to), VARSIZE_ANY_EXHDR(to));
+	}
 	PG_RETURN_FLOAT8(convert_entry(c, v));
 }
 

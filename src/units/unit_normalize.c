@@ -48,6 +48,8 @@ static const struct
 	{"tera.l-1", "10*12/L"}, {"tera/l", "10*12/L"},
 	{"giga.l-1", "10*9/L"}, {"giga/l", "10*9/L"},
 	{"enzyme units", "U"},
+	{"ml/min/1.73m2", "mL/min/{1.73_m2}"}, {"ml/min/1.73 m2", "mL/min/{1.73_m2}"},
+	{"ml/min/1.73m^2", "mL/min/{1.73_m2}"},
 	{"ratio", "{ratio}"},
 	{"/hpf", "/[HPF]"}, {"per hpf", "/[HPF]"}, {"/lpf", "/[LPF]"}, {"per lpf", "/[LPF]"},
 };
@@ -294,9 +296,11 @@ divides_by_negative_power(const char *s)
 
 /* A valid UCUM string: keep it, or prefer its conventional spelling. */
 static char *
-accept_valid(const char *s, const UcumUnit *u, Candidate *c)
+accept_valid(const char *s, const UcumUnit *u_in, Candidate *c)
 {
 	UcumUnit	ci;
+	UcumUnit	tu;
+	const UcumUnit *u = u_in;
 	char	   *spelled;
 
 	if (divides_by_negative_power(s))
@@ -308,13 +312,13 @@ accept_valid(const char *s, const UcumUnit *u, Candidate *c)
 	{
 		bool		changed = false;
 		char	   *t = replace_all(s, "10^", "10*", false, &changed);
-		UcumUnit	tu;
 
 		/* 10^ and 10* are the same unit; 10* is the conventional code */
 		if (valid_cs(t, &tu) && same_unit(u, &tu))
 		{
 			add_rule(c, "power_of_ten");
-			return t;
+			s = t;
+			u = &tu;
 		}
 	}
 	spelled = ci_spelling(s, &ci);
