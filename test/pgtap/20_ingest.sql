@@ -3,7 +3,7 @@
 -- is dropped silently (every OBX or observation comes back, as a value row or
 -- as an error row keeping its raw input).
 BEGIN;
-SELECT plan(30);
+SELECT plan(31);
 SET LOCAL timezone = 'UTC';
 
 \set lab `cat test/data/ingest/hl7v2/ms-fhir-converter/LAB-ORU-1.hl7`
@@ -116,6 +116,21 @@ SELECT is((SELECT count(*) FILTER (WHERE o.status = 'error')::int || '/' || coun
 SELECT is((SELECT string_agg(DISTINCT o.raw, ',') FROM batch, precmed.hl7v2_observations(msg, false) o
             WHERE o.status = 'error' AND o.message_id = 'm10'),
           'OBX|1|NM|2345-7^Glucose^LN||n/a|mg/dL', 'each error row names its message and keeps the OBX');
+
+-- ------------------------------------------------ under a parallel plan
+-- workers read messages (and normalize units) as the leader does
+CREATE TABLE pm_ingest_parallel AS SELECT msg FROM batch;
+ANALYZE pm_ingest_parallel;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL force_parallel_mode = on;
+SELECT is((SELECT count(*)::int || '/' || sum(o.value_num)::bigint || '/' || count(o.ucum_unit)::int
+             FROM pm_ingest_parallel, precmed.hl7v2_observations(msg, false) o),
+          (SELECT count(*)::int || '/' || sum(o.value_num)::bigint || '/' || count(o.ucum_unit)::int
+             FROM batch, precmed.hl7v2_observations(msg, false) o),
+          'a parallel plan gives the same rows as a serial one');
 
 SELECT * FROM finish();
 ROLLBACK;
