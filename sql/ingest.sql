@@ -190,6 +190,13 @@ SELECT status, value_text FROM precmed.fhir_observations('[1, 2]', false);
 SELECT status, value_text FROM precmed.fhir_observations('{"resourceType":"Observation","status":"final"}', false);
 SELECT status, value_text FROM precmed.fhir_observations('{"resourceType":"Observation","code":{"coding":[{"code":"x"}]},"valueQuantity":{"value":"12"}}', false);
 
+-- JSON as text (a file read as text): checked first, so text that is not JSON is an error row
+SELECT status, value_text, raw FROM precmed.fhir_observations('{"resourceType": "Observ'::text, false);
+SELECT * FROM precmed.fhir_observations('{"resourceType": "Observ'::text);
+\echo :LAST_ERROR_SQLSTATE
+SELECT observation_code, value_num, unit FROM precmed.fhir_observations(
+  '{"resourceType":"Observation","code":{"coding":[{"system":"http://loinc.org","code":"2345-7"}]},"valueQuantity":{"value":95,"unit":"mg/dL"}}'::text);
+
 -- ======================================================================= OMOP
 INSERT INTO precmed.observation (source_name, source_format, message_id, patient_id, observation_code,
        observation_system, observation_display, value_num, value_text, comparator, unit, ucum_unit,

@@ -27,7 +27,7 @@ INSERT INTO precmed.observation (source_name, source_format, message_id, patient
        observation_system, observation_display, value_num, value_text, comparator, unit, ucum_unit,
        ref_low, ref_high, interpretation, effective_time, status, raw, value_code, value_system)
 SELECT i.path, o.* FROM inbox i,
-       precmed.fhir_observations(convert_from(decode(i.b64, 'base64'), 'UTF8')::jsonb, strict => false) o
+       precmed.fhir_observations(convert_from(decode(i.b64, 'base64'), 'UTF8'), strict => false) o
  WHERE i.path LIKE '%.json';
 
 \echo

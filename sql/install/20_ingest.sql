@@ -38,6 +38,18 @@ RETURNS TABLE(source_format text, message_id text, patient_id text,
 COMMENT ON FUNCTION precmed.fhir_observations(jsonb, boolean) IS
   'One row per FHIR R4 Observation (and per component) in an Observation or a Bundle. strict => false turns unreadable parts into rows with status ''error'' (reason in value_text, JSON in raw). See docs/ingest.md.';
 
+CREATE FUNCTION precmed.fhir_observations(resource text, strict boolean DEFAULT true)
+RETURNS TABLE(source_format text, message_id text, patient_id text,
+              observation_code text, observation_system text, observation_display text,
+              value_num float8, value_text text, comparator text, unit text, ucum_unit text,
+              ref_low float8, ref_high float8, interpretation text,
+              effective_time timestamptz, status text, raw text,
+              value_code text, value_system text)
+  AS 'MODULE_PATHNAME', 'fhir_observations'
+  LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE ROWS 20;
+COMMENT ON FUNCTION precmed.fhir_observations(text, boolean) IS
+  'As fhir_observations(jsonb, boolean) for JSON given as text (files read as text): text that is not JSON is an error (22P02), or with strict => false an error row keeping the text.';
+
 -- A place to keep what was read, and its OMOP CDM v5.4 MEASUREMENT shape.
 CREATE TABLE precmed.observation (
   observation_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -11,11 +11,15 @@
 #include <math.h>
 
 #include "miscadmin.h"
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
 #define FHIR_MAX_BUNDLE_DEPTH 8
+#define FHIR_MAX_TEXT_DEPTH 5000	/* JSON text nesting read without risking the stack */
 
 typedef struct FhirState
 {
@@ -469,6 +473,73 @@ read_resource(FhirState *st, JsonbContainer *r, const char *where, int depth)
 	/* other resources inside a Bundle are not observations: skipped */
 }
 
+/*
+ * JSON text (the text overload): checked by PostgreSQL's JSON parser, which
+ * reports instead of raising, so text that is not JSON becomes an error row
+ * in tolerant mode; valid text is then converted to jsonb.
+ */
+static int
+json_text_depth(const char *s)
+{
+	int			depth = 0,
+				max = 0;
+	bool		in_string = false;
+
+	for (; *s; s++)
+	{
+		if (in_string)
+		{
+			if (*s == '\\' && s[1])
+				s++;
+			else if (*s == '"')
+				in_string = false;
+		}
+		else if (*s == '"')
+			in_string = true;
+		else if (*s == '[' || *s == '{')
+		{
+			depth++;
+			max = Max(max, depth);
+		}
+		else if (*s == ']' || *s == '}')
+			depth--;
+	}
+	return max;
+}
+
+static Jsonb *
+jsonb_from_text(IngestOut *out, text *t)
+{
+	char	   *s = text_to_cstring(t);
+	size_t		len = strlen(s);
+	JsonLexContext *lex;
+	JsonParseErrorType err;
+
+	if (len > INGEST_MAX_INPUT)
+	{
+		ingest_fail(out, NULL, ERRCODE_PROGRAM_LIMIT_EXCEEDED, "$",
+					psprintf("the resource is %zu bytes; the limit is %d", len, INGEST_MAX_INPUT),
+					NULL);
+		return NULL;
+	}
+	if (json_text_depth(s) > FHIR_MAX_TEXT_DEPTH)
+	{
+		ingest_fail(out, NULL, ERRCODE_PROGRAM_LIMIT_EXCEEDED, "$",
+					psprintf("the JSON is nested more than %d deep", FHIR_MAX_TEXT_DEPTH), s);
+		return NULL;
+	}
+	lex = makeJsonLexContextCstringLen(s, (int) len, GetDatabaseEncoding(), true);
+	err = pg_parse_json(lex, &nullSemAction);
+	if (err != JSON_SUCCESS)
+	{
+		ingest_fail(out, NULL, ERRCODE_INVALID_TEXT_REPRESENTATION, "$",
+					psprintf("not JSON: %s", json_errdetail(err, lex)), s);
+		return NULL;
+	}
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s)));
+}
+
+/* One C function for both SQL signatures, (jsonb, boolean) and (text, boolean). */
 PG_FUNCTION_INFO_V1(fhir_observations);
 Datum
 fhir_observations(PG_FUNCTION_ARGS)
@@ -482,7 +553,14 @@ fhir_observations(PG_FUNCTION_ARGS)
 		pm_error_null_argument("resource");
 	strict = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
 	ingest_begin(fcinfo, &out, "fhir", strict);
-	jb = PG_GETARG_JSONB_P(0);
+	if (get_fn_expr_argtype(fcinfo->flinfo, 0) == TEXTOID)
+	{
+		jb = jsonb_from_text(&out, PG_GETARG_TEXT_PP(0));
+		if (jb == NULL)
+			return (Datum) 0;
+	}
+	else
+		jb = PG_GETARG_JSONB_P(0);
 	memset(&st, 0, sizeof(st));
 	st.out = &out;
 	ingest_row_init(&out, &st.ctx);

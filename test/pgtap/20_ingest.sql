@@ -3,7 +3,7 @@
 -- is dropped silently (every OBX or observation comes back, as a value row or
 -- as an error row keeping its raw input).
 BEGIN;
-SELECT plan(31);
+SELECT plan(34);
 SET LOCAL timezone = 'UTC';
 
 \set lab `cat test/data/ingest/hl7v2/ms-fhir-converter/LAB-ORU-1.hl7`
@@ -32,6 +32,13 @@ SELECT is((SELECT count(*)::int FROM precmed.fhir_observations(
                                 jsonb_build_array(jsonb_build_object('resource', (SELECT glucose::jsonb FROM sample)),
                                                   jsonb_build_object('fullUrl', 'urn:uuid:x'))), false)),
           1, 'a FHIR Bundle with an entry cut short still gives its whole Observation');
+
+-- FHIR JSON given as text (files read as text) and cut short: an error row keeping the text
+SELECT is((SELECT status || '|' || (raw = left(glucose, 700))::text
+             FROM sample, precmed.fhir_observations(left(glucose, 700), false)),
+          'error|true', 'truncated FHIR JSON text is an error row keeping the text');
+SELECT throws_ok($$ SELECT * FROM precmed.fhir_observations((SELECT left(glucose, 700) FROM sample)) $$,
+                 '22P02', NULL, 'strict: truncated FHIR JSON text raises 22P02');
 
 -- ------------------------------------------------------------------- binary
 CREATE TEMP TABLE junk AS
@@ -99,6 +106,8 @@ SELECT is((SELECT status || ': ' || value_text FROM precmed.fhir_observations(
              (SELECT repeat('{"resourceType":"Bundle","entry":[{"resource":', 12) || '{}' || repeat('}]}', 12))::jsonb, false)),
           'error: $.entry[0].resource.entry[0].resource.entry[0].resource.entry[0].resource.entry[0].resource.entry[0].resource.entry[0].resource.entry[0].resource.entry[0].resource: Bundles are nested more than 8 deep',
           'Bundles nested 12 deep: an error row naming the path');
+SELECT is((SELECT status FROM precmed.fhir_observations(repeat('[', 100000), false)),
+          'error', 'JSON text nested 100000 deep is an error row, not a stack overflow');
 SELECT is((SELECT count(*)::int FROM precmed.hl7v2_observations(
              E'MSH|^~\\&|A|B|||20240101||ORU^R01|n|P|2.5\rOBX|1|ST|1-8^X^LN||' || repeat('a^b&c~', 100000))),
           1, 'an HL7 field with 100000 components and repetitions is one text row');
