@@ -138,6 +138,12 @@ SELECT status, value_num, effective_time, value_text, left(raw, 30) AS raw
 SELECT * FROM precmed.ccda_observations(:'bad');
 \echo :LAST_ERROR_SQLSTATE
 
+-- a local code with the LOINC code as translation: LOINC wins; CD value; a two-bound IVL_PQ
+\set tr '<section xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><observation><templateId root="2.16.840.1.113883.10.20.22.4.2"/><code code="GLU-S" codeSystem="1.2.3.4.5" displayName="Glucose, serum"><translation code="2345-7" codeSystem="2.16.840.1.113883.6.1" displayName="Glucose [Mass/volume] in Serum or Plasma"/></code><statusCode code="completed"/><effectiveTime><low value="20240102083000.5+0200"/></effectiveTime><value xsi:type="PQ" value="5.2" unit="mmol/L"/><interpretationCode code="N"/></observation><observation><templateId root="2.16.840.1.113883.10.20.22.4.2"/><code code="X1" codeSystem="1.2.3.4.5"/><statusCode code="active"/><effectiveTime value="2024"/><value xsi:type="CD" code="260385009" codeSystem="2.16.840.1.113883.6.96" displayName="Negative"/></observation><observation><templateId root="2.16.840.1.113883.10.20.22.4.27"/><code code="8480-6" codeSystem="2.16.840.1.113883.6.1"/><effectiveTime value="20240102"/><value xsi:type="IVL_PQ"><low value="110" unit="mm[Hg]"/><high value="120" unit="mm[Hg]"/></value></observation></section>'
+SELECT observation_code, observation_system, observation_display, value_num, value_text, unit,
+       effective_time, status, value_code, value_system
+  FROM precmed.ccda_observations(:'tr');
+
 -- ======================================================================= FHIR
 CREATE TEMP TABLE fhir_sample (name text, resource jsonb);
 \set r `cat test/data/ingest/fhir/us-core/observation-serum-glucose.json`

@@ -104,9 +104,12 @@ get_number(JsonbContainer *c, const char *key, double *out)
 		return NUM_ABSENT;
 	if (v.type != jbvNumeric)
 		return NUM_BAD;
-	*out = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-											  NumericGetDatum(v.val.numeric)));
-	return isfinite(*out) ? NUM_OK : NUM_BAD;
+	/* through the decimal text: a number beyond float8 is reported, not raised */
+	if (!ingest_parse_number(DatumGetCString(DirectFunctionCall1(numeric_out,
+																 NumericGetDatum(v.val.numeric))),
+							 out))
+		return NUM_BAD;
+	return NUM_OK;
 }
 
 static char *
