@@ -623,7 +623,7 @@ ccda_observations(PG_FUNCTION_ARGS)
 		/* the text is already in the database encoding: say so */
 		doc = xmlCtxtReadMemory(ctxt, VARDATA_ANY(doc_text), (int) len, NULL,
 								GetDatabaseEncoding() == PG_UTF8 ? "UTF-8" : NULL,
-								XML_PARSE_NONET | XML_PARSE_NOWARNING);
+								XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
 		if (parse.dtd)
 			ingest_fail(&out, NULL, ERRCODE_INVALID_XML_DOCUMENT, "DOCTYPE",
 						"documents with a document type declaration (DTD) are refused: entities are never expanded or loaded",
