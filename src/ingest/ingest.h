@@ -47,8 +47,6 @@ typedef struct IngestRow
 	const char *value_system;	/* coded value: its code system (short name) */
 } IngestRow;
 
-#define INGEST_UNIT_CACHE 32
-
 typedef struct IngestOut
 {
 	ReturnSetInfo *rsinfo;
@@ -57,11 +55,6 @@ typedef struct IngestOut
 	int64		rows;
 	MemoryContext call_cxt;		/* lives for the whole call */
 	MemoryContext part_cxt;		/* reset after each segment/observation */
-	/* recent unit -> UCUM results: sources repeat a handful of units */
-	int			ncached;
-	int			next_slot;
-	char	   *cached_unit[INGEST_UNIT_CACHE];
-	char	   *cached_ucum[INGEST_UNIT_CACHE];
 } IngestOut;
 
 /* obs_row.c */

@@ -13,6 +13,7 @@
 #include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
@@ -31,8 +32,6 @@ ingest_begin(FunctionCallInfo fcinfo, IngestOut *out,
 	out->call_cxt = CurrentMemoryContext;
 	out->part_cxt = AllocSetContextCreate(CurrentMemoryContext, "precmed ingest part",
 										  ALLOCSET_DEFAULT_SIZES);
-	out->ncached = 0;
-	out->next_slot = 0;
 }
 
 MemoryContext
@@ -477,29 +476,57 @@ ingest_parse_iso_ts(const char *s, TimestampTz *out)
  * comes back as it is, a known messy spelling (mg/dl, THOUS/MCL, µmol/L) as
  * its UCUM code, anything else as NULL (never a guess).
  */
+/*
+ * Sources repeat a handful of units, and the normalizer's answer depends
+ * only on the unit text and the UCUM definitions (fixed for the backend), so
+ * answers are kept for the life of the backend, up to a bound.
+ */
+#define UNIT_KEY_LEN 64
+#define UNIT_CACHE_MAX 4096
+
+typedef struct UnitCacheEntry
+{
+	char		unit[UNIT_KEY_LEN];	/* hash key */
+	bool		mapped;
+	char		ucum[UNIT_KEY_LEN];
+} UnitCacheEntry;
+
+static HTAB *unit_cache = NULL;
+
 const char *
 ingest_ucum(IngestOut *out, const char *unit)
 {
-	int			i;
+	UnitCacheEntry *e;
+	bool		found;
 	char	   *ucum;
+	size_t		len;
 
 	if (ingest_empty(unit))
 		return NULL;
-	for (i = 0; i < out->ncached; i++)
-		if (strcmp(out->cached_unit[i], unit) == 0)
-			return out->cached_ucum[i];
-	ucum = pm_unit_normalize(unit, strlen(unit), NULL);
-	i = out->next_slot;
-	out->next_slot = (out->next_slot + 1) % INGEST_UNIT_CACHE;
-	if (out->ncached < INGEST_UNIT_CACHE)
-		out->ncached++;
-	else
+	len = strlen(unit);
+	if (len >= UNIT_KEY_LEN)
+		return pm_unit_normalize(unit, len, NULL);
+	if (unit_cache == NULL)
 	{
-		pfree(out->cached_unit[i]);
-		if (out->cached_ucum[i])
-			pfree(out->cached_ucum[i]);
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = UNIT_KEY_LEN;
+		ctl.entrysize = sizeof(UnitCacheEntry);
+		unit_cache = hash_create("precmed ingest unit cache", 256, &ctl,
+								 HASH_ELEM | HASH_STRINGS);
 	}
-	out->cached_unit[i] = MemoryContextStrdup(out->call_cxt, unit);
-	out->cached_ucum[i] = ucum ? MemoryContextStrdup(out->call_cxt, ucum) : NULL;
-	return out->cached_ucum[i];
+	e = (UnitCacheEntry *) hash_search(unit_cache, unit, HASH_FIND, NULL);
+	if (e)
+		return e->mapped ? pstrdup(e->ucum) : NULL;
+	ucum = pm_unit_normalize(unit, len, NULL);
+	if (hash_get_num_entries(unit_cache) < UNIT_CACHE_MAX &&
+		(ucum == NULL || strlen(ucum) < UNIT_KEY_LEN))
+	{
+		e = (UnitCacheEntry *) hash_search(unit_cache, unit, HASH_ENTER, &found);
+		e->mapped = ucum != NULL;
+		if (ucum)
+			strlcpy(e->ucum, ucum, UNIT_KEY_LEN);
+	}
+	return ucum;
 }
