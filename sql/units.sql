@@ -21,7 +21,7 @@ SELECT u AS unit, precmed.unit_normalize(u) AS ucum, precmed.unit_normalize_rule
                     'mIU/L', 'uIU/mL', 'IU/L', 'mcg/dL', 'mcL', '/hpf', '/LPF', 'cells/uL',
                     'mg/g crea', 'g/l-1', '10*6/uL^million per microliter^UCUM', 'Torr', 'degF',
                     '°C', 'lbs', 'bpm', 'G/L', 'MG', 'Pa', 'h', '{Ratio}', 'ratio', 'mL/min/1.73m2',
-                    'md/dL', 'ERU', '', '  ', 'x']) AS u
+                    'md/dL', 'ERU', '', '  ', 'x', 'M/uL', 'm/uL', 'µ', 'n']) AS u
  ORDER BY u COLLATE "C";
 
 -- bad input: long strings and control characters are unmapped, not errors
@@ -67,3 +67,18 @@ RESET min_parallel_table_scan_size;
 RESET parallel_tuple_cost;
 RESET parallel_setup_cost;
 DROP TABLE units_par;
+
+-- a role with only USAGE on the schema can convert: the reference tables are
+-- readable by PUBLIC (fresh connection, so the definitions load as that role)
+SELECT current_user AS regress_su \gset
+CREATE ROLE regress_units_reader LOGIN;
+GRANT USAGE ON SCHEMA precmed TO regress_units_reader;
+\c - regress_units_reader
+SELECT precmed.ucum_convert(1, 'mg/dL', 'g/L') AS g_per_l,
+       round(precmed.lab_convert(1, 'mg/dL', 'umol/L', '2160-0')::numeric, 4) AS creatinine_umol_l;
+INSERT INTO precmed.analyte (loinc, analyte, property, conventional_unit, si_unit)
+  VALUES ('X', 'x', 'x', 'g', 'g');
+\echo :LAST_ERROR_SQLSTATE
+\c - :regress_su
+REVOKE USAGE ON SCHEMA precmed FROM regress_units_reader;
+DROP ROLE regress_units_reader;

@@ -553,21 +553,27 @@ ucum_resolve_atom(UcumAtom *atom, char **errmsg)
 static double
 pow10_exact(int k)
 {
-	/* 10^k is exact in float8 for 0 <= k <= 22 */
-	if (k >= 0 && k <= 22)
-		return pow(10.0, k);
-	return k > 0 ? pow(10.0, k) : 1.0 / pow10_exact(-k);
+	/* exact for 0 <= k <= 22, correctly rounded above (glibc pow) */
+	return pow(10.0, k);
 }
 
 static double
 scale10(double f, int k)
 {
-	if (k >= -22 && k < 0)
+	/* beyond float8's powers of ten: step, stopping once out of range */
+	while (k > 308 && isfinite(f) && f != 0)
+	{
+		f *= 1e22;
+		k -= 22;
+	}
+	while (k < -308 && isfinite(f) && f != 0)
+	{
+		f /= 1e22;
+		k += 22;
+	}
+	if (k < 0)
 		return f / pow10_exact(-k);
-	if (k >= 0 && k <= 22)
-		return f * pow10_exact(k);
-	/* beyond exact powers: split to avoid intermediate overflow */
-	return k > 0 ? scale10(f * 1e22, k - 22) : scale10(f / 1e22, k + 22);
+	return f * pow10_exact(k);
 }
 
 double

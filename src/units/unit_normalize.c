@@ -44,7 +44,7 @@ static const struct
 	{"thous/mcl", "10*3/uL"}, {"thous/ul", "10*3/uL"}, {"thou/ul", "10*3/uL"},
 	{"k/ul", "10*3/uL"}, {"k/mcl", "10*3/uL"},
 	{"mill/mcl", "10*6/uL"}, {"mill/ul", "10*6/uL"}, {"mil/ul", "10*6/uL"},
-	{"m/ul", "10*6/uL"}, {"million/ul", "10*6/uL"}, {"million per microliter", "10*6/uL"},
+	{"million/ul", "10*6/uL"}, {"million per microliter", "10*6/uL"},
 	{"tera.l-1", "10*12/L"}, {"tera/l", "10*12/L"},
 	{"giga.l-1", "10*9/L"}, {"giga/l", "10*9/L"},
 	{"enzyme units", "U"},
@@ -52,6 +52,15 @@ static const struct
 	{"ml/min/1.73m^2", "mL/min/{1.73_m2}"},
 	{"ratio", "{ratio}"},
 	{"/hpf", "/[HPF]"}, {"per hpf", "/[HPF]"}, {"/lpf", "/[LPF]"}, {"per lpf", "/[LPF]"},
+};
+
+/* Synonyms whose case matters: M/uL is million per microlitre, m/uL is UCUM. */
+static const struct
+{
+	const char *from;
+	const char *to;
+}			synonyms_exact_case[] = {
+	{"M/uL", "10*6/uL"}, {"M/UL", "10*6/uL"}, {"M/mcL", "10*6/uL"}, {"M/MCL", "10*6/uL"},
 };
 
 /* Count nouns written bare (cells/uL) that UCUM writes as annotations. */
@@ -154,6 +163,28 @@ replace_all(const char *s, const char *from, const char *to, bool ci, bool *chan
 		if ((ci ? pg_strncasecmp(s, from, n) : strncmp(s, from, n)) == 0)
 		{
 			appendStringInfoString(&b, to);
+			s += n;
+			*changed = true;
+		}
+		else
+			appendStringInfoChar(&b, *s++);
+	}
+	return b.data;
+}
+
+/* Replace a micro sign by u where a unit symbol follows it. */
+static char *
+replace_micro(const char *s, const char *sign, bool *changed)
+{
+	StringInfoData b;
+	int			n = strlen(sign);
+
+	initStringInfo(&b);
+	while (*s)
+	{
+		if (strncmp(s, sign, n) == 0 && (isalpha((unsigned char) s[n]) || s[n] == '['))
+		{
+			appendStringInfoChar(&b, 'u');
 			s += n;
 			*changed = true;
 		}
@@ -341,6 +372,30 @@ accept_valid(const char *s, const UcumUnit *u_in, Candidate *c)
 	return pstrdup(s);
 }
 
+/*
+ * Does the c/s spelling keep every lower-case letter the sender wrote?  Read
+ * as c/i, "mEq/L" and "mg/DL" only lower the capitals (meq/L, mg/dL), but
+ * "n" would become N (newton): a sender who writes lower case means c/s.
+ */
+static bool
+keeps_lower_case(const char *in, const char *spelled)
+{
+	int			depth = 0;
+
+	if (strlen(in) != strlen(spelled))
+		return !has_lower_outside_annotations(in);
+	for (; *in; in++, spelled++)
+	{
+		if (*in == '{')
+			depth++;
+		else if (*in == '}' && depth > 0)
+			depth--;
+		else if (depth == 0 && *in >= 'a' && *in <= 'z' && *spelled != *in)
+			return false;
+	}
+	return true;
+}
+
 /* Try s as UCUM, then as case-insensitive UCUM. */
 static char *
 try_candidate(const char *s, Candidate *c)
@@ -351,12 +406,31 @@ try_candidate(const char *s, Candidate *c)
 	if (valid_cs(s, &u))
 		return accept_valid(s, &u, c);
 	spelled = ci_spelling(s, &u);
-	if (spelled)
+	if (spelled && keeps_lower_case(s, spelled))
 	{
 		add_rule(c, "case_insensitive");
 		return spelled;
 	}
 	return NULL;
+}
+
+/*
+ * An HL7 v2 coded element (CWE/CE): at least three components separated by
+ * ^, the third naming the coding system (UCUM, ISO+, ANSI, L, 99zzz...).
+ */
+static bool
+is_hl7_coded_element(const char *s)
+{
+	const char *c1 = strchr(s, '^');
+	const char *c2 = c1 ? strchr(c1 + 1, '^') : NULL;
+	const char *p;
+
+	if (c2 == NULL || c2[1] == '\0')
+		return false;
+	for (p = c2 + 1; *p && *p != '^'; p++)
+		if (!isalnum((unsigned char) *p) && *p != '+' && *p != '-' && *p != '_')
+			return false;
+	return true;
 }
 
 static char *
@@ -367,7 +441,6 @@ normalize(const char *in, Candidate *c, int depth)
 	bool		changed = false;
 	int			i;
 	int			len;
-	const char *caret;
 
 	/* trim */
 	while (*in == ' ' || *in == '\t' || *in == '\r' || *in == '\n')
@@ -382,37 +455,50 @@ normalize(const char *in, Candidate *c, int depth)
 		return NULL;
 	}
 
-	/* HL7 v2 coded element: code^text^system */
-	for (caret = strchr(s, '^'); caret && depth == 0; caret = strchr(caret + 1, '^'))
+	/* HL7 v2 coded element: code^text^system, system a coding system name */
+	if (depth == 0 && is_hl7_coded_element(s))
 	{
-		if (caret - s >= 2 && caret[-1] == '0' && caret[-2] == '1' &&
-			(isdigit((unsigned char) caret[1]) || caret[1] == '-' || caret[1] == '+'))
-			continue;			/* 10^3: a power of ten */
-		{
-			char	   *first = pnstrdup(s, strcspn(s, "^"));
-			const char *second = strchr(s, '^') + 1;
+		char	   *first = pnstrdup(s, strcspn(s, "^"));
+		const char *second = strchr(s, '^') + 1;
 
-			add_rule(c, "hl7_components");
-			if (*first == '\0')
-				first = pnstrdup(second, strcspn(second, "^"));
-			return normalize(first, c, depth + 1);
-		}
+		add_rule(c, "hl7_components");
+		if (*first == '\0')
+			first = pnstrdup(second, strcspn(second, "^"));
+		return normalize(first, c, depth + 1);
 	}
 
-	/* micro signs: U+00B5 and U+03BC */
-	s = replace_all(s, "\302\265", "u", false, &changed);
-	s = replace_all(s, "\316\274", "u", false, &changed);
+	/* micro signs (U+00B5, U+03BC) as a prefix, i.e. before a unit */
+	s = replace_micro(s, "\302\265", &changed);
+	s = replace_micro(s, "\316\274", &changed);
 	if (changed)
 		add_rule(c, "micro_sign");
 
+	/*
+	 * Lab abbreviations come before UCUM readings that make no clinical
+	 * sense: K/uL is a thousand per microlitre, not kelvin per microlitre.
+	 */
 	for (i = 0; i < lengthof(synonyms); i++)
-		if (pg_strcasecmp(s, synonyms[i].from) == 0)
+		if (pg_strcasecmp(s, synonyms[i].from) == 0 && strcmp(s, synonyms[i].to) != 0)
 		{
 			add_rule(c, "synonym");
 			return pstrdup(synonyms[i].to);
 		}
+	for (i = 0; i < lengthof(synonyms_exact_case); i++)
+		if (strcmp(s, synonyms_exact_case[i].from) == 0)
+		{
+			add_rule(c, "synonym");
+			return pstrdup(synonyms_exact_case[i].to);
+		}
 
-	if ((r = try_candidate(s, c)) != NULL || strstr(c->rules.data, "refused"))
+	/* other valid UCUM is kept (m/uL is metre per microlitre) */
+	{
+		UcumUnit	u;
+
+		if (valid_cs(s, &u))
+			return accept_valid(s, &u, c);
+	}
+
+	if ((r = try_candidate(s, c)) != NULL)
 		return r;
 
 	/* token rewrites, then UCUM again */
@@ -458,6 +544,17 @@ pm_unit_normalize(const char *unit, int len, const char **rule)
 
 	initStringInfo(&c.rules);
 	r = len > 200 ? NULL : normalize(in, &c, 0);
+	if (r != NULL)
+	{
+		UcumUnit	u;
+
+		/* every result is valid UCUM, whatever rule produced it */
+		if (!valid_cs(r, &u))
+		{
+			add_rule(&c, "invalid_result");
+			r = NULL;
+		}
+	}
 	if (r == NULL)
 	{
 		if (len > 200)

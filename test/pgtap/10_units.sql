@@ -5,7 +5,7 @@
 \set QUIET 1
 \set essence_md5 `md5sum test/data/units/ucum-essence.xml | cut -c1-32`
 BEGIN;
-SELECT plan(80);
+SELECT plan(90);
 
 CREATE TEMP TABLE cu (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text);
 \copy cu FROM 'test/data/units/TableOfExampleUcumCodesForElectronicMessaging.csv' WITH (FORMAT csv)
@@ -74,7 +74,9 @@ SELECT is_empty($$
     ('17861-6', 'mg/dL', 'mmol/L', 0.2495134488), ('19123-9', 'mg/dL', 'mmol/L', 0.4114379757),
     ('2777-1', 'mg/dL', 'mmol/L', 0.3228514238), ('2498-4', 'ug/dL', 'umol/L', 0.1790670606),
     ('1989-3', 'ng/mL', 'nmol/L', 2.49596278), ('2986-8', 'ng/dL', 'nmol/L', 0.0346703371),
-    ('2524-7', 'mg/dL', 'mmol/L', 0.1110149870), ('718-7', 'g/dL', 'mmol/L', 0.6205591238)
+    ('2524-7', 'mg/dL', 'mmol/L', 0.1110148982), ('718-7', 'g/dL', 'mmol/L', 0.6205591238),
+    ('2951-2', 'mg/dL', 'mmol/L', 0.4349717268), ('2823-3', 'mg/dL', 'mmol/L', 0.2557675584),
+    ('2075-0', 'mg/dL', 'mmol/L', 0.2820874471), ('1963-8', 'mg/dL', 'mmol/L', 0.1638914384)
   ) AS t(loinc, f, s, want), LATERAL (SELECT precmed.lab_convert(1, f, s, loinc) AS got) g
   WHERE NOT pg_temp.close(got, want, 1e-4) $$,
   'mass -> substance for each analyte within 1e-4 of independently computed factors');
@@ -178,6 +180,62 @@ SELECT is(precmed.ucum_validate('10*400'), 'its magnitude is out of the range of
 SELECT ok(precmed.ucum_convert('NaN', 'mg', 'g') = 'NaN'::float8, 'NaN converts to NaN');
 SELECT is(precmed.ucum_convert('-Infinity', 'mg', 'g'), '-Infinity'::float8, '-Infinity converts to -Infinity');
 SELECT is(precmed.ucum_convert(NULL, 'mg', 'g'), NULL, 'NULL in, NULL out');
+
+-- 81-84: generated junk: no crash, and whatever normalizes is valid UCUM
+CREATE TEMP TABLE junk AS
+  SELECT string_agg((ARRAY['mg','dL','10*','10^','[in_i]','Cel','[pH]','(',')','{a}','/','.','-3','2',
+                           'mol','eq','[IU]','dB','m','[',']','{','}','^','UCUM','x10E','mc','IU','cells',' ',
+                           'µ','MG','L','%','°'])[1 + (abs(hashint4(i * 31 + j)) % 35)], '') AS u
+    FROM generate_series(1, 20000) i, generate_series(1, 8) j
+   WHERE j <= 1 + abs(hashint4(i)) % 8
+   GROUP BY i;
+SELECT is(count(*), 20000::bigint, 'every generated string is checked without error')
+  FROM junk WHERE precmed.ucum_valid(u) OR precmed.ucum_validate(u) IS NOT NULL;
+SELECT is_empty($$ SELECT u, precmed.unit_normalize(u) FROM junk
+                   WHERE precmed.unit_normalize(u) IS NOT NULL AND NOT precmed.ucum_valid(precmed.unit_normalize(u)) $$,
+                'every normalized result is valid UCUM');
+SELECT is_empty($$ SELECT u FROM unnest(ARRAY['n', 'mc', 'µ', 'Cel^x', '{a} IU']) u WHERE precmed.unit_normalize(u) IS NOT NULL $$,
+                'no guesses: lower case read as case-insensitive UCUM (n -> N), a lone micro sign, a single caret, a second annotation');
+SELECT is(precmed.unit_normalize_rule('{a} IU'), 'annotation_from_text+invalid_result+unmapped',
+          'a rewrite that yields invalid UCUM is dropped');
+
+-- 85-86: users extend precmed.analyte (their rows are dumped by pg_dump)
+SELECT is(count(*), 49::bigint, '49 shipped analyte rows') FROM precmed.analyte WHERE shipped;
+INSERT INTO precmed.analyte (loinc, analyte, property, formula, molar_mass, conventional_unit, si_unit)
+  VALUES ('LOCAL-CREA', 'Creatinine (local code)', 'mass concentration', 'C4H7N3O', 113.12, 'mg/dL', 'umol/L');
+SELECT ok(pg_temp.close(precmed.lab_convert(1, 'mg/dL', 'umol/L', 'LOCAL-CREA'), 88.40169731, 1e-9),
+          'a row added by the user converts like the shipped ones');
+
+-- 87-89: every atom of ucum-essence parses, and takes every prefix when metric
+SELECT results_eq($$ SELECT kind, count(*) FROM precmed.ucum_unit GROUP BY kind ORDER BY kind $$,
+                  $$ VALUES ('base', 7::bigint), ('prefix', 24::bigint), ('unit', 305::bigint) $$,
+                  'precmed.ucum_unit lists 7 base units, 24 prefixes and 305 units');
+SELECT is_empty($$ SELECT code, precmed.ucum_validate(code) FROM precmed.ucum_unit
+                   WHERE kind <> 'prefix' AND NOT precmed.ucum_valid(code) $$,
+                'each of the 312 atoms is a valid unit on its own (every definition resolves)');
+SELECT is_empty($$ SELECT p.code || u.code FROM precmed.ucum_unit p, precmed.ucum_unit u
+                   WHERE p.kind = 'prefix' AND u.kind <> 'prefix' AND u.is_metric AND NOT u.is_special
+                     AND NOT pg_temp.close(precmed.ucum_factor(p.code || u.code),
+                                           p.value::float8 * precmed.ucum_factor(u.code), 1e-12) $$,
+                'each of the 2064 prefix x metric unit pairs is worth the prefix times the unit');
+
+-- 90: the other special units, against their definitions worked by hand
+SELECT is_empty($$
+  SELECT v, f, t, want, precmed.ucum_convert(v, f, t) FROM (VALUES
+    (20, 'dB[SPL]', 'uPa', 200),               -- 20 uPa x 10^(2/2)
+    (80, '[degRe]', 'Cel', 100),               -- 80 x 5/4
+    (100, '%[slope]', 'deg', 45),              -- atan(1)
+    (100, '[p''diop]', 'rad', pi() / 4),       -- atan(100/100)
+    (2, '[hp''_C]', '1', 1e-4),                -- 100^-2
+    (3, '[hp''_X]', '1', 1e-3),                -- 10^-3
+    (8, 'bit_s', '1', 256),                    -- 2^8
+    (1, 'Np', '1', exp(1)),                    -- e^1
+    (1, 'B[kW]', 'W', 10000),                  -- 1 kW x 10^1
+    (6, 'B[V]', 'V', 1000),                    -- 1 V x 10^(6/2)
+    (2, '[m/s2/Hz^(1/2)]', 'm2/s4/Hz', 4)      -- 2^2
+  ) AS c(v, f, t, want)
+  WHERE NOT pg_temp.close(precmed.ucum_convert(v, f, t), want, 1e-9) $$,
+  'logarithmic, trigonometric, homeopathic and root special units');
 
 SELECT * FROM finish();
 ROLLBACK;
