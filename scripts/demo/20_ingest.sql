@@ -76,3 +76,15 @@ SELECT unit, source_format, count(*) FROM precmed.observation
 SELECT measurement_id, measurement_date, measurement_source_value, operator_concept_id, value_as_number,
        unit_source_value, range_low, range_high, value_source_value
   FROM precmed.omop_measurement WHERE operator_concept_id IS NOT NULL ORDER BY measurement_id LIMIT 10;
+
+\echo
+\echo '== ingest + units: glucose from each file in mg/dL (lab_convert) and its plausibility (lab_plausible)'
+SELECT DISTINCT ON (plausible, source_format, file) *
+  FROM (SELECT source_format, regexp_replace(source_name, '^.*/', '') AS file, observation_code AS loinc,
+               value_num, ucum_unit,
+               round(precmed.lab_convert(value_num, ucum_unit, 'mg/dL', observation_code)::numeric, 1) AS mg_dl,
+               precmed.lab_plausible(observation_code, value_num, ucum_unit) AS plausible
+          FROM precmed.observation
+         WHERE observation_system = 'LOINC' AND observation_code IN ('2339-0', '2345-7')
+           AND value_num IS NOT NULL AND ucum_unit IS NOT NULL) g
+ ORDER BY plausible, source_format, file;
