@@ -8,7 +8,7 @@ SELECT m.* FROM unnest(ARRAY['250.00', '250.01', '073.0', 'V58.67']) c, precmed.
 SELECT m.* FROM precmed.icd10_to_icd9('E11.9') m;
 SELECT c.* FROM unnest(ARRAY['E11', 'e11.65', 'S72.001A']) x, precmed.icd10cm(x) c;
 \echo
-\echo '== codes: how much of ICD-9-CM maps exactly, approximately, or not at all'
+\echo '== codes: forward GEM rows by kind (distinct ICD-9-CM codes per kind; a code with several targets can count under two kinds)'
 SELECT CASE WHEN no_map THEN 'no map' WHEN combination THEN 'combination'
             WHEN approximate THEN 'approximate' ELSE 'exact' END AS kind,
        count(DISTINCT icd9) AS icd9_codes
