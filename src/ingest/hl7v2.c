@@ -1,0 +1,637 @@
+/*
+ * hl7v2.c: observations (OBX segments) of HL7 v2 messages.
+ *
+ * Segments may end in CR (the wire format), LF or CRLF; a UTF-8 byte order
+ * mark is skipped.  Several messages in one text (a batch) are read one
+ * after another, each MSH starting a new message.  The delimiters come from
+ * MSH-1 and MSH-2 of each message; the standard escapes \F\ \S\ \T\ \R\ \E\
+ * and \.br\ are decoded in text values and units.
+ */
+#include "ingest/ingest.h"
+
+#include <ctype.h>
+
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+typedef struct Hl7Delims
+{
+	char		field;
+	char		component;
+	char		repetition;
+	char		escape;
+	char		subcomponent;
+} Hl7Delims;
+
+typedef struct Hl7Fields
+{
+	int			n;
+	char	  **f;				/* f[i] is field i (f[0] is the segment name) */
+} Hl7Fields;
+
+/* Split s on sep (no escape handling: escapes never contain delimiters). */
+static char **
+split_on(const char *s, char sep, int *n)
+{
+	int			count = 1,
+				i = 0;
+	const char *p;
+	char	  **parts;
+
+	for (p = s; *p; p++)
+		if (*p == sep)
+			count++;
+	parts = palloc(sizeof(char *) * count);
+	p = s;
+	for (;;)
+	{
+		const char *q = strchr(p, sep);
+
+		if (q == NULL)
+		{
+			parts[i++] = pstrdup(p);
+			break;
+		}
+		parts[i++] = pnstrdup(p, q - p);
+		p = q + 1;
+	}
+	*n = count;
+	return parts;
+}
+
+static Hl7Fields
+split_segment(const char *seg, const Hl7Delims *d)
+{
+	Hl7Fields	r;
+
+	r.f = split_on(seg, d->field, &r.n);
+	if (strncmp(seg, "MSH", 3) == 0 && r.n > 1)
+	{
+		/*
+		 * MSH-1 is the field separator itself, so MSH-n is part n-1: insert
+		 * MSH-1 to make f[n] hold MSH-n.
+		 */
+		char	  **g = palloc(sizeof(char *) * (r.n + 1));
+
+		g[0] = r.f[0];
+		g[1] = psprintf("%c", d->field);
+		memcpy(g + 2, r.f + 1, sizeof(char *) * (r.n - 1));
+		r.f = g;
+		r.n++;
+	}
+	return r;
+}
+
+static const char *
+field(const Hl7Fields *s, int i)
+{
+	return i < s->n ? s->f[i] : "";
+}
+
+/* Component i (1-based) of the first repetition of a field. */
+static char *
+component(const char *fieldval, int i, const Hl7Delims *d)
+{
+	int			n,
+				nr;
+	char	  **reps = split_on(fieldval, d->repetition, &nr);
+	char	  **c = split_on(reps[0], d->component, &n);
+
+	return i <= n ? c[i - 1] : "";
+}
+
+/* Decode HL7 escape sequences. */
+static char *
+unescape(const char *s, const Hl7Delims *d)
+{
+	StringInfoData buf;
+	const char *p = s;
+
+	initStringInfo(&buf);
+	while (*p)
+	{
+		if (*p == d->escape)
+		{
+			const char *end = strchr(p + 1, d->escape);
+
+			if (end != NULL)
+			{
+				size_t		len = end - (p + 1);
+				const char *e = p + 1;
+
+				if (len == 1 && *e == 'F')
+					appendStringInfoChar(&buf, d->field);
+				else if (len == 1 && *e == 'S')
+					appendStringInfoChar(&buf, d->component);
+				else if (len == 1 && *e == 'T')
+					appendStringInfoChar(&buf, d->subcomponent);
+				else if (len == 1 && *e == 'R')
+					appendStringInfoChar(&buf, d->repetition);
+				else if (len == 1 && *e == 'E')
+					appendStringInfoChar(&buf, d->escape);
+				else if (len == 3 && strncmp(e, ".br", 3) == 0)
+					appendStringInfoChar(&buf, '\n');
+				else
+					appendBinaryStringInfo(&buf, p, len + 2);	/* keep unknown escapes */
+				p = end + 1;
+				continue;
+			}
+		}
+		appendStringInfoChar(&buf, *p);
+		p++;
+	}
+	return buf.data;
+}
+
+/* OBX-11 observation result status (HL7 table 0085) as a FHIR status code. */
+static const char *
+result_status(const char *s)
+{
+	if (ingest_empty(s))
+		return NULL;
+	switch (s[0])
+	{
+		case 'F':
+		case 'U':
+			return "final";
+		case 'C':
+			return "corrected";
+		case 'P':
+		case 'R':
+		case 'S':
+			return "preliminary";
+		case 'I':
+		case 'O':
+			return "registered";
+		case 'X':
+		case 'N':
+			return "cancelled";
+		case 'D':
+		case 'W':
+			return "entered-in-error";
+		default:
+			return psprintf("%s", s);
+	}
+}
+
+/* OBX-7 reference range: "a-b", "a - b", "a to b", "<b", "<=b", ">a", ">=a". */
+static void
+reference_range(const char *s, IngestRow *row)
+{
+	const char *cmp,
+			   *rest;
+	double		v,
+				lo,
+				hi;
+	const char *sep;
+
+	if (ingest_empty(s))
+		return;
+	if (ingest_split_comparator(s, &cmp, &rest))
+	{
+		if (cmp && ingest_parse_number(rest, &v))
+		{
+			if (cmp[0] == '<')
+				row->has_high = true, row->ref_high = v;
+			else
+				row->has_low = true, row->ref_low = v;
+		}
+		return;
+	}
+	/* the separator dash is the first '-' after the first number's first char */
+	sep = strstr(s, " to ");
+	if (sep == NULL)
+	{
+		const char *p = s;
+
+		while (isspace((unsigned char) *p))
+			p++;
+		sep = strchr(p + (*p == '-' ? 1 : 0), '-');
+	}
+	if (sep == NULL)
+		return;
+	{
+		char	   *a = pnstrdup(s, sep - s);
+		const char *b = sep + (sep[0] == '-' ? 1 : 4);
+
+		if (ingest_parse_number(a, &lo) && ingest_parse_number(b, &hi))
+		{
+			row->has_low = row->has_high = true;
+			row->ref_low = lo;
+			row->ref_high = hi;
+		}
+	}
+}
+
+typedef struct Hl7State
+{
+	IngestOut  *out;
+	Hl7Delims	d;
+	IngestRow	ctx;			/* message-level columns */
+	bool		in_message;
+	int			segments_in_message;
+	char	   *msh_raw;
+	int			segno;			/* 1-based segment number in the text */
+	bool		obr_has_time;
+	TimestampTz obr_time;
+} Hl7State;
+
+static bool
+read_msh(Hl7State *st, const char *seg)
+{
+	Hl7Fields	f;
+	const char *enc;
+	IngestRow	ctx;
+
+	ingest_row_init(st->out, &ctx);
+	st->ctx = ctx;
+	st->in_message = false;
+	if (strlen(seg) < 8 || isalnum((unsigned char) seg[3]) || seg[3] == ' ')
+	{
+		ingest_fail(st->out, NULL, ERRCODE_INVALID_TEXT_REPRESENTATION,
+					psprintf("MSH (segment %d)", st->segno),
+					"MSH-1 and MSH-2 (field separator and encoding characters) are missing or invalid",
+					seg);
+		return false;
+	}
+	st->d.field = seg[3];
+	enc = seg + 4;
+	st->d.component = enc[0];
+	st->d.repetition = enc[1] && enc[1] != st->d.field ? enc[1] : '~';
+	st->d.escape = enc[1] && enc[1] != st->d.field && enc[2] && enc[2] != st->d.field ? enc[2] : '\\';
+	st->d.subcomponent = enc[1] && enc[2] && enc[3] && enc[1] != st->d.field &&
+		enc[2] != st->d.field && enc[3] != st->d.field ? enc[3] : '&';
+	if (st->d.component == st->d.field || st->d.component == '\0')
+	{
+		ingest_fail(st->out, NULL, ERRCODE_INVALID_TEXT_REPRESENTATION,
+					psprintf("MSH-2 (segment %d)", st->segno),
+					"the encoding characters are missing", seg);
+		return false;
+	}
+	f = split_segment(seg, &st->d);
+	/* message-level values outlive the segment's memory */
+	if (!ingest_empty(field(&f, 10)))
+		st->ctx.message_id = MemoryContextStrdup(st->out->call_cxt,
+												 ingest_pstrndup_trim(field(&f, 10), strlen(field(&f, 10))));
+	if (ingest_empty(component(field(&f, 9), 1, &st->d)))
+	{
+		ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+					psprintf("MSH-9 (segment %d)", st->segno),
+					"the message type is missing", seg);
+		return false;
+	}
+	st->in_message = true;
+	st->segments_in_message = 1;
+	st->msh_raw = MemoryContextStrdup(st->out->call_cxt, seg);
+	st->obr_has_time = false;
+	return true;
+}
+
+/* A message that is only an MSH carries nothing: it was cut short. */
+static void
+end_message(Hl7State *st)
+{
+	if (st->in_message && st->segments_in_message == 1)
+		ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+					"MSH", "the message has no segment after MSH (truncated or empty message)",
+					st->msh_raw);
+	st->in_message = false;
+}
+
+static void
+read_pid(Hl7State *st, const char *seg)
+{
+	Hl7Fields	f = split_segment(seg, &st->d);
+	const char *id = component(field(&f, 3), 1, &st->d);
+
+	if (ingest_empty(id))
+		id = component(field(&f, 2), 1, &st->d);
+	st->ctx.patient_id = ingest_empty(id) ? NULL :
+		MemoryContextStrdup(st->out->call_cxt, unescape(id, &st->d));
+}
+
+static void
+read_obr(Hl7State *st, const char *seg)
+{
+	Hl7Fields	f = split_segment(seg, &st->d);
+	const char *t = component(field(&f, 7), 1, &st->d);
+
+	st->obr_has_time = false;
+	if (!ingest_empty(t))
+	{
+		if (ingest_parse_hl7_ts(t, &st->obr_time))
+			st->obr_has_time = true;
+		else
+			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_DATETIME_FORMAT,
+						psprintf("OBR-7 (segment %d)", st->segno),
+						psprintf("\"%s\" is not an HL7 timestamp", t), seg);
+	}
+}
+
+/* Read one repetition of OBX-5 into row; false when it cannot be read. */
+static bool
+read_value(Hl7State *st, IngestRow *row, const char *type, const char *v,
+		   const char *seg, const char *where)
+{
+	const Hl7Delims *d = &st->d;
+	const char *cmp,
+			   *rest;
+	double		num;
+
+	if (strcmp(type, "NM") == 0)
+	{
+		ingest_split_comparator(v, &cmp, &rest);
+		if (!ingest_parse_number(rest, &num))
+		{
+			ingest_fail(st->out, row, ERRCODE_INVALID_TEXT_REPRESENTATION, where,
+						psprintf("\"%s\" is not a number (value type NM)", v), seg);
+			return false;
+		}
+		row->comparator = cmp;
+		row->has_num = true;
+		row->value_num = num;
+	}
+	else if (strcmp(type, "SN") == 0)
+	{
+		int			n;
+		char	  **c = split_on(v, d->component, &n);
+		const char *c1 = n >= 1 ? c[0] : "",
+				   *c2 = n >= 2 ? c[1] : "",
+				   *c3 = n >= 3 ? c[2] : "",
+				   *c4 = n >= 4 ? c[3] : "";
+		double		num2;
+
+		if (!ingest_empty(c1) && strcmp(c1, "<") != 0 && strcmp(c1, ">") != 0 &&
+			strcmp(c1, "<=") != 0 && strcmp(c1, ">=") != 0 &&
+			strcmp(c1, "=") != 0 && strcmp(c1, "<>") != 0)
+		{
+			ingest_fail(st->out, row, ERRCODE_INVALID_TEXT_REPRESENTATION, where,
+						psprintf("\"%s\" is not a comparator (value type SN)", c1), seg);
+			return false;
+		}
+		if (!ingest_parse_number(c2, &num) ||
+			(!ingest_empty(c3) && !ingest_parse_number(c4, &num2)))
+		{
+			ingest_fail(st->out, row, ERRCODE_INVALID_TEXT_REPRESENTATION, where,
+						psprintf("\"%s\" is not a structured numeric (value type SN)", v), seg);
+			return false;
+		}
+		if (ingest_empty(c3))
+		{
+			row->has_num = true;
+			row->value_num = num;
+			row->comparator = ingest_empty(c1) || strcmp(c1, "=") == 0 ? NULL : pstrdup(c1);
+		}
+		else
+		{
+			/* a range (70-105) or a ratio (1:128): kept as text */
+			row->value_text = psprintf("%s%s%s", c2, c3, c4);
+			row->comparator = ingest_empty(c1) || strcmp(c1, "=") == 0 ? NULL : pstrdup(c1);
+		}
+	}
+	else if (strcmp(type, "CWE") == 0 || strcmp(type, "CE") == 0 ||
+			 strcmp(type, "CNE") == 0 || strcmp(type, "CF") == 0)
+	{
+		int			n;
+		char	  **c = split_on(v, d->component, &n);
+		const char *code = n >= 1 ? c[0] : "",
+				   *text = n >= 2 ? c[1] : "",
+				   *sys = n >= 3 ? c[2] : "";
+
+		if (!ingest_empty(code))
+		{
+			row->value_code = unescape(code, d);
+			row->value_system = ingest_system_from_hl7(sys);
+		}
+		row->value_text = unescape(ingest_empty(text) ? code : text, d);
+	}
+	else
+		row->value_text = unescape(v, d);
+	return true;
+}
+
+static void
+read_obx(Hl7State *st, const char *seg)
+{
+	const Hl7Delims *d = &st->d;
+	Hl7Fields	f = split_segment(seg, d);
+	IngestRow	row = st->ctx;
+	const char *type = field(&f, 2);
+	const char *id = field(&f, 3);
+	const char *c1 = component(id, 1, d),
+			   *c2 = component(id, 2, d),
+			   *c3 = component(id, 3, d),
+			   *c4 = component(id, 4, d),
+			   *c5 = component(id, 5, d),
+			   *c6 = component(id, 6, d);
+	const char *units = field(&f, 6);
+	const char *unit;
+	const char *t = component(field(&f, 14), 1, d);
+	const char *value = field(&f, 5);
+	char	   *where = psprintf("OBX-5 (segment %d, OBX|%s)", st->segno, field(&f, 1));
+
+	row.raw = seg;
+	/* prefer the LOINC coding of the two */
+	if ((ingest_empty(c1) || strcmp(c3, "LN") != 0) && strcmp(c6, "LN") == 0 &&
+		!ingest_empty(c4))
+		c1 = c4, c2 = c5, c3 = c6;
+	if (ingest_empty(c1) && !ingest_empty(c4))
+		c1 = c4, c2 = c5, c3 = c6;
+	if (ingest_empty(c1))
+	{
+		ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+					psprintf("OBX-3 (segment %d, OBX|%s)", st->segno, field(&f, 1)),
+					"the observation identifier is missing", seg);
+		return;
+	}
+	row.code = unescape(c1, d);
+	row.system = ingest_system_from_hl7(c3);
+	row.display = ingest_empty(c2) ? NULL : unescape(c2, d);
+
+	unit = component(units, 1, d);
+	if (ingest_empty(unit))
+		unit = component(units, 2, d);
+	if (!ingest_empty(unit))
+	{
+		row.unit = unescape(unit, d);
+		row.ucum_unit = ingest_ucum(st->out, row.unit);
+	}
+	reference_range(unescape(field(&f, 7), d), &row);
+	if (!ingest_empty(component(field(&f, 8), 1, d)))
+		row.interpretation = component(field(&f, 8), 1, d);
+	row.status = result_status(field(&f, 11));
+	if (!ingest_empty(t))
+	{
+		if (!ingest_parse_hl7_ts(t, &row.effective_time))
+		{
+			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_DATETIME_FORMAT,
+						psprintf("OBX-14 (segment %d, OBX|%s)", st->segno, field(&f, 1)),
+						psprintf("\"%s\" is not an HL7 timestamp", t), seg);
+			return;
+		}
+		row.has_time = true;
+	}
+	else if (st->obr_has_time)
+	{
+		row.has_time = true;
+		row.effective_time = st->obr_time;
+	}
+
+	if (ingest_empty(value))
+	{
+		ingest_emit(st->out, &row);		/* pending or absent result */
+		return;
+	}
+	if (strcmp(type, "NM") == 0 || strcmp(type, "SN") == 0 ||
+		strcmp(type, "CWE") == 0 || strcmp(type, "CE") == 0 ||
+		strcmp(type, "CNE") == 0 || strcmp(type, "CF") == 0)
+	{
+		/* each repetition is one value */
+		int			n,
+					i;
+		char	  **reps = split_on(value, d->repetition, &n);
+
+		for (i = 0; i < n; i++)
+		{
+			IngestRow	r = row;
+
+			if (ingest_empty(reps[i]))
+				continue;
+			if (read_value(st, &r, type, reps[i], seg, where))
+				ingest_emit(st->out, &r);
+		}
+	}
+	else
+	{
+		/* text: repetitions are lines of one value */
+		int			n,
+					i;
+		char	  **reps = split_on(value, d->repetition, &n);
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		for (i = 0; i < n; i++)
+		{
+			if (i > 0)
+				appendStringInfoChar(&buf, '\n');
+			appendStringInfoString(&buf, reps[i]);
+		}
+		if (read_value(st, &row, type, buf.data, seg, where))
+		{
+			char	   *txt = (char *) row.value_text;
+
+			row.value_text = ingest_pstrndup_trim(txt, strlen(txt));
+			ingest_emit(st->out, &row);
+		}
+	}
+}
+
+PG_FUNCTION_INFO_V1(hl7v2_observations);
+Datum
+hl7v2_observations(PG_FUNCTION_ARGS)
+{
+	IngestOut	out;
+	Hl7State	st;
+	text	   *msg;
+	char	   *buf,
+			   *p;
+	size_t		len;
+	bool		strict;
+	int			nonblank = 0;
+
+	if (PG_ARGISNULL(0))
+		pm_error_null_argument("message");
+	strict = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
+	ingest_begin(fcinfo, &out, "hl7v2", strict);
+	msg = PG_GETARG_TEXT_PP(0);
+	len = VARSIZE_ANY_EXHDR(msg);
+	if (len > INGEST_MAX_INPUT)
+	{
+		ingest_fail(&out, NULL, ERRCODE_PROGRAM_LIMIT_EXCEEDED, "message",
+					psprintf("the message is %zu bytes; the limit is %d", len, INGEST_MAX_INPUT),
+					NULL);
+		return (Datum) 0;
+	}
+	buf = text_to_cstring(msg);
+	p = buf;
+	if ((unsigned char) p[0] == 0xEF && (unsigned char) p[1] == 0xBB &&
+		(unsigned char) p[2] == 0xBF)
+		p += 3;
+
+	memset(&st, 0, sizeof(st));
+	st.out = &out;
+	ingest_row_init(&out, &st.ctx);
+	st.d.field = '|';
+	st.d.component = '^';
+	st.d.repetition = '~';
+	st.d.escape = '\\';
+	st.d.subcomponent = '&';
+
+	while (*p)
+	{
+		char	   *end = p + strcspn(p, "\r\n");
+		char		saved = *end;
+		char	   *seg;
+
+		*end = '\0';
+		seg = p;
+		if (!ingest_empty(seg))
+		{
+			MemoryContext old = ingest_part_begin(&out);
+
+			nonblank++;
+			st.segno++;
+			if (strncmp(seg, "MSH", 3) == 0)
+			{
+				end_message(&st);
+				read_msh(&st, seg);
+			}
+			else if (strncmp(seg, "FHS", 3) == 0 || strncmp(seg, "BHS", 3) == 0 ||
+					 strncmp(seg, "FTS", 3) == 0 || strncmp(seg, "BTS", 3) == 0)
+				end_message(&st);	/* batch envelopes carry no observations */
+			else if (!st.in_message)
+			{
+				/*
+				 * Outside any readable message: the first such segment is
+				 * reported, and every OBX (an observation that would
+				 * otherwise be lost); the message's error row already
+				 * stands for its other segments.
+				 */
+				if (st.segno == 1)
+					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+								"segment 1", "the message does not start with an MSH segment",
+								seg);
+				else if (strncmp(seg, "OBX", 3) == 0)
+					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+								psprintf("segment %d", st.segno),
+								"an OBX outside any message whose MSH could be read",
+								seg);
+			}
+			else
+			{
+				st.segments_in_message++;
+				if (strlen(seg) < 3 || (seg[3] != '\0' && seg[3] != st.d.field))
+					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+								psprintf("segment %d", st.segno),
+								"not a segment: expected a three-character segment name and a field separator",
+								seg);
+				else if (strncmp(seg, "PID", 3) == 0)
+					read_pid(&st, seg);
+				else if (strncmp(seg, "OBR", 3) == 0)
+					read_obr(&st, seg);
+				else if (strncmp(seg, "OBX", 3) == 0)
+					read_obx(&st, seg);
+			}
+			ingest_part_end(&out, old);
+		}
+		if (saved == '\0')
+			break;
+		p = end + 1;
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (nonblank == 0)
+		ingest_fail(&out, NULL, ERRCODE_INVALID_TEXT_REPRESENTATION, "message",
+					"the message is empty", buf);
+	end_message(&st);
+	return (Datum) 0;
+}
