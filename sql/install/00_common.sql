@@ -5,6 +5,10 @@
 COMMENT ON SCHEMA precmed IS
   'precmed: clinical data standardization and scoring. See docs/index.md.';
 
+-- Any role may call precmed's functions and read its reference tables; what a
+-- function reads of the user's own tables is still checked against the caller.
+GRANT USAGE ON SCHEMA precmed TO PUBLIC;
+
 CREATE FUNCTION precmed.version() RETURNS text
   AS 'MODULE_PATHNAME', 'version'
   LANGUAGE C STABLE STRICT PARALLEL SAFE;

@@ -504,3 +504,6 @@ END
 $fn$;
 COMMENT ON FUNCTION precmed.aki_features(text, text, interval, boolean) IS
   'AKI risk features per stay from long-format observations (stay_id, charttime, variable, value; canonical variable names, see precmed.aki_variable_map) and stays (stay_id, intime, age, female; optional height, weight, icu_type), over hours 0..window_end. NaN = missing. Positions are named by precmed.aki_feature_names(extended).';
+
+-- Reference data: readable by every role that may use the schema.
+GRANT SELECT ON precmed.aki_variable_map TO PUBLIC;
