@@ -14,6 +14,7 @@
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "portability/instr_time.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -964,7 +965,12 @@ kdigo_stages(PG_FUNCTION_ARGS)
 	AkiStay    *stays;
 	AkiStay   **by_id;
 	size_t		nstays;
+	instr_time	t_start,
+				t_read,
+				t_sort,
+				t_end;
 
+	INSTR_TIME_SET_CURRENT(t_start);
 	q_stays = pm_text_arg(fcinfo, 0, "stays");
 	q_creat = pm_text_arg(fcinfo, 1, "creatinine");
 	q_urine = pm_text_arg(fcinfo, 2, "urine_output");
@@ -1023,6 +1029,7 @@ kdigo_stages(PG_FUNCTION_ARGS)
 		read_input(&st, in, work, read_crrt);
 	}
 	SPI_finish();
+	INSTR_TIME_SET_CURRENT(t_read);
 
 	old = MemoryContextSwitchTo(work);
 
@@ -1053,6 +1060,8 @@ kdigo_stages(PG_FUNCTION_ARGS)
 	if (st.crrt.n > 0)
 		qsort(st.crrt.data, st.crrt.n, sizeof(AkiCrrt), cmp_crrt);
 
+	INSTR_TIME_SET_CURRENT(t_sort);
+
 	for (size_t i = 0; i < nstays;)
 	{
 		size_t		j = i;
@@ -1071,6 +1080,17 @@ kdigo_stages(PG_FUNCTION_ARGS)
 		smooth_and_emit(&st, rsinfo);
 		i = j;
 	}
+
+	INSTR_TIME_SET_CURRENT(t_end);
+	/* where the time goes, for bench/kdigo (SET client_min_messages = debug1) */
+	INSTR_TIME_SUBTRACT(t_end, t_sort);
+	INSTR_TIME_SUBTRACT(t_sort, t_read);
+	INSTR_TIME_SUBTRACT(t_read, t_start);
+	elog(DEBUG1, "kdigo_stages: %zu stays, %zu creatinine, %zu urine, %zu weight, %zu crrt rows; "
+		 "reading %.3f s, sorting %.3f s, staging and writing rows %.3f s, work memory %zu kB",
+		 nstays, st.creat.n, st.urine.n, st.weight.n, st.crrt.n,
+		 INSTR_TIME_GET_DOUBLE(t_read), INSTR_TIME_GET_DOUBLE(t_sort), INSTR_TIME_GET_DOUBLE(t_end),
+		 MemoryContextMemAllocated(work, true) / 1024);
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(work);
