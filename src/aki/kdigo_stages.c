@@ -45,18 +45,18 @@ typedef struct AkiCreat
 typedef struct AkiUrine
 {
 	int32		idx;			/* stay index */
+	bool		ml_null;
 	Timestamp	t;
 	double		ml;
-	bool		ml_null;
 } AkiUrine;
 
 typedef struct AkiWeight
 {
 	int32		idx;
+	bool		admit;
 	Timestamp	start;			/* charttime, or interval start */
 	Timestamp	end;			/* interval end (prebuilt intervals only) */
 	double		kg;
-	bool		admit;
 	int64		seq;			/* input order, to keep sorts stable */
 } AkiWeight;
 

@@ -5,7 +5,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(25);
+SELECT plan(26);
 
 CREATE TEMP TABLE ref_stages (subject_id bigint, hadm_id bigint, stay_id bigint, charttime timestamp,
   creat_low_past_7day float8, creat_low_past_48hr float8, creat float8, aki_stage_creat int,
@@ -260,6 +260,23 @@ SELECT is_empty($$
   SELECT r.* FROM r LEFT JOIN m_out o USING (stay_id, charttime)
    WHERE (r.rt6, r.rt12, r.rt24) IS DISTINCT FROM (o.uo_rt_6hr, o.uo_rt_12hr, o.uo_rt_24hr) $$,
   'MIMIC-III demo: kdigo_uo_rate over 6/12/24-h RANGE windows equals uo_rt_6hr/12hr/24hr on all 9153 urine rows');
+
+-- the documented window-function recipe for the creatinine columns gives the SRF's values
+SELECT is_empty($$
+  WITH cr AS (SELECT s.record_id AS stay_id, c.charttime, avg(c.value_mg_dl) AS creat
+                FROM p_pat s JOIN p_creat c ON c.record_id = s.record_id AND c.value_mg_dl <= 150
+                 AND c.charttime BETWEEN timestamp '2000-01-01' - interval '7 days' AND timestamp '2000-01-03'
+               GROUP BY 1, 2),
+       w AS (SELECT stay_id, charttime, creat,
+                    min(creat) OVER (PARTITION BY stay_id ORDER BY charttime
+                                     RANGE BETWEEN '7 days' PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW) AS low7,
+                    min(creat) OVER (PARTITION BY stay_id ORDER BY charttime
+                                     RANGE BETWEEN '48 hours' PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW) AS low48
+               FROM cr)
+  SELECT stay_id, charttime, creat, low7, low48, precmed.kdigo_creat_stage(creat, low7, low48) FROM w
+  EXCEPT ALL
+  SELECT stay_id, charttime, creat, creat_low_past_7day, creat_low_past_48hr, aki_stage_creat FROM p_out WHERE creat IS NOT NULL $$,
+  'PhysioNet set A: min() OVER RANGE windows + kdigo_creat_stage reproduce the creatinine columns');
 
 SELECT * FROM finish();
 ROLLBACK;
