@@ -71,6 +71,13 @@ INSERT INTO uo SELECT 2, '2000-01-01'::timestamp + h * interval '1 hour', 10 FRO
 SELECT charttime, uo_rt_6hr FROM precmed.kdigo_stages('st', 'cr', 'uo', 'wt')
  WHERE stay_id = 2 AND charttime = '2000-01-01 07:00';
 
+-- two weights charted at the same time: the later row of the query wins
+-- (the reference's order is unspecified): 70 mL / 70 kg / 7 h = 0.1429
+TRUNCATE wt;
+INSERT INTO wt VALUES (2, '2000-01-01 03:00', 50, 'daily'), (2, '2000-01-01 03:00', 70, 'daily');
+SELECT charttime, uo_rt_6hr FROM precmed.kdigo_stages('st', 'cr', 'uo', 'wt')
+ WHERE stay_id = 2 AND charttime = '2000-01-01 07:00';
+
 -- times outside the stay: creatinine counts from intime - 7 days to outtime
 -- (both ends included), urine and CRRT at any time; urine up to intime + 6 h
 -- is stage 0
