@@ -1279,7 +1279,8 @@ kdigo_stages(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		MemoryContextReset(st.scratch);
 		MemoryContextSwitchTo(st.scratch);
-		memset(&st.rows.data, 0, sizeof(char *));
+		/* the scratch vectors live in the context just reset */
+		st.rows.data = NULL;
 		st.rows.n = st.rows.cap = 0;
 		st.uo.data = NULL;
 		st.uo.n = st.uo.cap = 0;
@@ -1297,7 +1298,7 @@ kdigo_stages(PG_FUNCTION_ARGS)
 	INSTR_TIME_SUBTRACT(t_sort, t_read);
 	INSTR_TIME_SUBTRACT(t_read, t_start);
 	elog(DEBUG1, "kdigo_stages: %zu stays, %zu creatinine, %zu urine, %zu weight, %zu crrt rows; "
-		 "reading %.3f s, sorting %.3f s, staging %.3f s, writing rows %.3f s, work memory %zu kB",
+		 "reading %.3f s, bucketing and sorting %.3f s, staging %.3f s, writing rows %.3f s, work memory %zu kB",
 		 nstays, st.creat.n, st.urine.n, st.weight.n, st.crrt.n,
 		 INSTR_TIME_GET_DOUBLE(t_read), INSTR_TIME_GET_DOUBLE(t_sort),
 		 INSTR_TIME_GET_DOUBLE(t_end) - INSTR_TIME_GET_DOUBLE(aki_emit_time),
