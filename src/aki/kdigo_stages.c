@@ -14,6 +14,7 @@
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "portability/instr_time.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -27,38 +28,108 @@ typedef struct AkiStay
 	int64		subject_id;
 	Timestamp	intime;
 	Timestamp	outtime;
+	int32		subject_idx;	/* index of the subject, after sorting */
 } AkiStay;
 
+/*
+ * Input rows carry the index of their stay (or subject) as first field, so
+ * that they can be bucketed by it in linear time.
+ */
 typedef struct AkiCreat
 {
-	int64		subject_id;
+	int32		idx;			/* subject index */
 	Timestamp	t;
 	double		value;
 } AkiCreat;
 
 typedef struct AkiUrine
 {
-	int64		stay_id;
+	int32		idx;			/* stay index */
+	bool		ml_null;
 	Timestamp	t;
 	double		ml;
-	bool		ml_null;
 } AkiUrine;
 
 typedef struct AkiWeight
 {
-	int64		stay_id;
+	int32		idx;
+	bool		admit;
 	Timestamp	start;			/* charttime, or interval start */
 	Timestamp	end;			/* interval end (prebuilt intervals only) */
 	double		kg;
-	bool		admit;
 	int64		seq;			/* input order, to keep sorts stable */
 } AkiWeight;
 
 typedef struct AkiCrrt
 {
-	int64		stay_id;
+	int32		idx;
 	Timestamp	t;
 } AkiCrrt;
+
+/* Open-addressing hash of int64 ids to indexes. */
+typedef struct AkiHash
+{
+	int64	   *keys;
+	int32	   *vals;
+	uint64		mask;
+} AkiHash;
+
+static inline uint64
+hash_id(int64 k)
+{
+	uint64		h = (uint64) k;
+
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+static void
+hash_init(AkiHash *h, size_t n)
+{
+	size_t		cap = 16;
+
+	while (cap < 2 * n)
+		cap <<= 1;
+	h->keys = MemoryContextAllocHuge(CurrentMemoryContext, cap * sizeof(int64));
+	h->vals = MemoryContextAllocHuge(CurrentMemoryContext, cap * sizeof(int32));
+	memset(h->vals, 0xff, cap * sizeof(int32));
+	h->mask = cap - 1;
+}
+
+static inline int32
+hash_get(const AkiHash *h, int64 k)
+{
+	uint64		i = hash_id(k) & h->mask;
+
+	while (h->vals[i] >= 0)
+	{
+		if (h->keys[i] == k)
+			return h->vals[i];
+		i = (i + 1) & h->mask;
+	}
+	return -1;
+}
+
+/* Insert k -> v unless k is present; returns the value stored for k. */
+static int32
+hash_put(AkiHash *h, int64 k, int32 v)
+{
+	uint64		i = hash_id(k) & h->mask;
+
+	while (h->vals[i] >= 0)
+	{
+		if (h->keys[i] == k)
+			return h->vals[i];
+		i = (i + 1) & h->mask;
+	}
+	h->keys[i] = k;
+	h->vals[i] = v;
+	return v;
+}
 
 /* A growable array in the work context. */
 typedef struct AkiVec
@@ -142,6 +213,14 @@ typedef struct AkiState
 	AkiVec		urine;
 	AkiVec		weight;
 	AkiVec		crrt;
+	AkiHash		stay_index;
+	AkiHash		subject_index;
+	int32		nsubjects;
+	/* row ranges per stay (per subject for creatinine) after bucketing */
+	size_t	   *creat_off;
+	size_t	   *urine_off;
+	size_t	   *weight_off;
+	size_t	   *crrt_off;
 	/* per-subject scratch, in scratch context */
 	AkiVec		rows;
 	AkiVec		uo;
@@ -165,28 +244,109 @@ finite_time(Datum d, const char *argname, const char *column)
 	return t;
 }
 
-typedef void (*AkiRowReader) (AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc);
+typedef void (*AkiRowReader) (AkiState *st, PmQueryInput *in, Datum *values, bool *nulls);
+
+/* Column spec_index of a row of a checked query input. */
+static inline Datum
+col(PmQueryInput *in, Datum *values, bool *nulls, int spec_index, bool *isnull)
+{
+	int			attno = in->attno[spec_index];
+
+	if (attno == 0)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	*isnull = nulls[attno - 1];
+	return values[attno - 1];
+}
+
+/*
+ * Rows are handed straight from the executor to the reader through a
+ * DestReceiver, so they are neither copied into an SPI tuple table nor
+ * deformed twice: reading is the largest cost of kdigo_stages.
+ */
+typedef struct AkiReceiver
+{
+	DestReceiver pub;
+	AkiState   *st;
+	PmQueryInput *in;
+	AkiRowReader reader;
+	MemoryContext work;
+	uint64		rows;
+	ErrorContextCallback *outer_context;	/* error context outside SPI */
+} AkiReceiver;
+
+static bool
+aki_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	AkiReceiver *r = (AkiReceiver *) self;
+	MemoryContext old;
+
+	ErrorContextCallback *spi_context = error_context_stack;
+
+	slot_getallattrs(slot);
+	old = MemoryContextSwitchTo(r->work);
+	/* errors about a row name it; the internal SELECT would only confuse */
+	error_context_stack = r->outer_context;
+	r->reader(r->st, r->in, slot->tts_values, slot->tts_isnull);
+	error_context_stack = spi_context;
+	MemoryContextSwitchTo(old);
+	if ((++r->rows & 0xffff) == 0)
+		CHECK_FOR_INTERRUPTS();
+	return true;
+}
+
+static void
+aki_receive_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+aki_receive_noop(DestReceiver *self)
+{
+}
+
+static void
+query_context(void *arg)
+{
+	errcontext("query given for argument \"%s\"", (const char *) arg);
+}
 
 static void
 read_input(AkiState *st, PmQueryInput *in, MemoryContext work, AkiRowReader reader)
 {
-	Portal		portal = pm_query_cursor(in);
+	AkiReceiver recv;
+	SPIExecuteOptions opts;
+	ErrorContextCallback errcb;
+	int			ret;
 
-	for (;;)
-	{
-		MemoryContext old;
+	memset(&recv, 0, sizeof(recv));
+	recv.pub.receiveSlot = aki_receive;
+	recv.pub.rStartup = aki_receive_startup;
+	recv.pub.rShutdown = aki_receive_noop;
+	recv.pub.rDestroy = aki_receive_noop;
+	recv.pub.mydest = DestNone;
+	recv.st = st;
+	recv.in = in;
+	recv.reader = reader;
+	recv.work = work;
+	recv.outer_context = error_context_stack;
 
-		SPI_cursor_fetch(portal, true, AKI_FETCH);
-		if (SPI_processed == 0)
-			break;
-		old = MemoryContextSwitchTo(work);
-		for (uint64 i = 0; i < SPI_processed; i++)
-			reader(st, in, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
-		MemoryContextSwitchTo(old);
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
+	memset(&opts, 0, sizeof(opts));
+	opts.read_only = true;
+	opts.dest = &recv.pub;
+
+	errcb.callback = query_context;
+	errcb.arg = (void *) in->argname;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+	ret = SPI_execute_extended(in->sql, &opts);
+	/* a SELECT into a receiver other than SPI's reports SPI_OK_UTILITY */
+	if (ret != SPI_OK_SELECT && ret != SPI_OK_UTILITY)
+		elog(ERROR, "running the query for argument \"%s\" failed: %s",
+			 in->argname, SPI_result_code_string(ret));
+	error_context_stack = errcb.previous;
 }
 
 static const PmColumn stays_spec[] = {
@@ -197,7 +357,7 @@ static const PmColumn stays_spec[] = {
 };
 
 static void
-read_stay(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
+read_stay(AkiState *st, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	AkiStay    *s = vec_push(&st->stays);
 	Datum		d[4];
@@ -205,7 +365,7 @@ read_stay(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
 
 	for (int c = 0; c < 4; c++)
 	{
-		d[c] = pm_query_value(in, tup, desc, c, &isnull);
+		d[c] = col(in, values, nulls, c, &isnull);
 		if (isnull)
 			pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
 					 psprintf("column \"%s\" of argument \"stays\" is NULL", stays_spec[c].name),
@@ -226,15 +386,16 @@ static const PmColumn creat_spec[] = {
 };
 
 static void
-read_creat(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
+read_creat(AkiState *st, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	bool		n0,
 				n1,
 				n2;
-	Datum		subject = pm_query_value(in, tup, desc, 0, &n0);
-	Datum		t = pm_query_value(in, tup, desc, 1, &n1);
-	Datum		v = pm_query_value(in, tup, desc, 2, &n2);
+	Datum		subject = col(in, values, nulls, 0, &n0);
+	Datum		t = col(in, values, nulls, 1, &n1);
+	Datum		v = col(in, values, nulls, 2, &n2);
 	double		value;
+	int32		idx;
 	AkiCreat   *c;
 
 	/* the reference keeps non-null values <= 150 mg/dL (NaN sorts above) */
@@ -243,8 +404,11 @@ read_creat(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
 	value = DatumGetFloat8(v);
 	if (isnan(value) || !(value <= 150))
 		return;
+	idx = hash_get(&st->subject_index, DatumGetInt64(subject));
+	if (idx < 0)
+		return;					/* no stay of this subject */
 	c = vec_push(&st->creat);
-	c->subject_id = DatumGetInt64(subject);
+	c->idx = idx;
 	c->t = finite_time(t, "creatinine", "charttime");
 	c->value = value;
 }
@@ -256,27 +420,31 @@ static const PmColumn urine_spec[] = {
 };
 
 static void
-read_urine(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
+read_urine(AkiState *st, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	bool		n0,
 				n1,
 				n2;
-	Datum		stay = pm_query_value(in, tup, desc, 0, &n0);
-	Datum		t = pm_query_value(in, tup, desc, 1, &n1);
-	Datum		v = pm_query_value(in, tup, desc, 2, &n2);
+	Datum		stay = col(in, values, nulls, 0, &n0);
+	Datum		t = col(in, values, nulls, 1, &n1);
+	Datum		v = col(in, values, nulls, 2, &n2);
 	AkiUrine   *u;
+	int32		idx;
 
 	if (n0 || n1)
 		return;
+	idx = hash_get(&st->stay_index, DatumGetInt64(stay));
+	if (idx < 0)
+		return;
 	u = vec_push(&st->urine);
-	u->stay_id = DatumGetInt64(stay);
+	u->idx = idx;
 	u->t = finite_time(t, "urine_output", "charttime");
 	u->ml_null = n2;
 	u->ml = n2 ? 0 : DatumGetFloat8(v);
 	if (!n2 && (isnan(u->ml) || isinf(u->ml)))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 				 psprintf("urine_output of stay %lld at %s is %g mL",
-						  (long long) u->stay_id, DatumGetCString(DirectFunctionCall1(timestamp_out, TimestampGetDatum(u->t))), u->ml),
+						  (long long) DatumGetInt64(stay), DatumGetCString(DirectFunctionCall1(timestamp_out, TimestampGetDatum(u->t))), u->ml),
 				 "Urine volumes must be finite numbers.",
 				 "Filter or correct the row in the urine_output query.");
 }
@@ -292,27 +460,29 @@ static const PmColumn weight_spec[] = {
 };
 
 static void
-read_weight(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
+read_weight(AkiState *st, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	bool		n0,
 				n1,
 				n2,
 				n3;
-	Datum		stay = pm_query_value(in, tup, desc, 0, &n0);
-	Datum		kgd = pm_query_value(in, tup, desc, 1, &n1);
+	Datum		stay = col(in, values, nulls, 0, &n0);
+	Datum		kgd = col(in, values, nulls, 1, &n1);
 	double		kg;
 	AkiWeight  *w;
+	int32		idx;
 
 	if (n0 || n1)
 		return;
+	idx = hash_get(&st->stay_index, DatumGetInt64(stay));
 	kg = DatumGetFloat8(kgd);
 	if (st->weight_intervals)
 	{
-		Datum		s = pm_query_value(in, tup, desc, 4, &n2);
-		Datum		e = pm_query_value(in, tup, desc, 5, &n3);
+		Datum		s = col(in, values, nulls, 4, &n2);
+		Datum		e = col(in, values, nulls, 5, &n3);
 
 		/* a zero or negative weight would divide by zero or flip signs */
-		if (n2 || n3 || isnan(kg) || !(kg > 0) || isinf(kg))
+		if (idx < 0 || n2 || n3 || isnan(kg) || !(kg > 0) || isinf(kg))
 			return;
 		w = vec_push(&st->weight);
 		w->start = finite_time(s, "weight", "starttime");
@@ -322,8 +492,8 @@ read_weight(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
 	}
 	else
 	{
-		Datum		t = pm_query_value(in, tup, desc, 2, &n2);
-		Datum		type = pm_query_value(in, tup, desc, 3, &n3);
+		Datum		t = col(in, values, nulls, 2, &n2);
+		Datum		type = col(in, values, nulls, 3, &n3);
 		bool		admit = false;
 
 		if (!n3 || in->attno[3] != 0)
@@ -342,7 +512,7 @@ read_weight(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
 						 "weight_type must be 'admit' (admission weight) or 'daily' (a later charted weight).",
 						 "Map the source's weight items to 'admit' or 'daily' in the weight query.");
 		}
-		if (n2)
+		if (n2 || idx < 0)
 			return;
 		/* weight_durations keeps 0 < weight < 1500, rounded to 3 decimals */
 		if (isnan(kg) || !(kg > 0 && kg < 1500))
@@ -356,7 +526,7 @@ read_weight(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
 		w->kg = kg;
 		w->admit = admit;
 	}
-	w->stay_id = DatumGetInt64(stay);
+	w->idx = idx;
 	w->seq = st->weight.n;
 }
 
@@ -367,21 +537,25 @@ static const PmColumn crrt_spec[] = {
 };
 
 static void
-read_crrt(AkiState *st, PmQueryInput *in, HeapTuple tup, TupleDesc desc)
+read_crrt(AkiState *st, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	bool		n0,
 				n1,
 				n2;
-	Datum		stay = pm_query_value(in, tup, desc, 0, &n0);
-	Datum		t = pm_query_value(in, tup, desc, 1, &n1);
+	Datum		stay = col(in, values, nulls, 0, &n0);
+	Datum		t = col(in, values, nulls, 1, &n1);
 	AkiCrrt    *c;
+	int32		idx;
 
-	(void) pm_query_value(in, tup, desc, 2, &n2);
+	(void) col(in, values, nulls, 2, &n2);
 	/* a present but NULL crrt_mode is not CRRT, as in the reference */
 	if (n0 || n1 || (n2 && in->attno[2] != 0))
 		return;
+	idx = hash_get(&st->stay_index, DatumGetInt64(stay));
+	if (idx < 0)
+		return;
 	c = vec_push(&st->crrt);
-	c->stay_id = DatumGetInt64(stay);
+	c->idx = idx;
 	c->t = finite_time(t, "crrt", "charttime");
 }
 
@@ -400,29 +574,15 @@ cmp_stay(const void *a, const void *b)
 }
 
 static int
-cmp_stay_id(const void *a, const void *b)
-{
-	return CMP((*(AkiStay *const *) a)->stay_id, (*(AkiStay *const *) b)->stay_id);
-}
-
-static int
 cmp_creat(const void *a, const void *b)
 {
-	const AkiCreat *x = a,
-			   *y = b;
-	int			c = CMP(x->subject_id, y->subject_id);
-
-	return c ? c : CMP(x->t, y->t);
+	return CMP(((const AkiCreat *) a)->t, ((const AkiCreat *) b)->t);
 }
 
 static int
 cmp_urine(const void *a, const void *b)
 {
-	const AkiUrine *x = a,
-			   *y = b;
-	int			c = CMP(x->stay_id, y->stay_id);
-
-	return c ? c : CMP(x->t, y->t);
+	return CMP(((const AkiUrine *) a)->t, ((const AkiUrine *) b)->t);
 }
 
 static int
@@ -430,22 +590,64 @@ cmp_weight(const void *a, const void *b)
 {
 	const AkiWeight *x = a,
 			   *y = b;
-	int			c = CMP(x->stay_id, y->stay_id);
+	int			c = CMP(x->start, y->start);
 
-	if (c)
-		return c;
-	c = CMP(x->start, y->start);
 	return c ? c : CMP(x->seq, y->seq);
 }
 
 static int
 cmp_crrt(const void *a, const void *b)
 {
-	const AkiCrrt *x = a,
-			   *y = b;
-	int			c = CMP(x->stay_id, y->stay_id);
+	return CMP(((const AkiCrrt *) a)->t, ((const AkiCrrt *) b)->t);
+}
 
-	return c ? c : CMP(x->t, y->t);
+/*
+ * Reorder v by the int32 index each element starts with (a counting sort, in
+ * input order within an index), then sort each index's rows with cmp unless
+ * they already are in order, as they usually are.  Returns the offsets of
+ * the nidx ranges (nidx + 1 entries).
+ */
+static size_t *
+bucket_rows(AkiVec *v, int32 nidx, int (*cmp) (const void *, const void *))
+{
+	size_t	   *off = MemoryContextAllocZero(CurrentMemoryContext, (nidx + 1) * sizeof(size_t));
+	size_t	   *pos;
+	char	   *out;
+
+	for (size_t i = 0; i < v->n; i++)
+		off[*(int32 *) (v->data + i * v->elsize) + 1]++;
+	for (int32 k = 0; k < nidx; k++)
+		off[k + 1] += off[k];
+	if (v->n == 0)
+		return off;
+	pos = palloc(nidx * sizeof(size_t));
+	memcpy(pos, off, nidx * sizeof(size_t));
+	out = MemoryContextAllocHuge(CurrentMemoryContext, v->n * v->elsize);
+	for (size_t i = 0; i < v->n; i++)
+	{
+		char	   *e = v->data + i * v->elsize;
+
+		memcpy(out + pos[*(int32 *) e]++ * v->elsize, e, v->elsize);
+	}
+	pfree(pos);
+	pfree(v->data);
+	v->data = out;
+	v->cap = v->n;
+	for (int32 k = 0; k < nidx; k++)
+	{
+		char	   *base = v->data + off[k] * v->elsize;
+		size_t		n = off[k + 1] - off[k];
+
+		for (size_t i = 1; i < n; i++)
+			if (cmp(base + (i - 1) * v->elsize, base + i * v->elsize) > 0)
+			{
+				qsort(base, n, v->elsize, cmp);
+				break;
+			}
+		if ((k & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return off;
 }
 
 static int
@@ -457,17 +659,6 @@ cmp_interval(const void *a, const void *b)
 
 	return c ? c : CMP(x->seq, y->seq);
 }
-
-/* Index of the first element whose stay_id (or subject_id) >= key. */
-#define LOWER_BOUND(type, field, arr, n, key, out) \
-	do { \
-		size_t lo_ = 0, hi_ = (n); \
-		while (lo_ < hi_) { \
-			size_t mid_ = lo_ + (hi_ - lo_) / 2; \
-			if (((type *) (arr))[mid_].field < (key)) lo_ = mid_ + 1; else hi_ = mid_; \
-		} \
-		(out) = lo_; \
-	} while (0)
 
 /* ---------------------------------------------------------------- staging */
 
@@ -648,7 +839,7 @@ stage_urine(AkiState *st, const AkiStay *s, AkiUrine *u, size_t n)
 
 /* All rows of one stay, appended to st->rows. */
 static void
-stage_stay(AkiState *st, const AkiStay *s)
+stage_stay(AkiState *st, const AkiStay *s, int32 si)
 {
 	AkiCreat   *call = (AkiCreat *) st->creat.data;
 	AkiUrine   *uall = (AkiUrine *) st->urine.data;
@@ -680,14 +871,13 @@ stage_stay(AkiState *st, const AkiStay *s)
 		Timestamp	lo = s->intime - 7 * AKI_DAY_US;
 		size_t		i;
 
-		LOWER_BOUND(AkiCreat, subject_id, call, st->creat.n, s->subject_id, c0);
+		size_t		end = st->creat_off[s->subject_idx + 1];
+
 		/* skip to the first time >= lo */
 		{
-			size_t		a = c0,
-						b = c0;
+			size_t		a = st->creat_off[s->subject_idx],
+						b = end;
 
-			while (b < st->creat.n && call[b].subject_id == s->subject_id)
-				b++;
 			while (a < b)
 			{
 				size_t		mid = a + (b - a) / 2;
@@ -700,7 +890,7 @@ stage_stay(AkiState *st, const AkiStay *s)
 			c0 = a;
 		}
 		i = c0;
-		while (i < st->creat.n && call[i].subject_id == s->subject_id && call[i].t <= s->outtime)
+		while (i < end && call[i].t <= s->outtime)
 			i++;
 		ct = palloc(Max(i - c0, 1) * sizeof(Timestamp));
 		cv = palloc(Max(i - c0, 1) * sizeof(double));
@@ -719,21 +909,18 @@ stage_stay(AkiState *st, const AkiStay *s)
 	}
 
 	/* weight intervals and kdigo_uo */
-	LOWER_BOUND(AkiWeight, stay_id, wall, st->weight.n, s->stay_id, w0);
-	for (w1 = w0; w1 < st->weight.n && wall[w1].stay_id == s->stay_id; w1++)
-		;
+	w0 = st->weight_off[si];
+	w1 = st->weight_off[si + 1];
 	build_intervals(st, s, wall + w0, w1 - w0);
-	LOWER_BOUND(AkiUrine, stay_id, uall, st->urine.n, s->stay_id, u0);
-	for (u1 = u0; u1 < st->urine.n && uall[u1].stay_id == s->stay_id; u1++)
-		;
+	u0 = st->urine_off[si];
+	u1 = st->urine_off[si + 1];
 	stage_urine(st, s, uall + u0, u1 - u0);
 	uo = (AkiUoRow *) st->uo.data;
 	nu = st->uo.n;
 
 	/* CRRT times, once each */
-	LOWER_BOUND(AkiCrrt, stay_id, rall, st->crrt.n, s->stay_id, r0);
-	for (r1 = r0; r1 < st->crrt.n && rall[r1].stay_id == s->stay_id; r1++)
-		;
+	r0 = st->crrt_off[si];
+	r1 = st->crrt_off[si + 1];
 	rt = palloc(Max(r1 - r0, 1) * sizeof(Timestamp));
 	for (size_t j = r0; j < r1; j++)
 		if (nr == 0 || rt[nr - 1] != rall[j].t)
@@ -883,9 +1070,15 @@ smooth(AkiRow *rows, int *idx, int n)
 	}
 }
 
+static instr_time aki_emit_time;
+
 static void
 emit_rows(ReturnSetInfo *rsinfo, AkiRow *rows, size_t n)
 {
+	instr_time	t0,
+				t1;
+
+	INSTR_TIME_SET_CURRENT(t0);
 	for (size_t i = 0; i < n; i++)
 	{
 		AkiRow	   *r = &rows[i];
@@ -919,6 +1112,8 @@ emit_rows(ReturnSetInfo *rsinfo, AkiRow *rows, size_t n)
 		v[13] = Int32GetDatum(r->smoothed);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, nulls);
 	}
+	INSTR_TIME_SET_CURRENT(t1);
+	INSTR_TIME_ACCUM_DIFF(aki_emit_time, t1, t0);
 }
 
 static void
@@ -946,6 +1141,41 @@ smooth_and_emit(AkiState *st, ReturnSetInfo *rsinfo)
 	emit_rows(rsinfo, rows, st->rows.n);
 }
 
+/*
+ * Sort the stays by subject and stay, reject duplicate stay_ids, and build
+ * the stay_id and subject_id indexes the other inputs are bucketed by.
+ */
+static void
+index_stays(AkiState *st, MemoryContext work)
+{
+	MemoryContext old = MemoryContextSwitchTo(work);
+	AkiStay    *stays = (AkiStay *) st->stays.data;
+	size_t		n = st->stays.n;
+
+	if (n > PG_INT32_MAX / 2)
+		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+				 psprintf("%zu stays are more than kdigo_stages handles in one call", n),
+				 NULL, "Stage the stays in batches.");
+	if (n > 0)
+		qsort(stays, n, sizeof(AkiStay), cmp_stay);
+	hash_init(&st->stay_index, n);
+	hash_init(&st->subject_index, n);
+	st->nsubjects = 0;
+	for (size_t i = 0; i < n; i++)
+	{
+		if (hash_put(&st->stay_index, stays[i].stay_id, (int32) i) != (int32) i)
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 psprintf("stay_id %lld appears more than once in stays",
+							  (long long) stays[i].stay_id),
+					 "Each stay is one row of the stays query.",
+					 "Remove duplicate stays, e.g. with SELECT DISTINCT.");
+		if (i == 0 || stays[i].subject_id != stays[i - 1].subject_id)
+			hash_put(&st->subject_index, stays[i].subject_id, st->nsubjects++);
+		stays[i].subject_idx = st->nsubjects - 1;
+	}
+	MemoryContextSwitchTo(old);
+}
+
 PG_FUNCTION_INFO_V1(kdigo_stages);
 Datum
 kdigo_stages(PG_FUNCTION_ARGS)
@@ -962,9 +1192,14 @@ kdigo_stages(PG_FUNCTION_ARGS)
 	char	   *smooth_by;
 	PmQueryInput *in;
 	AkiStay    *stays;
-	AkiStay   **by_id;
 	size_t		nstays;
+	instr_time	t_start,
+				t_read,
+				t_sort,
+				t_end;
 
+	INSTR_TIME_SET_CURRENT(t_start);
+	INSTR_TIME_SET_ZERO(aki_emit_time);
 	q_stays = pm_text_arg(fcinfo, 0, "stays");
 	q_creat = pm_text_arg(fcinfo, 1, "creatinine");
 	q_urine = pm_text_arg(fcinfo, 2, "urine_output");
@@ -1004,6 +1239,7 @@ kdigo_stages(PG_FUNCTION_ARGS)
 
 	in = pm_query_input("stays", q_stays, stays_spec, lengthof(stays_spec));
 	read_input(&st, in, work, read_stay);
+	index_stays(&st, work);
 	in = pm_query_input("creatinine", q_creat, creat_spec, lengthof(creat_spec));
 	read_input(&st, in, work, read_creat);
 	in = pm_query_input("urine_output", q_urine, urine_spec, lengthof(urine_spec));
@@ -1023,35 +1259,18 @@ kdigo_stages(PG_FUNCTION_ARGS)
 		read_input(&st, in, work, read_crrt);
 	}
 	SPI_finish();
+	INSTR_TIME_SET_CURRENT(t_read);
 
 	old = MemoryContextSwitchTo(work);
 
 	stays = (AkiStay *) st.stays.data;
 	nstays = st.stays.n;
-	/* stay_id must be unique */
-	by_id = palloc(Max(nstays, 1) * sizeof(AkiStay *));
-	for (size_t i = 0; i < nstays; i++)
-		by_id[i] = &stays[i];
-	qsort(by_id, nstays, sizeof(AkiStay *), cmp_stay_id);
-	for (size_t i = 1; i < nstays; i++)
-		if (by_id[i]->stay_id == by_id[i - 1]->stay_id)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("stay_id %lld appears more than once in stays",
-							  (long long) by_id[i]->stay_id),
-					 "Each stay is one row of the stays query.",
-					 "Remove duplicate stays, e.g. with SELECT DISTINCT.");
-	pfree(by_id);
+	st.creat_off = bucket_rows(&st.creat, st.nsubjects, cmp_creat);
+	st.urine_off = bucket_rows(&st.urine, (int32) nstays, cmp_urine);
+	st.weight_off = bucket_rows(&st.weight, (int32) nstays, cmp_weight);
+	st.crrt_off = bucket_rows(&st.crrt, (int32) nstays, cmp_crrt);
 
-	if (nstays > 0)
-		qsort(stays, nstays, sizeof(AkiStay), cmp_stay);
-	if (st.creat.n > 0)
-		qsort(st.creat.data, st.creat.n, sizeof(AkiCreat), cmp_creat);
-	if (st.urine.n > 0)
-		qsort(st.urine.data, st.urine.n, sizeof(AkiUrine), cmp_urine);
-	if (st.weight.n > 0)
-		qsort(st.weight.data, st.weight.n, sizeof(AkiWeight), cmp_weight);
-	if (st.crrt.n > 0)
-		qsort(st.crrt.data, st.crrt.n, sizeof(AkiCrrt), cmp_crrt);
+	INSTR_TIME_SET_CURRENT(t_sort);
 
 	for (size_t i = 0; i < nstays;)
 	{
@@ -1060,17 +1279,31 @@ kdigo_stages(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		MemoryContextReset(st.scratch);
 		MemoryContextSwitchTo(st.scratch);
-		memset(&st.rows.data, 0, sizeof(char *));
+		/* the scratch vectors live in the context just reset */
+		st.rows.data = NULL;
 		st.rows.n = st.rows.cap = 0;
 		st.uo.data = NULL;
 		st.uo.n = st.uo.cap = 0;
 		st.intervals.data = NULL;
 		st.intervals.n = st.intervals.cap = 0;
 		for (; j < nstays && stays[j].subject_id == stays[i].subject_id; j++)
-			stage_stay(&st, &stays[j]);
+			stage_stay(&st, &stays[j], (int32) j);
 		smooth_and_emit(&st, rsinfo);
 		i = j;
 	}
+
+	INSTR_TIME_SET_CURRENT(t_end);
+	/* where the time goes, for bench/kdigo (SET client_min_messages = debug1) */
+	INSTR_TIME_SUBTRACT(t_end, t_sort);
+	INSTR_TIME_SUBTRACT(t_sort, t_read);
+	INSTR_TIME_SUBTRACT(t_read, t_start);
+	elog(DEBUG1, "kdigo_stages: %zu stays, %zu creatinine, %zu urine, %zu weight, %zu crrt rows; "
+		 "reading %.3f s, bucketing and sorting %.3f s, staging %.3f s, writing rows %.3f s, work memory %zu kB",
+		 nstays, st.creat.n, st.urine.n, st.weight.n, st.crrt.n,
+		 INSTR_TIME_GET_DOUBLE(t_read), INSTR_TIME_GET_DOUBLE(t_sort),
+		 INSTR_TIME_GET_DOUBLE(t_end) - INSTR_TIME_GET_DOUBLE(aki_emit_time),
+		 INSTR_TIME_GET_DOUBLE(aki_emit_time),
+		 MemoryContextMemAllocated(work, true) / 1024);
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(work);

@@ -5,7 +5,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(23);
+SELECT plan(26);
 
 CREATE TEMP TABLE ref_stages (subject_id bigint, hadm_id bigint, stay_id bigint, charttime timestamp,
   creat_low_past_7day float8, creat_low_past_48hr float8, creat float8, aki_stage_creat int,
@@ -212,6 +212,71 @@ SELECT results_eq($$ VALUES (precmed.kdigo_creat_stage(4.1, 3.8, 3.8), precmed.k
                              precmed.kdigo_creat_stage(4.0, 3.7, 3.7, 'legacy'), precmed.kdigo_creat_stage(4.0, 3.7, 3.7)) $$,
                   $$ VALUES (3, 1, 3, 3) $$,
                   'kdigo_creat_stage: 3.8 -> 4.1 is 3 (current) / 1 (legacy); 3.7 -> 4.0 is 3 under both');
+
+-- the stay summary aggregate reproduces the reference stay_summary.csv
+-- (windows [0, 48 h], [0, 24 h], (24 h, 48 h]; the reference file writes 0 for an empty
+-- 24-h window and NULL for an empty 48-h creatinine or urine window)
+CREATE TEMP TABLE p_sum (record_id bigint, max_stage_0_48h int, max_stage_creat_0_48h int, max_stage_uo_0_48h int,
+  max_stage_0_24h int, max_stage_24_48h int, max_stage_creat_0_24h int, max_stage_creat_24_48h int,
+  first_stage1_minutes int, first_stage2_minutes int, first_creat_stage1_minutes int);
+\copy p_sum FROM 'test/data/aki/physionet2012_seta/reference/stay_summary.csv' CSV HEADER
+SELECT is_empty($$
+  WITH s AS (
+    SELECT stay_id,
+      precmed.kdigo_summary(charttime, aki_stage) FILTER (WHERE charttime BETWEEN '2000-01-01' AND '2000-01-03') a,
+      precmed.kdigo_summary(charttime, aki_stage) FILTER (WHERE charttime BETWEEN '2000-01-01' AND '2000-01-02') a24,
+      precmed.kdigo_summary(charttime, aki_stage) FILTER (WHERE charttime > '2000-01-02' AND charttime <= '2000-01-03') b24,
+      precmed.kdigo_summary(charttime, aki_stage_creat) FILTER (WHERE charttime BETWEEN '2000-01-01' AND '2000-01-03') c,
+      precmed.kdigo_summary(charttime, aki_stage_creat) FILTER (WHERE charttime BETWEEN '2000-01-01' AND '2000-01-02') c24,
+      precmed.kdigo_summary(charttime, aki_stage_creat) FILTER (WHERE charttime > '2000-01-02' AND charttime <= '2000-01-03') cb24,
+      precmed.kdigo_summary(charttime, aki_stage_uo) FILTER (WHERE charttime BETWEEN '2000-01-01' AND '2000-01-03') u
+    FROM p_out GROUP BY stay_id)
+  SELECT s.stay_id FROM s FULL JOIN p_sum x ON x.record_id = s.stay_id
+   WHERE (coalesce((a).max_stage, 0), coalesce((a24).max_stage, 0), coalesce((b24).max_stage, 0),
+          (c).max_stage, coalesce((c24).max_stage, 0), coalesce((cb24).max_stage, 0), (u).max_stage,
+          extract(epoch FROM (a).first_stage1 - '2000-01-01') / 60, extract(epoch FROM (a).first_stage2 - '2000-01-01') / 60,
+          extract(epoch FROM (c).first_stage1 - '2000-01-01') / 60)
+     IS DISTINCT FROM
+         (x.max_stage_0_48h, x.max_stage_0_24h, x.max_stage_24_48h, x.max_stage_creat_0_48h, x.max_stage_creat_0_24h,
+          x.max_stage_creat_24_48h, x.max_stage_uo_0_48h, x.first_stage1_minutes, x.first_stage2_minutes,
+          x.first_creat_stage1_minutes) $$,
+  'PhysioNet set A: kdigo_summary with FILTER windows equals the reference stay_summary.csv for all 4000 stays');
+
+-- the urine-rate aggregate over RANGE windows gives the SRF's rates
+SELECT is_empty($$
+  WITH u AS (SELECT icustay_id AS stay_id, charttime, ml,
+               coalesce(extract(epoch FROM charttime - lag(charttime) OVER (PARTITION BY icustay_id ORDER BY charttime)) / 3600, 1)::float8 AS hours
+             FROM m_uo),
+       uw AS (SELECT u.*, w.weight_kg FROM u LEFT JOIN m_wd w
+                ON w.icustay_id = u.stay_id AND u.charttime >= w.starttime AND u.charttime < w.endtime),
+       r AS (SELECT stay_id, charttime,
+                    precmed.kdigo_uo_rate(ml, hours, weight_kg, charttime, 6, 12) OVER w6 AS rt6,
+                    precmed.kdigo_uo_rate(ml, hours, weight_kg, charttime, 12, NULL) OVER w12 AS rt12,
+                    precmed.kdigo_uo_rate(ml, hours, weight_kg, charttime, 24, NULL) OVER w24 AS rt24
+               FROM uw
+             WINDOW w6 AS (PARTITION BY stay_id ORDER BY charttime RANGE BETWEEN '6 hours' PRECEDING AND CURRENT ROW),
+                    w12 AS (PARTITION BY stay_id ORDER BY charttime RANGE BETWEEN '12 hours' PRECEDING AND CURRENT ROW),
+                    w24 AS (PARTITION BY stay_id ORDER BY charttime RANGE BETWEEN '24 hours' PRECEDING AND CURRENT ROW))
+  SELECT r.* FROM r LEFT JOIN m_out o USING (stay_id, charttime)
+   WHERE (r.rt6, r.rt12, r.rt24) IS DISTINCT FROM (o.uo_rt_6hr, o.uo_rt_12hr, o.uo_rt_24hr) $$,
+  'MIMIC-III demo: kdigo_uo_rate over 6/12/24-h RANGE windows equals uo_rt_6hr/12hr/24hr on all 9153 urine rows');
+
+-- the documented window-function recipe for the creatinine columns gives the SRF's values
+SELECT is_empty($$
+  WITH cr AS (SELECT s.record_id AS stay_id, c.charttime, avg(c.value_mg_dl) AS creat
+                FROM p_pat s JOIN p_creat c ON c.record_id = s.record_id AND c.value_mg_dl <= 150
+                 AND c.charttime BETWEEN timestamp '2000-01-01' - interval '7 days' AND timestamp '2000-01-03'
+               GROUP BY 1, 2),
+       w AS (SELECT stay_id, charttime, creat,
+                    min(creat) OVER (PARTITION BY stay_id ORDER BY charttime
+                                     RANGE BETWEEN '7 days' PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW) AS low7,
+                    min(creat) OVER (PARTITION BY stay_id ORDER BY charttime
+                                     RANGE BETWEEN '48 hours' PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW) AS low48
+               FROM cr)
+  SELECT stay_id, charttime, creat, low7, low48, precmed.kdigo_creat_stage(creat, low7, low48) FROM w
+  EXCEPT ALL
+  SELECT stay_id, charttime, creat, creat_low_past_7day, creat_low_past_48hr, aki_stage_creat FROM p_out WHERE creat IS NOT NULL $$,
+  'PhysioNet set A: min() OVER RANGE windows + kdigo_creat_stage reproduce the creatinine columns');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,0 +1,203 @@
+/*
+ * kdigo_uo_rate.c: precmed.kdigo_uo_rate(ml, hours, kg, charttime,
+ * min_hours, max_hours), the urine-output rate of kdigo_uo as an aggregate
+ * to run over a RANGE window frame:
+ *
+ *   sum(ml) / kg of the latest row / round(sum(hours), 6), rounded to 4
+ *   decimals, or NULL unless min_hours <= round(sum(hours), 6) < max_hours.
+ *
+ * hours is each row's hours since the stay's previous urine row (1 for the
+ * first), as the reference's hours_since_previous_row.  The state is
+ * fixed-size; combine, serialize and deserialize support parallel query.
+ */
+#include "aki/aki.h"
+
+#include <math.h>
+
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+typedef struct UoRateState
+{
+	double		ml;				/* sum of non-NULL volumes */
+	double		hours;			/* sum of hours */
+	double		kg;				/* weight of the latest row */
+	double		min_hours;
+	double		max_hours;
+	Timestamp	last;			/* charttime of the latest row */
+	bool		has_ml;
+	bool		has_last;
+	bool		kg_null;
+	bool		has_max;
+} UoRateState;
+
+static double
+finite_arg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	double		x = PG_GETARG_FLOAT8(argno);
+
+	if (isnan(x) || isinf(x))
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 psprintf("%s %g is not finite", name, x),
+				 "kdigo_uo_rate needs finite volumes, hours and weights.", NULL);
+	return x;
+}
+
+PG_FUNCTION_INFO_V1(kdigo_uo_rate_transfn);
+Datum
+kdigo_uo_rate_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx;
+	UoRateState *s;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		elog(ERROR, "kdigo_uo_rate_transfn called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+	{
+		s = MemoryContextAllocZero(aggctx, sizeof(UoRateState));
+		if (PG_ARGISNULL(5))
+			pm_error_null_argument("min_hours");
+		s->min_hours = finite_arg(fcinfo, 5, "min_hours");
+		s->has_max = !PG_ARGISNULL(6);
+		s->max_hours = s->has_max ? finite_arg(fcinfo, 6, "max_hours") : 0;
+	}
+	else
+		s = (UoRateState *) PG_GETARG_POINTER(0);
+
+	if (!PG_ARGISNULL(1))
+	{
+		double		ml = finite_arg(fcinfo, 1, "ml");
+
+		s->ml = s->has_ml ? s->ml + ml : ml;
+		s->has_ml = true;
+	}
+	if (!PG_ARGISNULL(2))
+		s->hours += finite_arg(fcinfo, 2, "hours");
+	if (!PG_ARGISNULL(4))
+	{
+		Timestamp	t = PG_GETARG_TIMESTAMP(4);
+
+		if (!s->has_last || t >= s->last)
+		{
+			s->last = t;
+			s->has_last = true;
+			s->kg_null = PG_ARGISNULL(3);
+			s->kg = s->kg_null ? 0 : finite_arg(fcinfo, 3, "kg");
+		}
+	}
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(kdigo_uo_rate_combinefn);
+Datum
+kdigo_uo_rate_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx;
+	UoRateState *a;
+	UoRateState *b;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		elog(ERROR, "kdigo_uo_rate_combinefn called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
+	b = (UoRateState *) PG_GETARG_POINTER(1);
+	if (PG_ARGISNULL(0))
+	{
+		a = MemoryContextAlloc(aggctx, sizeof(UoRateState));
+		*a = *b;
+		PG_RETURN_POINTER(a);
+	}
+	a = (UoRateState *) PG_GETARG_POINTER(0);
+	if (b->has_ml)
+	{
+		a->ml = a->has_ml ? a->ml + b->ml : b->ml;
+		a->has_ml = true;
+	}
+	a->hours += b->hours;
+	if (b->has_last && (!a->has_last || b->last > a->last ||
+						(b->last == a->last && !b->kg_null && (a->kg_null || b->kg > a->kg))))
+	{
+		a->last = b->last;
+		a->has_last = true;
+		a->kg = b->kg;
+		a->kg_null = b->kg_null;
+	}
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(kdigo_uo_rate_serialfn);
+Datum
+kdigo_uo_rate_serialfn(PG_FUNCTION_ARGS)
+{
+	UoRateState *s = (UoRateState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendfloat8(&buf, s->ml);
+	pq_sendfloat8(&buf, s->hours);
+	pq_sendfloat8(&buf, s->kg);
+	pq_sendfloat8(&buf, s->min_hours);
+	pq_sendfloat8(&buf, s->max_hours);
+	pq_sendint64(&buf, s->last);
+	pq_sendbyte(&buf, s->has_ml);
+	pq_sendbyte(&buf, s->has_last);
+	pq_sendbyte(&buf, s->kg_null);
+	pq_sendbyte(&buf, s->has_max);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+#define UO_RATE_SERIAL_LEN (6 * 8 + 4)
+
+PG_FUNCTION_INFO_V1(kdigo_uo_rate_deserialfn);
+Datum
+kdigo_uo_rate_deserialfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggctx;
+	StringInfoData buf;
+	UoRateState *s;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		elog(ERROR, "kdigo_uo_rate_deserialfn called in non-aggregate context");
+	if (VARSIZE_ANY_EXHDR(b) != UO_RATE_SERIAL_LEN)
+		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
+				 psprintf("serialized kdigo_uo_rate state has %d bytes, not %d",
+						  (int) VARSIZE_ANY_EXHDR(b), UO_RATE_SERIAL_LEN),
+				 NULL, NULL);
+	s = MemoryContextAllocZero(aggctx, sizeof(UoRateState));
+	buf.data = VARDATA_ANY(b);
+	buf.len = VARSIZE_ANY_EXHDR(b);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	s->ml = pq_getmsgfloat8(&buf);
+	s->hours = pq_getmsgfloat8(&buf);
+	s->kg = pq_getmsgfloat8(&buf);
+	s->min_hours = pq_getmsgfloat8(&buf);
+	s->max_hours = pq_getmsgfloat8(&buf);
+	s->last = pq_getmsgint64(&buf);
+	s->has_ml = pq_getmsgbyte(&buf) != 0;
+	s->has_last = pq_getmsgbyte(&buf) != 0;
+	s->kg_null = pq_getmsgbyte(&buf) != 0;
+	s->has_max = pq_getmsgbyte(&buf) != 0;
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(kdigo_uo_rate_finalfn);
+Datum
+kdigo_uo_rate_finalfn(PG_FUNCTION_ARGS)
+{
+	UoRateState *s;
+	double		hours;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = (UoRateState *) PG_GETARG_POINTER(0);
+	if (!s->has_ml || !s->has_last || s->kg_null || !(s->kg > 0))
+		PG_RETURN_NULL();
+	/* documented hours rounded to 6 decimals, as the reference's uo_tm */
+	hours = aki_round_numeric(s->hours, 6);
+	if (!(hours >= s->min_hours) || (s->has_max && !(hours < s->max_hours)) || !(hours > 0))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(aki_uo_rate(s->ml, s->kg, hours));
+}
