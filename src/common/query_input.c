@@ -24,6 +24,16 @@ query_input_context(void *arg)
 	errcontext("query given for argument \"%s\"", (const char *) arg);
 }
 
+/* Errors raised while cb is pushed say which argument's query they came from. */
+static void
+push_query_context(ErrorContextCallback *cb, const char *argname)
+{
+	cb->callback = query_input_context;
+	cb->arg = (void *) argname;
+	cb->previous = error_context_stack;
+	error_context_stack = cb;
+}
+
 /* A bare (optionally schema-qualified) table name rather than a query? */
 static bool
 is_relation_name(const char *s)
@@ -106,10 +116,7 @@ pm_query_input(const char *argname, const char *query,
 		pm_error_null_argument(argname);
 	q = normalize_query(argname, query);
 
-	errcb.callback = query_input_context;
-	errcb.arg = (void *) argname;
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
+	push_query_context(&errcb, argname);
 
 	ret = SPI_execute(psprintf("SELECT * FROM (%s) AS precmed_input LIMIT 0", q),
 					  true, 0);
@@ -187,10 +194,7 @@ pm_query_run(PmQueryInput *input)
 	ErrorContextCallback errcb;
 	int			ret;
 
-	errcb.callback = query_input_context;
-	errcb.arg = (void *) input->argname;
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
+	push_query_context(&errcb, input->argname);
 
 	ret = SPI_execute(input->sql, true, 0);
 	if (ret != SPI_OK_SELECT)
@@ -207,10 +211,7 @@ pm_query_cursor(PmQueryInput *input)
 	ErrorContextCallback errcb;
 	Portal		portal;
 
-	errcb.callback = query_input_context;
-	errcb.arg = (void *) input->argname;
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
+	push_query_context(&errcb, input->argname);
 
 	portal = SPI_cursor_open_with_args(NULL, input->sql, 0, NULL, NULL, NULL,
 									   true, CURSOR_OPT_NO_SCROLL);
