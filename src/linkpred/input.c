@@ -86,7 +86,9 @@ dict_intern(IdDict *d, char *id)
 	bool		found;
 	IdEntry    *e = hash_search(d->hash, &id, HASH_ENTER, &found);
 
-	if (!found)
+	if (found)
+		pfree(id);				/* keep one copy of each id */
+	else
 	{
 		if (d->n == d->cap)
 		{

@@ -9,6 +9,19 @@
 #include <cblas.h>
 
 #include "miscadmin.h"
+#include "portability/instr_time.h"
+
+static double
+lap(instr_time *t)
+{
+	instr_time	now;
+	double		s;
+
+	INSTR_TIME_SET_CURRENT(now);
+	s = INSTR_TIME_GET_DOUBLE(now) - INSTR_TIME_GET_DOUBLE(*t);
+	*t = now;
+	return s;
+}
 
 void
 lp_progress(LpRun *run, const char *fmt,...)
@@ -51,15 +64,24 @@ lp_krls_gip(LpRun *run, const double *A, const double *Sl, const double *Sr,
 			int nl, int nr, double *F)
 {
 	double		sigma = run->params->sigma;
-	double	   *U = fused_kernel(run, A, Sl, nl, nr, true, run->params->w);
-	double	   *V = fused_kernel(run, A, Sr, nl, nr, false, run->params->w);
+	instr_time	t0;
+	double	   *U,
+			   *V;
 	double	   *lam = palloc(sizeof(double) * nl);
 	double	   *mu = palloc(sizeof(double) * nr);
 	double	   *T1 = lp_alloc((size_t) nl * nr);
 	double	   *G = lp_alloc((size_t) nl * nr);
+	double		t_kernel,
+				t_eig;
 
+	INSTR_TIME_SET_CURRENT(t0);
+	U = fused_kernel(run, A, Sl, nl, nr, true, run->params->w);
+	V = fused_kernel(run, A, Sr, nl, nr, false, run->params->w);
+
+	t_kernel = lap(&t0);
 	lp_syevd(run, nl, U, lam);
 	lp_syevd(run, nr, V, mu);
+	t_eig = lap(&t0);
 	for (int i = 0; i < nl; i++)
 		lam[i] = Max(lam[i], 0.0);
 	for (int j = 0; j < nr; j++)
@@ -82,6 +104,8 @@ lp_krls_gip(LpRun *run, const double *A, const double *Sl, const double *Sr,
 	cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, nl, nr, nr, 1.0,
 				T1, nl, V, nr, 0.0, F, nl);
 	CHECK_FOR_INTERRUPTS();
+	lp_progress(run, "KRLS-GIP: kernels %.3f s, eigendecompositions %.3f s, products %.3f s",
+				t_kernel, t_eig, lap(&t0));
 
 	pfree(U);
 	pfree(V);
@@ -97,23 +121,16 @@ typedef struct Neighbour
 	int			j;
 } Neighbour;
 
-static int
-cmp_neighbour(const void *x, const void *y)
-{
-	const Neighbour *a = x,
-			   *b = y;
-
-	if (a->s != b->s)
-		return a->s > b->s ? -1 : 1;
-	return a->j < b->j ? -1 : (a->j > b->j);
-}
-
-/* Keep, in each row of the n x n S, its k most similar others (ties: lower index). */
+/*
+ * Keep, in each row of the n x n S, its k most similar others (ties: lower
+ * index), found by insertion into a sorted buffer of k: O(n k) worst case,
+ * O(n) when most entries fall below the k-th best.
+ */
 static double *
 top_k_rows(const double *S, int n, int k)
 {
 	double	   *Sk = lp_alloc((size_t) n * n);
-	Neighbour  *nb = palloc(sizeof(Neighbour) * n);
+	Neighbour  *best = palloc(sizeof(Neighbour) * (Max(k, 1) + 1));
 
 	k = Min(k, n - 1);
 	for (int i = 0; i < n; i++)
@@ -121,19 +138,27 @@ top_k_rows(const double *S, int n, int k)
 		int			m = 0;
 
 		for (int j = 0; j < n; j++)
-			if (j != i)
+		{
+			double		v = S[LP_IDX(i, j, n)];
+			int			pos;
+
+			if (j == i || (m == k && v <= best[k - 1].s))
+				continue;		/* equal values keep the lower index already held */
+			pos = (m < k) ? m++ : k - 1;
+			while (pos > 0 && best[pos - 1].s < v)
 			{
-				nb[m].s = S[LP_IDX(i, j, n)];
-				nb[m].j = j;
-				m++;
+				best[pos] = best[pos - 1];
+				pos--;
 			}
-		qsort(nb, m, sizeof(Neighbour), cmp_neighbour);
-		for (int t = 0; t < k; t++)
-			Sk[LP_IDX(i, nb[t].j, n)] = nb[t].s;
+			best[pos].s = v;
+			best[pos].j = j;
+		}
+		for (int t = 0; t < m; t++)
+			Sk[LP_IDX(i, best[t].j, n)] = best[t].s;
 		if ((i & 63) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	pfree(nb);
+	pfree(best);
 	return Sk;
 }
 

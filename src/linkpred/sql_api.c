@@ -10,6 +10,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "portability/instr_time.h"
 #include "utils/memutils.h"
 
 typedef struct Call
@@ -49,6 +50,16 @@ init_run(LpRun *run, LpParams *p)
 	run->params = p;
 }
 
+static double
+seconds_since(instr_time start)
+{
+	instr_time	now;
+
+	INSTR_TIME_SET_CURRENT(now);
+	INSTR_TIME_SUBTRACT(now, start);
+	return INSTR_TIME_GET_DOUBLE(now);
+}
+
 PG_FUNCTION_INFO_V1(link_predict);
 Datum
 link_predict(PG_FUNCTION_ARGS)
@@ -63,14 +74,22 @@ link_predict(PG_FUNCTION_ARGS)
 	Datum	   *ltext,
 			   *rtext;
 
+	instr_time	start;
+
+	INSTR_TIME_SET_CURRENT(start);
 	call_begin(&c, fcinfo, 3, 4);
 	prob = lp_read_problem(assoc, lsim, rsim, &c.params, 0, "link_predict");
 	SPI_finish();
 	MemoryContextSwitchTo(c.work);
 
 	init_run(&run, &c.params);
+	lp_progress(&run, "read %d associations, %d x %d entities in %.3f s",
+				prob->npairs, prob->nl, prob->nr, seconds_since(start));
+	INSTR_TIME_SET_CURRENT(start);
 	F = lp_alloc((size_t) prob->nl * prob->nr);
 	lp_score(&run, prob->A, prob->Sl, prob->Sr, prob->nl, prob->nr, F);
+	lp_progress(&run, "%s model scored in %.3f s", lp_method_name(c.params.method),
+				seconds_since(start));
 
 	ltext = palloc(sizeof(Datum) * prob->nl);
 	rtext = palloc(sizeof(Datum) * prob->nr);
