@@ -235,6 +235,14 @@ lp_check_memory(const LpParams *p, int nl, int nr, int extra_matrices,
 			doubles += 7 * n * n + 1 + 6 * n + 2 * n * n + 2 * (l2 + r2) + 3 * lr;
 			break;
 	}
+	/* LAPACK takes 32-bit sizes: the largest workspace is 2 n^2 of the largest eigenproblem */
+	if (lr >= (double) PG_INT32_MAX ||
+		2.0 * ((p->method == LP_BNNR || p->method == LP_ENSEMBLE) ? n * n : mx * mx) + 6 * n >= (double) PG_INT32_MAX)
+		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+				 psprintf("%s with method %s on %d x %d entities is too large",
+						  what, lp_method_name(p->method), nl, nr),
+				 "Matrix sizes and LAPACK workspaces must fit 32-bit integers.",
+				 "Split the problem, or use krls_gip, whose largest matrix is the larger side squared.");
 	mb = doubles * sizeof(double) / (1024.0 * 1024.0);
 	if (mb > p->memory_limit_mb)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
