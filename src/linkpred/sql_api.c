@@ -7,6 +7,8 @@
  */
 #include "linkpred/linkpred.h"
 
+#include <sys/resource.h>
+
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -50,6 +52,17 @@ init_run(LpRun *run, LpParams *p)
 	run->params = p;
 }
 
+/* CPU seconds (user + system) of this backend: robust to other load on the host. */
+static double
+cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+		(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
 static double
 seconds_since(instr_time start)
 {
@@ -75,6 +88,7 @@ link_predict(PG_FUNCTION_ARGS)
 			   *rtext;
 
 	instr_time	start;
+	double		cpu0;
 
 	INSTR_TIME_SET_CURRENT(start);
 	call_begin(&c, fcinfo, 3, 4);
@@ -86,10 +100,11 @@ link_predict(PG_FUNCTION_ARGS)
 	lp_progress(&run, "read %d associations, %d x %d entities in %.3f s",
 				prob->npairs, prob->nl, prob->nr, seconds_since(start));
 	INSTR_TIME_SET_CURRENT(start);
+	cpu0 = cpu_seconds();
 	F = lp_alloc((size_t) prob->nl * prob->nr);
 	lp_score(&run, prob->A, prob->Sl, prob->Sr, prob->nl, prob->nr, F);
-	lp_progress(&run, "%s model scored in %.3f s", lp_method_name(c.params.method),
-				seconds_since(start));
+	lp_progress(&run, "%s model scored in %.3f s (CPU %.3f s)", lp_method_name(c.params.method),
+				seconds_since(start), cpu_seconds() - cpu0);
 
 	ltext = palloc(sizeof(Datum) * prob->nl);
 	rtext = palloc(sizeof(Datum) * prob->nr);
