@@ -64,3 +64,28 @@ for m, f in lp.METHODS.items():
         cv.append(f"('{m}', {k}, {auc:.12f}, {ap:.12f}, {len(held)}, {int((A == 0).sum())})")
 print("-- link_cv per fold (method, fold, auroc, auprc, n_pos, n_neg)")
 print(",\n".join(cv))
+
+# pooled protocol: known pairs keep their link_folds fold; unknown pairs, sorted by
+# (left_id, right_id) in byte order, get fold i % 5 (the s_all_folds view of the test)
+unknown = sorted(((L[i], R[j]) for i in range(len(L)) for j in range(len(R)) if A[i, j] == 0),
+                 key=lambda p: (p[0].encode(), p[1].encode()))
+allf = dict(folds)
+for n, p in enumerate(unknown):
+    allf[p] = n % 5
+pooled = []
+for m, f in lp.METHODS.items():
+    sc, lb = [], []
+    for k in range(5):
+        Atr = A.copy()
+        for (l, r), fk in folds.items():
+            if fk == k:
+                Atr[li[l], ri[r]] = 0
+        F = f(Atr, Sl, Sr)
+        for (l, r), fk in allf.items():
+            if fk == k:
+                sc.append(F[li[l], ri[r]])
+                lb.append(A[li[l], ri[r]] == 1)
+    auc, ap = lp.auc_ap(np.array(sc), np.array(lb))
+    pooled.append(f"('{m}', {auc:.12f}, {ap:.12f})")
+print("-- link_cv pooled row (method, auroc, auprc)")
+print(",\n".join(pooled))

@@ -183,6 +183,34 @@ SELECT r.method, r.fold, round(r.auroc::numeric, 6) AS numpy_auroc, round(c.auro
     USING (method, fold)
  ORDER BY array_position('{krls_gip,knn,hgimc,bnnr,ensemble}'::text[], r.method), r.fold;
 
+-- pooled protocol (DRHGCN-style): every pair has a fold; known pairs keep their
+-- link_folds fold, unknown pairs sorted by id get fold i % 5.  Per-fold rows, then one
+-- row with fold NULL over the 5 folds' predictions concatenated; against numpy.
+CREATE VIEW s_all_folds AS
+  SELECT left_id, right_id, fold FROM precmed.link_folds('s_assoc', 5, 42)
+  UNION ALL
+  SELECT left_id, right_id, ((row_number() OVER (ORDER BY left_id COLLATE "C", right_id COLLATE "C")) - 1)::int % 5
+    FROM (SELECT d.drug_id AS left_id, s.disease_id AS right_id FROM slice_drugs d CROSS JOIN slice_diseases s
+          EXCEPT SELECT left_id, right_id FROM s_assoc) AS u;
+CREATE TABLE ref_pooled (method text, auroc float8, auprc float8);
+INSERT INTO ref_pooled VALUES
+('krls_gip', 0.676815114710, 0.135762925771),
+('knn', 0.657076023392, 0.092029379241),
+('hgimc', 0.710877192982, 0.109462653603),
+('bnnr', 0.705137201979, 0.130619728068),
+('ensemble', 0.670661268556, 0.143081874565);
+CREATE TABLE got_pooled AS
+  SELECT m.method, c.* FROM unnest('{krls_gip,knn,hgimc,bnnr,ensemble}'::text[]) AS m(method),
+         LATERAL precmed.link_cv('s_assoc', 's_dsim', 's_ssim', 's_all_folds', m.method,
+                                 '{"protocol": "pooled"}') AS c;
+SELECT method, count(*) AS fold_rows, sum(n_pos) AS held_out, sum(n_neg) AS unknown_pairs
+  FROM got_pooled WHERE fold IS NOT NULL GROUP BY method ORDER BY method;
+SELECT r.method, round(r.auroc::numeric, 6) AS numpy_auroc, round(g.auroc::numeric, 6) AS auroc,
+       round(r.auprc::numeric, 6) AS numpy_auprc, round(g.auprc::numeric, 6) AS auprc, g.n_pos, g.n_neg,
+       abs(g.auroc - r.auroc) < 1e-9 AND abs(g.auprc - r.auprc) < 1e-9 AS agree
+  FROM ref_pooled r LEFT JOIN got_pooled g ON g.method = r.method AND g.fold IS NULL
+ ORDER BY array_position('{krls_gip,knn,hgimc,bnnr,ensemble}'::text[], r.method);
+
 -- the 3 best candidate drugs for two diseases, consistent with link_predict
 SELECT right_id, rank, left_id, round(score::numeric, 6) AS score
   FROM precmed.link_top_k('s_assoc', 's_dsim', 's_ssim', 3)

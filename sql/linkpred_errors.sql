@@ -99,6 +99,18 @@ SELECT * FROM precmed.link_cv('t_assoc', 't_lsim', 't_rsim', 'SELECT left_id, ri
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM precmed.link_cv('t_assoc', 't_lsim', 't_rsim', 'SELECT left_id, right_id, NULL::int AS fold FROM t_assoc');
 \echo :LAST_ERROR_SQLSTATE
+-- the pooled protocol needs a fold for every pair; protocol is a link_cv parameter
+SELECT * FROM precmed.link_cv('t_assoc', 't_lsim', 't_rsim', 'SELECT * FROM precmed.link_folds(''t_assoc'', 3, 1)',
+                              'krls_gip', '{"protocol": "pooled"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM precmed.link_cv('t_assoc', 't_lsim', 't_rsim', 'SELECT ''d9'' AS left_id, ''x1'' AS right_id, 0 AS fold',
+                              'krls_gip', '{"protocol": "pooled"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM precmed.link_cv('t_assoc', 't_lsim', 't_rsim', 'SELECT * FROM precmed.link_folds(''t_assoc'', 3, 1)',
+                              'krls_gip', '{"protocol": "leave-one-out"}');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM precmed.link_predict('t_assoc', 't_lsim', 't_rsim', 'krls_gip', '{"protocol": "pooled"}');
+\echo :LAST_ERROR_SQLSTATE
 -- a valid 3-fold run on the toy problem: one held-out pair per fold, 9 unknown pairs
 SELECT fold, n_pos, n_neg, auroc >= 0 AND auroc <= 1 AS auroc_in_range
   FROM precmed.link_cv('t_assoc', 't_lsim', 't_rsim', 'SELECT * FROM precmed.link_folds(''t_assoc'', 3, 1)') ORDER BY fold;

@@ -437,8 +437,10 @@ typedef struct FoldArg
 	LpProblem  *prob;
 	IdDict	   *left;
 	IdDict	   *right;
-	int		   *fold_of;		/* per known pair, or INT_MIN */
+	int		   *fold_of;		/* per known pair */
 	bool	   *has_fold;
+	int		   *matrix;			/* pooled protocol: per pair (nl x nr), else NULL */
+	bool	   *given;
 } FoldArg;
 
 static int
@@ -478,6 +480,29 @@ fold_row(PmQueryInput *in, HeapTuple row, TupleDesc desc, void *arg)
 	if (isnull)
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
 				 psprintf("fold of (%s, %s) in argument \"folds\" is NULL", lid, rid), NULL, NULL);
+	if (f->matrix)
+	{
+		size_t		e;
+
+		if (l < 0 || r < 0)
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 psprintf("fold row (%s, %s) names an id that is in no input", lid, rid),
+					 "With protocol \"pooled\" the folds query gives a fold to every left x right pair.",
+					 NULL);
+		e = LP_IDX(l, r, f->prob->nl);
+		if (f->given[e])
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 psprintf("pair (%s, %s) is given more than one fold", lid, rid),
+					 NULL, "Give each pair exactly one fold.");
+		f->given[e] = true;
+		f->matrix[e] = fold;
+		if (p >= 0)
+		{
+			f->has_fold[p] = true;
+			f->fold_of[p] = fold;
+		}
+		return;
+	}
 	if (p < 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 				 psprintf("fold row (%s, %s) is not a known association", lid, rid),
@@ -502,10 +527,13 @@ cmp_int(const void *x, const void *y)
 
 /*
  * Per known pair, the index (0..nfolds-1) of its fold; *fold_values gets the
- * distinct fold labels in increasing order.
+ * distinct fold labels in increasing order.  With all_pairs (the pooled
+ * protocol) every left x right pair must have a fold, and *fold_matrix gets
+ * the fold index of each pair (nl x nr).
  */
 int *
-lp_read_folds(LpProblem *prob, const char *folds, int *nfolds, int **fold_values)
+lp_read_folds(LpProblem *prob, const char *folds, bool all_pairs, int *nfolds,
+			  int **fold_values, int **fold_matrix)
 {
 	static const PmColumn fold_spec[] = {
 		{"left_id", TEXTOID, false}, {"right_id", TEXTOID, false}, {"fold", INT4OID, false}
@@ -528,7 +556,26 @@ lp_read_folds(LpProblem *prob, const char *folds, int *nfolds, int **fold_values
 	fa.right = &right;
 	fa.fold_of = palloc(sizeof(int) * prob->npairs);
 	fa.has_fold = palloc0(sizeof(bool) * prob->npairs);
+	fa.matrix = NULL;
+	fa.given = NULL;
+	if (all_pairs)
+	{
+		size_t		len = (size_t) prob->nl * prob->nr;
+
+		fa.matrix = palloc_extended(sizeof(int) * len, MCXT_ALLOC_HUGE);
+		fa.given = palloc_extended(len, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	}
 	read_query("folds", folds, fold_spec, 3, fold_row, &fa, CurrentMemoryContext);
+	if (all_pairs)
+	{
+		for (int j = 0; j < prob->nr; j++)
+			for (int i = 0; i < prob->nl; i++)
+				if (!fa.given[LP_IDX(i, j, prob->nl)])
+					pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+							 psprintf("pair (%s, %s) has no fold", prob->left_ids[i], prob->right_ids[j]),
+							 "With protocol \"pooled\" every left x right pair, known or not, needs a fold.",
+							 NULL);
+	}
 
 	for (int i = 0; i < prob->npairs; i++)
 		if (!fa.has_fold[i])
@@ -538,18 +585,31 @@ lp_read_folds(LpProblem *prob, const char *folds, int *nfolds, int **fold_values
 					 "Every known association must be held out in exactly one fold.",
 					 "Generate folds with precmed.link_folds(associations, 10, seed).");
 
-	vals = palloc(sizeof(int) * prob->npairs);
-	memcpy(vals, fa.fold_of, sizeof(int) * prob->npairs);
-	qsort(vals, prob->npairs, sizeof(int), cmp_int);
-	for (int i = 0; i < prob->npairs; i++)
-		if (i == 0 || vals[i] != vals[nd - 1])
-			vals[nd++] = vals[i];
+	{
+		/* distinct fold labels: of the known pairs, or of all pairs */
+		size_t		nv = all_pairs ? (size_t) prob->nl * prob->nr : (size_t) prob->npairs;
+		int		   *src = all_pairs ? fa.matrix : fa.fold_of;
+
+		vals = palloc_extended(sizeof(int) * nv, MCXT_ALLOC_HUGE);
+		memcpy(vals, src, sizeof(int) * nv);
+		qsort(vals, nv, sizeof(int), cmp_int);
+		for (size_t i = 0; i < nv; i++)
+			if (i == 0 || vals[i] != vals[nd - 1])
+				vals[nd++] = vals[i];
+	}
 	if (nd < 2)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 				 psprintf("argument \"folds\" has %d distinct fold, at least 2 are needed", nd),
 				 NULL, "Use for example 10 folds: precmed.link_folds(associations, 10, seed).");
 	for (int i = 0; i < prob->npairs; i++)
 		fa.fold_of[i] = ((int *) bsearch(&fa.fold_of[i], vals, nd, sizeof(int), cmp_int)) - vals;
+	if (all_pairs)
+	{
+		for (size_t e = 0; e < (size_t) prob->nl * prob->nr; e++)
+			fa.matrix[e] = ((int *) bsearch(&fa.matrix[e], vals, nd, sizeof(int), cmp_int)) - vals;
+		pfree(fa.given);
+	}
+	*fold_matrix = fa.matrix;
 
 	hash_destroy(left.hash);
 	hash_destroy(right.hash);

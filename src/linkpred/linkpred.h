@@ -72,6 +72,9 @@ typedef struct LpParams
 	/* resources */
 	double		memory_limit_mb;
 	bool		progress;
+	/* link_cv */
+	bool		pooled;			/* protocol "pooled" rather than "global" */
+	bool		protocol_given;
 } LpParams;
 
 /* Cached LAPACK workspaces, sized by a query once per problem size. */
@@ -117,8 +120,8 @@ extern LpProblem *lp_read_problem(const char *associations,
 								  const LpParams *params, int extra_matrices,
 								  const char *what);
 extern int	lp_read_pairs(const char *associations, char ***ids);
-extern int *lp_read_folds(LpProblem *prob, const char *folds, int *nfolds,
-						  int **fold_values);
+extern int *lp_read_folds(LpProblem *prob, const char *folds, bool all_pairs,
+						  int *nfolds, int **fold_values, int **fold_matrix);
 
 /* dense.c */
 extern double *lp_alloc(size_t n);

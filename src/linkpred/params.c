@@ -33,7 +33,7 @@ lp_method_name(LpMethod m)
 /* One accepted key: its name, kind, bounds and where it goes. */
 typedef enum
 {
-	PK_NUM, PK_INT, PK_BOOL
+	PK_NUM, PK_INT, PK_BOOL, PK_PROTOCOL
 } LpParamKind;
 
 typedef struct LpParamSpec
@@ -72,6 +72,7 @@ static const LpParamSpec param_specs[] = {
 	{"krls_weight", PK_NUM, 0, 1e6, false, OFF(krls_weight), M(LP_ENSEMBLE)},
 	{"memory_limit_mb", PK_NUM, 1, 1e7, false, OFF(memory_limit_mb), ALL},
 	{"progress", PK_BOOL, 0, 0, false, OFF(progress), ALL},
+	{"protocol", PK_PROTOCOL, 0, 0, false, OFF(pooled), ALL},
 };
 
 static void
@@ -168,6 +169,26 @@ lp_parse_params(LpParams *p, LpMethod method, Jsonb *json)
 					pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 							 psprintf("parameter \"%s\" must be true or false", key), NULL, NULL);
 				*(bool *) where = v.val.boolean;
+				break;
+			case PK_PROTOCOL:
+				{
+					char	   *str;
+
+					if (v.type != jbvString)
+						pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+								 psprintf("parameter \"%s\" must be a string", key), NULL,
+								 "Use \"global\" (the default) or \"pooled\".");
+					str = pnstrdup(v.val.string.val, v.val.string.len);
+					if (strcmp(str, "global") == 0)
+						p->pooled = false;
+					else if (strcmp(str, "pooled") == 0)
+						p->pooled = true;
+					else
+						pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+								 psprintf("unknown protocol \"%s\"", str), NULL,
+								 "Use \"global\" (the default) or \"pooled\".");
+					p->protocol_given = true;
+				}
 				break;
 			case PK_NUM:
 			case PK_INT:

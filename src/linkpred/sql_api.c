@@ -92,6 +92,10 @@ link_predict(PG_FUNCTION_ARGS)
 
 	INSTR_TIME_SET_CURRENT(start);
 	call_begin(&c, fcinfo, 3, 4);
+	if (c.params.protocol_given)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 "parameter \"protocol\" applies to link_cv only", NULL,
+				 "Remove it from the params of link_predict.");
 	prob = lp_read_problem(assoc, lsim, rsim, &c.params, 0, "link_predict");
 	SPI_finish();
 	MemoryContextSwitchTo(c.work);
@@ -133,6 +137,20 @@ link_predict(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+static void
+put_cv_row(Call *c, bool pooled_row, int fold, double auroc, double ap, int npos, int nneg)
+{
+	Datum		values[5];
+	bool		nulls[5] = {pooled_row, isnan(auroc), isnan(ap), false, false};
+
+	values[0] = Int32GetDatum(fold);
+	values[1] = Float8GetDatum(auroc);
+	values[2] = Float8GetDatum(ap);
+	values[3] = Int32GetDatum(npos);
+	values[4] = Int32GetDatum(nneg);
+	tuplestore_putvalues(c->rsinfo->setResult, c->rsinfo->setDesc, values, nulls);
+}
+
 PG_FUNCTION_INFO_V1(link_cv);
 Datum
 link_cv(PG_FUNCTION_ARGS)
@@ -150,12 +168,16 @@ link_cv(PG_FUNCTION_ARGS)
 	size_t		len;
 	double	   *Atr,
 			   *F,
-			   *test_score;
-	bool	   *test_label;
+			   *test_score,
+			   *pooled_score = NULL;
+	bool	   *test_label,
+			   *pooled_label = NULL;
+	int		   *fold_matrix;
+	size_t		npooled = 0;
 
 	call_begin(&c, fcinfo, 4, 5);
-	prob = lp_read_problem(assoc, lsim, rsim, &c.params, 3, "link_cv");
-	fold_of = lp_read_folds(prob, folds, &nfolds, &fold_values);
+	prob = lp_read_problem(assoc, lsim, rsim, &c.params, c.params.pooled ? 5 : 3, "link_cv");
+	fold_of = lp_read_folds(prob, folds, c.params.pooled, &nfolds, &fold_values, &fold_matrix);
 	SPI_finish();
 	MemoryContextSwitchTo(c.work);
 
@@ -165,6 +187,11 @@ link_cv(PG_FUNCTION_ARGS)
 	F = lp_alloc(len);
 	test_score = lp_alloc(len);
 	test_label = palloc_extended(len, MCXT_ALLOC_HUGE);
+	if (c.params.pooled)
+	{
+		pooled_score = lp_alloc(len);
+		pooled_label = palloc_extended(len, MCXT_ALLOC_HUGE);
+	}
 
 	for (int f = 0; f < nfolds; f++)
 	{
@@ -173,8 +200,6 @@ link_cv(PG_FUNCTION_ARGS)
 					ntest = 0;
 		double		auroc,
 					ap;
-		Datum		values[5];
-		bool		nulls[5] = {false, false, false, false, false};
 
 		CHECK_FOR_INTERRUPTS();
 		run.label = psprintf("fold %d", fold_values[f]);
@@ -184,33 +209,50 @@ link_cv(PG_FUNCTION_ARGS)
 				Atr[LP_IDX(prob->pair_l[p], prob->pair_r[p], prob->nl)] = 0;
 		lp_score(&run, Atr, prob->Sl, prob->Sr, prob->nl, prob->nr, F);
 
-		/* global protocol: held-out positives against every unknown pair */
 		for (size_t e = 0; e < len; e++)
 		{
-			if (prob->A[e] == 0)
+			bool		pos;
+
+			if (c.params.pooled)
 			{
-				test_score[ntest] = F[e];
-				test_label[ntest++] = false;
-				nneg++;
+				/* pooled: the fold's pairs, known (held out) or unknown */
+				if (fold_matrix[e] != f)
+					continue;
+				pos = prob->A[e] != 0;
 			}
+			else if (prob->A[e] == 0)
+				pos = false;	/* global: every unknown pair */
 			else if (Atr[e] == 0)
-			{
-				test_score[ntest] = F[e];
-				test_label[ntest++] = true;
+				pos = true;		/* held out in this fold */
+			else
+				continue;		/* known pair of another fold */
+			test_score[ntest] = F[e];
+			test_label[ntest++] = pos;
+			if (pos)
 				npos++;
-			}
+			else
+				nneg++;
+		}
+		if (c.params.pooled)
+		{
+			memcpy(pooled_score + npooled, test_score, sizeof(double) * ntest);
+			memcpy(pooled_label + npooled, test_label, ntest);
+			npooled += ntest;
 		}
 		lp_auc_ap(test_score, test_label, ntest, &auroc, &ap);
 		lp_progress(&run, "AUROC %.4f, AUPR %.4f", auroc, ap);
+		put_cv_row(&c, false, fold_values[f], auroc, ap, npos, nneg);
+	}
+	if (c.params.pooled)
+	{
+		double		auroc,
+					ap;
+		int			npos = 0;
 
-		values[0] = Int32GetDatum(fold_values[f]);
-		values[1] = Float8GetDatum(auroc);
-		values[2] = Float8GetDatum(ap);
-		values[3] = Int32GetDatum(npos);
-		values[4] = Int32GetDatum(nneg);
-		nulls[1] = isnan(auroc);
-		nulls[2] = isnan(ap);
-		tuplestore_putvalues(c.rsinfo->setResult, c.rsinfo->setDesc, values, nulls);
+		for (size_t e = 0; e < npooled; e++)
+			npos += pooled_label[e];
+		lp_auc_ap(pooled_score, pooled_label, (int) npooled, &auroc, &ap);
+		put_cv_row(&c, true, 0, auroc, ap, npos, (int) npooled - npos);
 	}
 	MemoryContextSwitchTo(c.old);
 	MemoryContextDelete(c.work);

@@ -2,7 +2,8 @@
 -- Run with psql from the repository root:  psql -f test/data/linkpred/load_fdataset.sql
 -- Tables: drugs(idx, drug_id), diseases(idx, disease_id), assoc(drug_id, disease_id),
 -- drug_sim / disease_sim(id_a, id_b, similarity) (non-zero entries; missing pairs are 0),
--- folds(seed, drug_id, disease_id, fold) (the shipped 10-fold splits, known pairs only).
+-- folds(seed, drug_id, disease_id, fold) (the shipped 10-fold splits, known pairs only),
+-- fold_matrix(seed, drug_id, disease_id, fold) (the same for every pair: the pooled protocol).
 \set QUIET 1
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS fdataset CASCADE;
@@ -49,12 +50,14 @@ INSERT INTO fraw SELECT 1, rn, line FROM raw;
 TRUNCATE raw; ALTER TABLE raw ALTER COLUMN rn RESTART;
 \copy raw (line) FROM PROGRAM 'gzip -dc test/data/linkpred/folds/fold_matrix_seed2.csv.gz'
 INSERT INTO fraw SELECT 2, rn, line FROM raw;
-INSERT INTO fdataset.folds
-  SELECT f.seed, a.drug_id, a.disease_id, u.v::int
+CREATE TABLE fdataset.fold_matrix AS
+  SELECT f.seed, d.drug_id, s.disease_id, u.v::int AS fold
     FROM fraw f JOIN fdataset.drugs d ON d.idx = f.rn
     CROSS JOIN LATERAL unnest(string_to_array(f.line, ',')) WITH ORDINALITY AS u(v, j)
-    JOIN fdataset.diseases s ON s.idx = u.j - 1
-    JOIN fdataset.assoc a ON a.drug_id = d.drug_id AND a.disease_id = s.disease_id;
+    JOIN fdataset.diseases s ON s.idx = u.j - 1;
+INSERT INTO fdataset.folds
+  SELECT m.seed, m.drug_id, m.disease_id, m.fold
+    FROM fdataset.fold_matrix m JOIN fdataset.assoc a USING (drug_id, disease_id);
 DROP TABLE raw, fraw, assoc_idx;
-ANALYZE fdataset.assoc; ANALYZE fdataset.drug_sim; ANALYZE fdataset.disease_sim; ANALYZE fdataset.folds;
+ANALYZE fdataset.assoc; ANALYZE fdataset.drug_sim; ANALYZE fdataset.disease_sim; ANALYZE fdataset.folds; ANALYZE fdataset.fold_matrix;
 \unset QUIET
