@@ -90,7 +90,7 @@ def svt_rect(M, tau):
     return (U[:, :k] * s[:k]) @ Vt[:k]
 
 
-def bnnr(A, Sl, Sr, alpha=1.0, beta=10.0, gip_fused=False, gip_w=0.5, gamma=0.5,
+def bnnr(A, Sl, Sr, alpha=1.0, beta=10.0, gip_fused=False, gip_w=0.5, gamma=1.0,
          max_iter=300, return_iters=False):
     if gip_fused:
         Sl = fuse(gip(A, True, gamma), Sl, A, True, gip_w)

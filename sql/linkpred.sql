@@ -58,13 +58,13 @@ INSERT INTO ref_scores VALUES
 ('bnnr', 'DB00010', 'D102100', 0.078614167543),
 ('bnnr', 'DB00017', 'D102100', 0.132114626035),
 ('bnnr', '*', 'sum', 207.242512996777),
-('ensemble', 'DB00010', 'D125700', 0.498316521184),
-('ensemble', 'DB00201', 'D165720', 0.489922457703),
-('ensemble', 'DB00014', 'D150699', 0.459205426407),
-('ensemble', 'DB00067', 'D134430', 0.449797170207),
-('ensemble', 'DB00010', 'D102100', 0.048814397096),
-('ensemble', 'DB00017', 'D102100', 0.101590032668),
-('ensemble', '*', 'sum', 234.800574789360);
+('ensemble', 'DB00010', 'D125700', 0.496301435516),
+('ensemble', 'DB00201', 'D165720', 0.471194671702),
+('ensemble', 'DB00191', 'D143465', 0.437305742168),
+('ensemble', 'DB00067', 'D134430', 0.436807356319),
+('ensemble', 'DB00010', 'D102100', 0.065237988282),
+('ensemble', 'DB00017', 'D102100', 0.105517139136),
+('ensemble', '*', 'sum', 216.140646831504);
 CREATE TABLE got_scores AS
   SELECT m.method, p.left_id, p.right_id, p.score
     FROM unnest('{krls_gip,knn,hgimc,bnnr,ensemble}'::text[]) AS m(method),
@@ -167,11 +167,11 @@ INSERT INTO ref_cv VALUES
 ('bnnr', 2, 0.780926675664, 0.060174486264, 9, 1235),
 ('bnnr', 3, 0.785784975259, 0.049707053672, 9, 1235),
 ('bnnr', 4, 0.628879892038, 0.029713895920, 9, 1235),
-('ensemble', 0, 0.670355375619, 0.092884857453, 9, 1235),
-('ensemble', 1, 0.634772829510, 0.022332968702, 9, 1235),
-('ensemble', 2, 0.755015744489, 0.066522215614, 9, 1235),
-('ensemble', 3, 0.745659019343, 0.104681367203, 9, 1235),
-('ensemble', 4, 0.557984705353, 0.023700472115, 9, 1235);
+('ensemble', 0, 0.696896086370, 0.132783362022, 9, 1235),
+('ensemble', 1, 0.656095366622, 0.022254270926, 9, 1235),
+('ensemble', 2, 0.764552406658, 0.060855552795, 9, 1235),
+('ensemble', 3, 0.787494376968, 0.114044853299, 9, 1235),
+('ensemble', 4, 0.610436347278, 0.026803583546, 9, 1235);
 SELECT r.method, r.fold, round(r.auroc::numeric, 6) AS numpy_auroc, round(c.auroc::numeric, 6) AS auroc,
        round(r.auprc::numeric, 6) AS numpy_auprc, round(c.auprc::numeric, 6) AS auprc, c.n_pos, c.n_neg,
        abs(c.auroc - r.auroc) < 1e-9 AND abs(c.auprc - r.auprc) < 1e-9
@@ -198,7 +198,7 @@ INSERT INTO ref_pooled VALUES
 ('knn', 0.657076023392, 0.092029379241),
 ('hgimc', 0.710877192982, 0.109462653603),
 ('bnnr', 0.705137201979, 0.130619728068),
-('ensemble', 0.670661268556, 0.143081874565);
+('ensemble', 0.698245614035, 0.149934688560);
 CREATE TABLE got_pooled AS
   SELECT m.method, c.* FROM unnest('{krls_gip,knn,hgimc,bnnr,ensemble}'::text[]) AS m(method),
          LATERAL precmed.link_cv('s_assoc', 's_dsim', 's_ssim', 's_all_folds', m.method,

@@ -61,6 +61,7 @@ typedef struct LpParams
 	int			max_iter;
 	bool		gip;			/* BNNR on GIP-fused similarities */
 	double		gip_w;			/* fusion weight for BNNR-GIP */
+	double		gip_gamma;		/* GIP bandwidth gamma' for BNNR-GIP */
 	/* HGIMC */
 	double		threshold;		/* BMC pre-fill threshold */
 	double		bandwidth;		/* GRB kernel h */

@@ -44,12 +44,12 @@ lp_progress(LpRun *run, const char *fmt,...)
  */
 static double *
 fused_kernel(LpRun *run, const double *A, const double *S, int nl, int nr,
-			 bool rows, double w)
+			 bool rows, double w, double gamma)
 {
 	int			n = rows ? nl : nr;
 	double	   *K = lp_alloc((size_t) n * n);
 
-	lp_gip_kernel(A, nl, nr, rows, run->params->gamma, K);
+	lp_gip_kernel(A, nl, nr, rows, gamma, K);
 	lp_fuse(K, S, n, w, A, nl, nr, rows, run->params->guard);
 	return K;
 }
@@ -75,8 +75,8 @@ lp_krls_gip(LpRun *run, const double *A, const double *Sl, const double *Sr,
 				t_eig;
 
 	INSTR_TIME_SET_CURRENT(t0);
-	U = fused_kernel(run, A, Sl, nl, nr, true, run->params->w);
-	V = fused_kernel(run, A, Sr, nl, nr, false, run->params->w);
+	U = fused_kernel(run, A, Sl, nl, nr, true, run->params->w, run->params->gamma);
+	V = fused_kernel(run, A, Sr, nl, nr, false, run->params->w, run->params->gamma);
 
 	t_kernel = lap(&t0);
 	lp_syevd(run, nl, U, lam);
@@ -258,8 +258,8 @@ lp_bnnr(LpRun *run, const double *A, const double *Sl, const double *Sr,
 
 	if (p->gip)
 	{
-		Lf = fused_kernel(run, A, Sl, nl, nr, true, p->gip_w);
-		Rf = fused_kernel(run, A, Sr, nl, nr, false, p->gip_w);
+		Lf = fused_kernel(run, A, Sl, nl, nr, true, p->gip_w, p->gip_gamma);
+		Rf = fused_kernel(run, A, Sr, nl, nr, false, p->gip_w, p->gip_gamma);
 		L = Lf;
 		R = Rf;
 	}

@@ -54,7 +54,7 @@ typedef struct LpParamSpec
 static const LpParamSpec param_specs[] = {
 	{"w", PK_NUM, 0, 1, false, OFF(w), M(LP_KRLS_GIP) | M(LP_ENSEMBLE)},
 	{"sigma", PK_NUM, 0, 1e12, true, OFF(sigma), M(LP_KRLS_GIP) | M(LP_ENSEMBLE)},
-	{"gamma", PK_NUM, 0, 1e6, true, OFF(gamma), M(LP_KRLS_GIP) | M(LP_BNNR) | M(LP_ENSEMBLE)},
+	{"gamma", PK_NUM, 0, 1e6, true, OFF(gamma), M(LP_KRLS_GIP) | M(LP_ENSEMBLE)},
 	{"guard", PK_BOOL, 0, 0, false, OFF(guard), M(LP_KRLS_GIP) | M(LP_BNNR) | M(LP_ENSEMBLE)},
 	{"k", PK_INT, 1, 1e9, false, OFF(k), M(LP_KNN)},
 	{"alpha", PK_NUM, 0, 1e12, true, OFF(alpha), M(LP_BNNR) | M(LP_HGIMC) | M(LP_ENSEMBLE)},
@@ -64,6 +64,7 @@ static const LpParamSpec param_specs[] = {
 	{"max_iter", PK_INT, 1, 1e8, false, OFF(max_iter), M(LP_BNNR) | M(LP_HGIMC) | M(LP_ENSEMBLE)},
 	{"gip", PK_BOOL, 0, 0, false, OFF(gip), M(LP_BNNR)},
 	{"gip_w", PK_NUM, 0, 1, false, OFF(gip_w), M(LP_BNNR) | M(LP_ENSEMBLE)},
+	{"gip_gamma", PK_NUM, 0, 1e6, true, OFF(gip_gamma), M(LP_BNNR) | M(LP_ENSEMBLE)},
 	{"threshold", PK_NUM, 0, 1, false, OFF(threshold), M(LP_HGIMC)},
 	{"bandwidth", PK_NUM, 0, 1e6, true, OFF(bandwidth), M(LP_HGIMC)},
 	{"restart", PK_NUM, 0, 1, false, OFF(restart), M(LP_HGIMC)},
@@ -100,6 +101,7 @@ set_defaults(LpParams *p, LpMethod method)
 	p->max_iter = 300;
 	p->gip = (method == LP_ENSEMBLE);
 	p->gip_w = 0.5;
+	p->gip_gamma = 1.0;
 	p->threshold = 0.1;
 	p->bandwidth = 0.5;
 	p->restart = 0.1;
