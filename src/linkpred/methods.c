@@ -55,6 +55,42 @@ fused_kernel(LpRun *run, const double *A, const double *S, int nl, int nr,
 }
 
 /*
+ * T = U' A for the n x n U and the n x m association matrix A.  Association
+ * matrices are sparse (about 1 % on Fdataset): summing the rows of U picked by
+ * the non-zeros costs n per non-zero instead of n^2 per column, which saves
+ * one of KRLS-GIP's four large products.  Dense A goes to dgemm.
+ */
+static void
+transposed_times(const double *U, const double *A, int n, int m, double *T)
+{
+	size_t		nnz = 0;
+
+	for (size_t e = 0; e < (size_t) n * m; e++)
+		nnz += (A[e] != 0);
+	if (nnz > (size_t) n * m / 20)
+	{
+		cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, n, m, n, 1.0,
+					U, n, A, n, 0.0, T, n);
+		return;
+	}
+	memset(T, 0, sizeof(double) * (size_t) n * m);
+	for (int j = 0; j < m; j++)
+	{
+		double	   *t = T + LP_IDX(0, j, n);
+
+		for (int i = 0; i < n; i++)
+		{
+			double		a = A[LP_IDX(i, j, n)];
+
+			if (a == 0)
+				continue;
+			/* t += a * (row i of U) */
+			cblas_daxpy(n, a, U + i, n, t, 1);
+		}
+	}
+}
+
+/*
  * KRLS-GIP: Kronecker regularized least squares.  With Kl = U diag(l) U',
  * Kr = V diag(m) V' (negative eigenvalues clipped to 0),
  * F = U [ (U' A V) .* (l m' ./ (l m' + sigma)) ] V'.
@@ -87,8 +123,7 @@ lp_krls_gip(LpRun *run, const double *A, const double *Sl, const double *Sr,
 	for (int j = 0; j < nr; j++)
 		mu[j] = Max(mu[j], 0.0);
 
-	cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, nl, nr, nl, 1.0,
-				U, nl, A, nl, 0.0, T1, nl);
+	transposed_times(U, A, nl, nr, T1);
 	cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, nl, nr, nr, 1.0,
 				T1, nl, V, nr, 0.0, G, nl);
 	CHECK_FOR_INTERRUPTS();
