@@ -28,7 +28,7 @@ SELECT c.method, round(avg(auroc)::numeric, 4) AS auroc, round(stddev_pop(auroc)
 \echo '   hgimc, bnnr and ensemble retrain an iterative model per fold (1 to 5 minutes for 10 folds each). Run them with'
 \echo '     bash scripts/run.sh bench linkpred_cv            (all methods, seeds 0, 1, 2)'
 \echo '   or the query above with method hgimc, bnnr or ensemble. Measured (seed 0): hgimc 0.9235, bnnr 0.9376 (AUPR 0.329),'
-\echo '   ensemble 0.9549 (AUPR 0.338); see docs/repositioning.md.'
+\echo '   ensemble 0.9557 (AUPR 0.338); see docs/repositioning.md.'
 
 \echo
 \echo '== Ten best candidate drugs (KRLS-GIP, all known indications used) for three diseases'
