@@ -42,6 +42,7 @@ SELECT coalesce(dn.name, c.right_id) || ' (OMIM ' || substr(c.right_id, 2) || ')
   LEFT JOIN fdataset.names n ON n.id = c.left_id
   LEFT JOIN fdataset.names dn ON dn.id = c.right_id
  ORDER BY c.right_id, c.rank;
-\echo '   Each disease borrows from its nearest diseases (Parkinson and Alzheimer disease share cholinergic and'
-\echo '   dopaminergic drugs): rivastigmine, ranked for Parkinson disease, is approved for Parkinson disease dementia.'
+\echo '   Each disease borrows the drugs of its most similar diseases and of drugs similar to its own: Alzheimer and'
+\echo '   Parkinson disease exchange drugs here; rivastigmine, ranked 3rd for Parkinson disease, is approved for'
+\echo '   Parkinson disease dementia.'
 \echo '   Scores are model outputs for ranking, not probabilities; names: test/data/linkpred/demo_names.tsv.'
