@@ -9,6 +9,10 @@ BEGIN;
 CREATE TEMP TABLE expected_markings (signature text, volatility "char", parallel "char");
 \copy expected_markings FROM PROGRAM 'cat test/markings/*.tsv | grep -v "^#"'
 
+-- the reference pages, one line per row (CSV mode with unused delimiter and quote: text kept as is)
+CREATE TEMP TABLE doc_lines (line text);
+\copy doc_lines FROM PROGRAM 'cat docs/*.md' WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02')
+
 CREATE TEMP VIEW precmed_functions AS
   SELECT p.oid, p.oid::regprocedure::text AS signature, p.proname, p.prokind,
          p.provolatile, p.proparallel, l.lanname, p.prosrc
@@ -17,7 +21,7 @@ CREATE TEMP VIEW precmed_functions AS
     JOIN pg_language l ON l.oid = p.prolang
    WHERE n.nspname = 'precmed';
 
-SELECT plan(9);
+SELECT plan(10);
 
 SELECT ok(extrelocatable = false AND n.nspname = 'precmed',
           'the extension lives in schema precmed and is not relocatable')
@@ -80,6 +84,15 @@ $$, 'SQL function bodies schema-qualify precmed functions, tables and types');
 SELECT is_empty($$ SELECT signature FROM precmed_functions
                    WHERE lanname = 'c' AND prosrc <> proname $$,
                 'C functions have the C name of their SQL name');
+
+-- aggregate support functions are documented through their aggregate
+SELECT is_empty($$
+  SELECT f.signature FROM precmed_functions f
+   WHERE NOT EXISTS (SELECT 1 FROM pg_aggregate a
+                      WHERE f.oid IN (a.aggtransfn, a.aggfinalfn, a.aggcombinefn,
+                                      a.aggserialfn, a.aggdeserialfn))
+     AND NOT EXISTS (SELECT 1 FROM doc_lines d WHERE d.line ~ ('\m' || f.proname || '\M'))
+$$, 'every function and aggregate has an entry in docs/');
 
 SELECT * FROM finish();
 ROLLBACK;
