@@ -244,111 +244,6 @@ finite_time(Datum d, const char *argname, const char *column)
 	return t;
 }
 
-typedef void (*AkiRowReader) (AkiState *st, PmQueryInput *in, Datum *values, bool *nulls);
-
-/* Column spec_index of a row of a checked query input. */
-static inline Datum
-col(PmQueryInput *in, Datum *values, bool *nulls, int spec_index, bool *isnull)
-{
-	int			attno = in->attno[spec_index];
-
-	if (attno == 0)
-	{
-		*isnull = true;
-		return (Datum) 0;
-	}
-	*isnull = nulls[attno - 1];
-	return values[attno - 1];
-}
-
-/*
- * Rows are handed straight from the executor to the reader through a
- * DestReceiver, so they are neither copied into an SPI tuple table nor
- * deformed twice: reading is the largest cost of kdigo_stages.
- */
-typedef struct AkiReceiver
-{
-	DestReceiver pub;
-	AkiState   *st;
-	PmQueryInput *in;
-	AkiRowReader reader;
-	MemoryContext work;
-	uint64		rows;
-	ErrorContextCallback *outer_context;	/* error context outside SPI */
-} AkiReceiver;
-
-static bool
-aki_receive(TupleTableSlot *slot, DestReceiver *self)
-{
-	AkiReceiver *r = (AkiReceiver *) self;
-	MemoryContext old;
-
-	ErrorContextCallback *spi_context = error_context_stack;
-
-	slot_getallattrs(slot);
-	old = MemoryContextSwitchTo(r->work);
-	/* errors about a row name it; the internal SELECT would only confuse */
-	error_context_stack = r->outer_context;
-	r->reader(r->st, r->in, slot->tts_values, slot->tts_isnull);
-	error_context_stack = spi_context;
-	MemoryContextSwitchTo(old);
-	if ((++r->rows & 0xffff) == 0)
-		CHECK_FOR_INTERRUPTS();
-	return true;
-}
-
-static void
-aki_receive_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
-{
-}
-
-static void
-aki_receive_noop(DestReceiver *self)
-{
-}
-
-static void
-query_context(void *arg)
-{
-	errcontext("query given for argument \"%s\"", (const char *) arg);
-}
-
-static void
-read_input(AkiState *st, PmQueryInput *in, MemoryContext work, AkiRowReader reader)
-{
-	AkiReceiver recv;
-	SPIExecuteOptions opts;
-	ErrorContextCallback errcb;
-	int			ret;
-
-	memset(&recv, 0, sizeof(recv));
-	recv.pub.receiveSlot = aki_receive;
-	recv.pub.rStartup = aki_receive_startup;
-	recv.pub.rShutdown = aki_receive_noop;
-	recv.pub.rDestroy = aki_receive_noop;
-	recv.pub.mydest = DestNone;
-	recv.st = st;
-	recv.in = in;
-	recv.reader = reader;
-	recv.work = work;
-	recv.outer_context = error_context_stack;
-
-	memset(&opts, 0, sizeof(opts));
-	opts.read_only = true;
-	opts.dest = &recv.pub;
-
-	errcb.callback = query_context;
-	errcb.arg = (void *) in->argname;
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
-	ret = SPI_execute_extended(in->sql, &opts);
-	/* a SELECT into a receiver other than SPI's reports SPI_OK_UTILITY */
-	if (ret != SPI_OK_SELECT && ret != SPI_OK_UTILITY)
-		elog(ERROR, "running the query for argument \"%s\" failed: %s",
-			 in->argname, SPI_result_code_string(ret));
-	error_context_stack = errcb.previous;
-}
-
 static const PmColumn stays_spec[] = {
 	{"stay_id", INT8OID, false},
 	{"subject_id", INT8OID, false},
@@ -357,15 +252,16 @@ static const PmColumn stays_spec[] = {
 };
 
 static void
-read_stay(AkiState *st, PmQueryInput *in, Datum *values, bool *nulls)
+read_stay(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
+	AkiState   *st = (AkiState *) arg;
 	AkiStay    *s = vec_push(&st->stays);
 	Datum		d[4];
 	bool		isnull;
 
 	for (int c = 0; c < 4; c++)
 	{
-		d[c] = col(in, values, nulls, c, &isnull);
+		d[c] = pm_row_value(in, values, nulls, c, &isnull);
 		if (isnull)
 			pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
 					 psprintf("column \"%s\" of argument \"stays\" is NULL", stays_spec[c].name),
@@ -386,14 +282,15 @@ static const PmColumn creat_spec[] = {
 };
 
 static void
-read_creat(AkiState *st, PmQueryInput *in, Datum *values, bool *nulls)
+read_creat(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
+	AkiState   *st = (AkiState *) arg;
 	bool		n0,
 				n1,
 				n2;
-	Datum		subject = col(in, values, nulls, 0, &n0);
-	Datum		t = col(in, values, nulls, 1, &n1);
-	Datum		v = col(in, values, nulls, 2, &n2);
+	Datum		subject = pm_row_value(in, values, nulls, 0, &n0);
+	Datum		t = pm_row_value(in, values, nulls, 1, &n1);
+	Datum		v = pm_row_value(in, values, nulls, 2, &n2);
 	double		value;
 	int32		idx;
 	AkiCreat   *c;
@@ -420,14 +317,15 @@ static const PmColumn urine_spec[] = {
 };
 
 static void
-read_urine(AkiState *st, PmQueryInput *in, Datum *values, bool *nulls)
+read_urine(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
+	AkiState   *st = (AkiState *) arg;
 	bool		n0,
 				n1,
 				n2;
-	Datum		stay = col(in, values, nulls, 0, &n0);
-	Datum		t = col(in, values, nulls, 1, &n1);
-	Datum		v = col(in, values, nulls, 2, &n2);
+	Datum		stay = pm_row_value(in, values, nulls, 0, &n0);
+	Datum		t = pm_row_value(in, values, nulls, 1, &n1);
+	Datum		v = pm_row_value(in, values, nulls, 2, &n2);
 	AkiUrine   *u;
 	int32		idx;
 
@@ -460,14 +358,15 @@ static const PmColumn weight_spec[] = {
 };
 
 static void
-read_weight(AkiState *st, PmQueryInput *in, Datum *values, bool *nulls)
+read_weight(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
+	AkiState   *st = (AkiState *) arg;
 	bool		n0,
 				n1,
 				n2,
 				n3;
-	Datum		stay = col(in, values, nulls, 0, &n0);
-	Datum		kgd = col(in, values, nulls, 1, &n1);
+	Datum		stay = pm_row_value(in, values, nulls, 0, &n0);
+	Datum		kgd = pm_row_value(in, values, nulls, 1, &n1);
 	double		kg;
 	AkiWeight  *w;
 	int32		idx;
@@ -478,8 +377,8 @@ read_weight(AkiState *st, PmQueryInput *in, Datum *values, bool *nulls)
 	kg = DatumGetFloat8(kgd);
 	if (st->weight_intervals)
 	{
-		Datum		s = col(in, values, nulls, 4, &n2);
-		Datum		e = col(in, values, nulls, 5, &n3);
+		Datum		s = pm_row_value(in, values, nulls, 4, &n2);
+		Datum		e = pm_row_value(in, values, nulls, 5, &n3);
 
 		/* a zero or negative weight would divide by zero or flip signs */
 		if (idx < 0 || n2 || n3 || isnan(kg) || !(kg > 0) || isinf(kg))
@@ -492,8 +391,8 @@ read_weight(AkiState *st, PmQueryInput *in, Datum *values, bool *nulls)
 	}
 	else
 	{
-		Datum		t = col(in, values, nulls, 2, &n2);
-		Datum		type = col(in, values, nulls, 3, &n3);
+		Datum		t = pm_row_value(in, values, nulls, 2, &n2);
+		Datum		type = pm_row_value(in, values, nulls, 3, &n3);
 		bool		admit = false;
 
 		if (!n3 || in->attno[3] != 0)
@@ -537,17 +436,18 @@ static const PmColumn crrt_spec[] = {
 };
 
 static void
-read_crrt(AkiState *st, PmQueryInput *in, Datum *values, bool *nulls)
+read_crrt(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
+	AkiState   *st = (AkiState *) arg;
 	bool		n0,
 				n1,
 				n2;
-	Datum		stay = col(in, values, nulls, 0, &n0);
-	Datum		t = col(in, values, nulls, 1, &n1);
+	Datum		stay = pm_row_value(in, values, nulls, 0, &n0);
+	Datum		t = pm_row_value(in, values, nulls, 1, &n1);
 	AkiCrrt    *c;
 	int32		idx;
 
-	(void) col(in, values, nulls, 2, &n2);
+	(void) pm_row_value(in, values, nulls, 2, &n2);
 	/* a present but NULL crrt_mode is not CRRT, as in the reference */
 	if (n0 || n1 || (n2 && in->attno[2] != 0))
 		return;
@@ -1238,12 +1138,12 @@ kdigo_stages(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 
 	in = pm_query_input("stays", q_stays, stays_spec, lengthof(stays_spec));
-	read_input(&st, in, work, read_stay);
+	(void) pm_query_stream(in, read_stay, &st, work);
 	index_stays(&st, work);
 	in = pm_query_input("creatinine", q_creat, creat_spec, lengthof(creat_spec));
-	read_input(&st, in, work, read_creat);
+	(void) pm_query_stream(in, read_creat, &st, work);
 	in = pm_query_input("urine_output", q_urine, urine_spec, lengthof(urine_spec));
-	read_input(&st, in, work, read_urine);
+	(void) pm_query_stream(in, read_urine, &st, work);
 	in = pm_query_input("weight", q_weight, weight_spec, lengthof(weight_spec));
 	if (in->attno[4] && in->attno[5])
 		st.weight_intervals = true;
@@ -1252,11 +1152,11 @@ kdigo_stages(PG_FUNCTION_ARGS)
 				 "query for argument \"weight\" has no column \"charttime\"",
 				 "The weight query gives either charted weights (stay_id, charttime, kg, weight_type) or weight intervals (stay_id, starttime, endtime, kg).",
 				 "Rename the columns with AS.");
-	read_input(&st, in, work, read_weight);
+	(void) pm_query_stream(in, read_weight, &st, work);
 	if (q_crrt)
 	{
 		in = pm_query_input("crrt", q_crrt, crrt_spec, lengthof(crrt_spec));
-		read_input(&st, in, work, read_crrt);
+		(void) pm_query_stream(in, read_crrt, &st, work);
 	}
 	SPI_finish();
 	INSTR_TIME_SET_CURRENT(t_read);

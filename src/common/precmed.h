@@ -69,6 +69,34 @@ extern Portal pm_query_cursor(PmQueryInput *input);
 extern Datum pm_query_value(PmQueryInput *input, HeapTuple row,
 							TupleDesc desc, int spec_index, bool *isnull);
 
+/* Takes one row of a streamed query input; values/nulls in input->sql's order. */
+typedef void (*PmRowReader) (void *arg, PmQueryInput *input, Datum *values, bool *nulls);
+
+/*
+ * Run a checked query input and hand each row to reader as the executor
+ * produces it (no SPI tuple table, no copies), with CurrentMemoryContext
+ * set to work.  Errors raised by reader carry the caller's error context,
+ * not the internal SELECT's.  Caller holds SPI.  Returns the row count.
+ */
+extern uint64 pm_query_stream(PmQueryInput *input, PmRowReader reader,
+							  void *arg, MemoryContext work);
+
+/* Column spec_index of a streamed row, with NULL reported in *isnull. */
+static inline Datum
+pm_row_value(PmQueryInput *input, Datum *values, bool *nulls, int spec_index,
+			 bool *isnull)
+{
+	int			attno = input->attno[spec_index];
+
+	if (attno == 0)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	*isnull = nulls[attno - 1];
+	return values[attno - 1];
+}
+
 /* ---- float_array.c ---- */
 
 /*

@@ -13,7 +13,9 @@
 #include <ctype.h>
 
 #include "catalog/pg_type.h"
+#include "executor/tuptable.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "parser/parse_coerce.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -232,4 +234,80 @@ pm_query_value(PmQueryInput *input, HeapTuple row, TupleDesc desc,
 		return (Datum) 0;
 	}
 	return SPI_getbinval(row, desc, attno, isnull);
+}
+
+/* A DestReceiver that hands each row straight to a PmRowReader. */
+typedef struct StreamReceiver
+{
+	DestReceiver pub;
+	PmQueryInput *input;
+	PmRowReader reader;
+	void	   *arg;
+	MemoryContext work;
+	uint64		rows;
+	ErrorContextCallback *caller_context;
+} StreamReceiver;
+
+static bool
+stream_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	StreamReceiver *r = (StreamReceiver *) self;
+	ErrorContextCallback *executor_context = error_context_stack;
+	MemoryContext old;
+
+	slot_getallattrs(slot);
+	old = MemoryContextSwitchTo(r->work);
+	/* an error about a row names the row; the internal SELECT would only confuse */
+	error_context_stack = r->caller_context;
+	r->reader(r->arg, r->input, slot->tts_values, slot->tts_isnull);
+	error_context_stack = executor_context;
+	MemoryContextSwitchTo(old);
+	if ((++r->rows & 0xffff) == 0)
+		CHECK_FOR_INTERRUPTS();
+	return true;
+}
+
+static void
+stream_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+stream_noop(DestReceiver *self)
+{
+}
+
+uint64
+pm_query_stream(PmQueryInput *input, PmRowReader reader, void *arg,
+				MemoryContext work)
+{
+	StreamReceiver recv;
+	SPIExecuteOptions opts;
+	ErrorContextCallback errcb;
+	int			ret;
+
+	memset(&recv, 0, sizeof(recv));
+	recv.pub.receiveSlot = stream_receive;
+	recv.pub.rStartup = stream_startup;
+	recv.pub.rShutdown = stream_noop;
+	recv.pub.rDestroy = stream_noop;
+	recv.pub.mydest = DestNone;
+	recv.input = input;
+	recv.reader = reader;
+	recv.arg = arg;
+	recv.work = work;
+	recv.caller_context = error_context_stack;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.read_only = true;
+	opts.dest = &recv.pub;
+
+	push_query_context(&errcb, input->argname);
+	ret = SPI_execute_extended(input->sql, &opts);
+	/* a SELECT into a receiver other than SPI's reports SPI_OK_UTILITY */
+	if (ret != SPI_OK_SELECT && ret != SPI_OK_UTILITY)
+		elog(ERROR, "running the query for argument \"%s\" failed: %s",
+			 input->argname, SPI_result_code_string(ret));
+	error_context_stack = errcb.previous;
+	return recv.rows;
 }
