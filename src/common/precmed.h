@@ -47,6 +47,9 @@ typedef struct PmQueryInput
 {
 	const char *argname;		/* the SQL argument the query came from */
 	char	   *sql;			/* SELECT "c1"::t1, ... FROM (<query>) */
+	char	   *sql_all_columns;	/* every spec column in spec order, an
+									 * absent optional one as a typed NULL:
+									 * a fixed shape for SQL-language callers */
 	int			ncolumns;		/* columns present in sql */
 	int		   *attno;			/* per spec column: 1-based position in sql, or 0 */
 } PmQueryInput;

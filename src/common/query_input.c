@@ -112,6 +112,7 @@ pm_query_input(const char *argname, const char *query,
 	char	   *q;
 	TupleDesc	desc;
 	StringInfoData sql;
+	StringInfoData all;
 	int			ret;
 
 	if (query == NULL)
@@ -133,6 +134,8 @@ pm_query_input(const char *argname, const char *query,
 
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT ");
+	initStringInfo(&all);
+	appendStringInfoString(&all, "SELECT ");
 	for (int s = 0; s < nspec; s++)
 	{
 		int			found = 0;
@@ -156,7 +159,12 @@ pm_query_input(const char *argname, const char *query,
 		if (!found)
 		{
 			if (spec[s].optional)
+			{
+				appendStringInfo(&all, "%sNULL::%s AS %s", s ? ", " : "",
+								 format_type_be_qualified(spec[s].type),
+								 quote_identifier(spec[s].name));
 				continue;
+			}
 			pm_error(ERRCODE_UNDEFINED_COLUMN,
 					 psprintf("query for argument \"%s\" has no column \"%s\"",
 							  argname, spec[s].name),
@@ -180,11 +188,17 @@ pm_query_input(const char *argname, const char *query,
 						 input->ncolumns > 1 ? ", " : "",
 						 quote_identifier(spec[s].name),
 						 format_type_be_qualified(spec[s].type));
+		appendStringInfo(&all, "%sprecmed_input.%s::%s AS %s", s ? ", " : "",
+						 quote_identifier(spec[s].name),
+						 format_type_be_qualified(spec[s].type),
+						 quote_identifier(spec[s].name));
 	}
 	if (input->ncolumns == 0)
 		appendStringInfoString(&sql, "NULL");
 	appendStringInfo(&sql, " FROM (%s) AS precmed_input", q);
+	appendStringInfo(&all, " FROM (%s) AS precmed_input", q);
 	input->sql = sql.data;
+	input->sql_all_columns = all.data;
 
 	error_context_stack = errcb.previous;
 	return input;

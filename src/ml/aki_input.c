@@ -1,7 +1,7 @@
 /*
  * aki_input.c: the query inputs of precmed.aki_features, checked by name and
- * type (common/query_input.c) before the feature query runs, and rewritten
- * to a SELECT of exactly the documented columns, optional ones as NULL.
+ * type (common/query_input.c) before the feature query runs; the checked
+ * query's all-columns form (optional ones as NULL) is what the feature query reads.
  */
 #include "ml/ml.h"
 
@@ -36,7 +36,7 @@ aki_input_sql(PG_FUNCTION_ARGS)
 	const PmColumn *spec;
 	int			nspec;
 	PmQueryInput *in;
-	StringInfoData s;
+	char	   *result;
 	MemoryContext outer = CurrentMemoryContext;
 
 	if (strcmp(argname, "observations") == 0)
@@ -57,24 +57,7 @@ aki_input_sql(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	in = pm_query_input(argname, query, spec, nspec);
-	{
-		MemoryContext old = MemoryContextSwitchTo(outer);
-
-		initStringInfo(&s);
-		appendStringInfoString(&s, "SELECT ");
-		for (int i = 0; i < nspec; i++)
-		{
-			if (i > 0)
-				appendStringInfoString(&s, ", ");
-			if (in->attno[i] > 0)
-				appendStringInfo(&s, "q.%s", quote_identifier(spec[i].name));
-			else
-				appendStringInfo(&s, "NULL::%s AS %s", format_type_be(spec[i].type),
-								 quote_identifier(spec[i].name));
-		}
-		appendStringInfo(&s, " FROM (%s) q", in->sql);
-		MemoryContextSwitchTo(old);
-	}
+	result = MemoryContextStrdup(outer, in->sql_all_columns);
 	SPI_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(s.data));
+	PG_RETURN_TEXT_P(cstring_to_text(result));
 }
