@@ -120,4 +120,23 @@ extern double *pm_float8_matrix(ArrayType *a, const char *argname,
 /* Build a one-dimensional float8[] from n values. */
 extern ArrayType *pm_float8_array(const double *values, int n);
 
+/* ---- ranking_metrics.c ---- */
+
+typedef struct PmScoredLabel
+{
+	double		score;
+	bool		label;
+} PmScoredLabel;
+
+/* Sort by descending score (ties: positives first). */
+extern void pm_sort_scored(PmScoredLabel *pairs, int64 n);
+
+/*
+ * AUROC and average precision of pairs already sorted by pm_sort_scored,
+ * tied scores taken as one threshold (as scikit-learn).  NaN where undefined:
+ * AUROC without both classes, AP without a positive.
+ */
+extern void pm_auroc_ap_sorted(const PmScoredLabel *pairs, int64 n,
+							   double *auroc, double *ap);
+
 #endif							/* PRECMED_COMMON_H */

@@ -32,11 +32,7 @@ typedef struct MlScores
 	bool	   *label;
 } MlScores;
 
-typedef struct ScorePair
-{
-	double		score;
-	bool		label;
-} ScorePair;
+typedef PmScoredLabel ScorePair;
 
 static void
 scores_reserve(MlScores *s, int64 need, MemoryContext cxt)
@@ -172,18 +168,6 @@ score_label_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-/* descending score, then positives first (the order only matters for sums) */
-static int
-cmp_pairs(const void *a, const void *b)
-{
-	const ScorePair *x = a,
-			   *y = b;
-
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	return (int) y->label - (int) x->label;
-}
-
 /* The state's pairs sorted by descending score; counts of each class. */
 static ScorePair *
 sorted_pairs(FunctionCallInfo fcinfo, int64 *n, int64 *npos)
@@ -204,7 +188,7 @@ sorted_pairs(FunctionCallInfo fcinfo, int64 *n, int64 *npos)
 		pairs[i].label = s->label[i];
 		*npos += s->label[i];
 	}
-	qsort(pairs, s->n, sizeof(ScorePair), cmp_pairs);
+	pm_sort_scored(pairs, s->n);
 	*n = s->n;
 	return pairs;
 }
@@ -216,31 +200,13 @@ auroc_final(PG_FUNCTION_ARGS)
 	int64		n,
 				npos;
 	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos);
-	double		tp = 0,
-				fp = 0,
-				area2 = 0;
+	double		auroc,
+				ap;
 
 	if (p == NULL || npos == 0 || npos == n)
 		PG_RETURN_NULL();
-	for (int64 i = 0; i < n;)
-	{
-		double		dtp = 0,
-					dfp = 0,
-					s = p[i].score;
-
-		for (; i < n && p[i].score == s; i++)
-		{
-			if (p[i].label)
-				dtp++;
-			else
-				dfp++;
-		}
-		/* trapezoid between the previous and this point, doubled: exact in integers */
-		area2 += dfp * (2 * tp + dtp);
-		tp += dtp;
-		fp += dfp;
-	}
-	PG_RETURN_FLOAT8(area2 / (2.0 * (double) npos * (double) (n - npos)));
+	pm_auroc_ap_sorted(p, n, &auroc, &ap);
+	PG_RETURN_FLOAT8(auroc);
 }
 
 PG_FUNCTION_INFO_V1(auprc_final);
@@ -250,28 +216,12 @@ auprc_final(PG_FUNCTION_ARGS)
 	int64		n,
 				npos;
 	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos);
-	double		tp = 0,
-				fp = 0,
-				ap = 0;
+	double		auroc,
+				ap;
 
 	if (p == NULL || npos == 0)
 		PG_RETURN_NULL();
-	for (int64 i = 0; i < n;)
-	{
-		double		dtp = 0,
-					s = p[i].score;
-
-		for (; i < n && p[i].score == s; i++)
-		{
-			if (p[i].label)
-				dtp++;
-			else
-				fp++;
-		}
-		tp += dtp;
-		if (dtp > 0)
-			ap += (dtp / npos) * (tp / (tp + fp));
-	}
+	pm_auroc_ap_sorted(p, n, &auroc, &ap);
 	PG_RETURN_FLOAT8(ap);
 }
 
