@@ -4,6 +4,8 @@
 #   bash scripts/run.sh test   build (warnings are errors), install, run every
 #                              pg_regress test and pgTAP suite, print the
 #                              failures' diffs and "N passed, N failed"
+#   bash scripts/run.sh test NAME...   only the named pg_regress tests
+#                              (sql/NAME.sql) and pgTAP suites (test/pgtap/NAME.sql)
 #   bash scripts/run.sh demo   build, install, load the shipped sample data and
 #                              run the main job end to end
 #   bash scripts/run.sh bench NAME   the same set-up, then bench/NAME against it
@@ -142,35 +144,49 @@ PSQL=(psql -X -q -v ON_ERROR_STOP=1)
 
 run_tests() {
   local passed=0 failed=0 out=$run_dir/regress
-  local tests
+  local tests suites=(test/pgtap/*.sql)
   tests=$(make -s PG_CONFIG="$PG_CONFIG" print-regress)
+  if [ $# -gt 0 ]; then
+    # only the named tests: pg_regress names and pgTAP file names
+    local t keep_tests="" keep_suites=()
+    for t in "$@"; do
+      if [ -f "sql/$t.sql" ]; then keep_tests="$keep_tests $t"
+      elif [ -f "test/pgtap/$t.sql" ]; then keep_suites+=("test/pgtap/$t.sql")
+      else echo "no test named $t (sql/$t.sql or test/pgtap/$t.sql)" >&2; exit 2
+      fi
+    done
+    tests=$keep_tests
+    suites=("${keep_suites[@]}")
+  fi
   mkdir -p "$out"
 
-  say "pg_regress: $tests"
-  local regress rc
-  regress=$(dirname "$($PG_CONFIG --pgxs)")/../test/regress/pg_regress
-  set +e
-  "$regress" --inputdir="$top" --outputdir="$out" --bindir=/usr/lib/postgresql/15/bin \
-    --dbname=precmed_regress --load-extension=precmed --user="${PGUSER:-postgres}" $tests >"$out/summary.txt" 2>&1
-  rc=$?
-  set -e
-  grep -E '\.\.\. |tests? (passed|failed)|^pg_regress: |could not|error' "$out/summary.txt" || cat "$out/summary.txt"
-  local ok bad
-  ok=$(grep -cE '\.\.\. ok' "$out/summary.txt" || true)
-  bad=$(grep -cE '\.\.\. FAILED' "$out/summary.txt" || true)
-  # pg_regress that failed without running its tests still counts as a failure
-  [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
-  passed=$((passed + ok)); failed=$((failed + bad))
-  if [ -s "$out/regression.diffs" ]; then
-    say "pg_regress failures:"
-    cat "$out/regression.diffs"
+  local regress rc ok bad
+  if [ -n "${tests// /}" ]; then
+    say "pg_regress: $tests"
+    regress=$(dirname "$($PG_CONFIG --pgxs)")/../test/regress/pg_regress
+    set +e
+    "$regress" --inputdir="$top" --outputdir="$out" --bindir=/usr/lib/postgresql/15/bin \
+      --dbname=precmed_regress --load-extension=precmed --user="${PGUSER:-postgres}" $tests >"$out/summary.txt" 2>&1
+    rc=$?
+    set -e
+    grep -E '\.\.\. |tests? (passed|failed)|^pg_regress: |could not|error' "$out/summary.txt" || cat "$out/summary.txt"
+    ok=$(grep -cE '\.\.\. ok' "$out/summary.txt" || true)
+    bad=$(grep -cE '\.\.\. FAILED' "$out/summary.txt" || true)
+    # pg_regress that failed without running its tests still counts as a failure
+    [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
+    passed=$((passed + ok)); failed=$((failed + bad))
+    if [ -s "$out/regression.diffs" ]; then
+      say "pg_regress failures:"
+      cat "$out/regression.diffs"
+    fi
   fi
 
+  [ ${#suites[@]} -gt 0 ] || { echo; echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; return; }
   say "pgTAP suites"
   "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS precmed_tap" -c "CREATE DATABASE precmed_tap"
   "${PSQL[@]}" -d precmed_tap -c "CREATE EXTENSION pgtap" -c "CREATE EXTENSION precmed"
   set +e
-  pg_prove --verbose -d precmed_tap test/pgtap/*.sql >"$out/pgtap.txt" 2>&1
+  pg_prove --verbose -d precmed_tap "${suites[@]}" >"$out/pgtap.txt" 2>&1
   set -e
   ok=$(grep -cE '^ok [0-9]+' "$out/pgtap.txt" || true)
   bad=$(grep -cE '^not ok [0-9]+' "$out/pgtap.txt" || true)
@@ -196,7 +212,7 @@ run_demo() {
 
 setup_server
 case "$verb" in
-  test) run_tests ;;
+  test) shift; run_tests "$@" ;;
   demo) run_demo ;;
   bench) "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS precmed_bench" -c "CREATE DATABASE precmed_bench"
          PGDATABASE=precmed_bench bash "bench/$2" ;;
