@@ -1,6 +1,12 @@
 # precmed: PGXS build.  Every C file under src/<module>/ is compiled into one
 # shared library; the install script is assembled from sql/install/*.sql in
 # name order, so a new module only adds files.
+#
+# Releases: sql/release/<version>/ holds the install pieces of an earlier
+# release exactly as released, and sql/upgrade/<from>--<to>/ the pieces of
+# the upgrade script between two versions; each is assembled the same way.
+# One shared library serves every version's SQL: a C symbol an earlier
+# release's script names is never removed.
 
 EXTENSION   = precmed
 EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
@@ -10,8 +16,11 @@ OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*/*.c)))
 PM_HEADERS = $(wildcard src/*/*.h)
 
 INSTALL_PIECES = $(sort $(wildcard sql/install/*.sql))
-DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA        = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql))
+RELEASES    = $(notdir $(wildcard sql/release/*))
+UPGRADES    = $(notdir $(wildcard sql/upgrade/*))
+DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql \
+              $(foreach r,$(RELEASES),sql/$(EXTENSION)--$(r).sql) \
+              $(foreach u,$(UPGRADES),sql/$(EXTENSION)--$(u).sql)
 
 # pg_regress scripts: sql/<name>.sql with expected/<name>.out
 REGRESS     = $(sort $(filter-out $(EXTENSION)--%,$(basename $(notdir $(wildcard sql/*.sql)))))
@@ -32,9 +41,17 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 $(OBJS): $(PM_HEADERS)
+# the library reports the version the control file names
+src/common/init.o: $(EXTENSION).control
 
 sql/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_PIECES) $(EXTENSION).control
 	cat $(INSTALL_PIECES) > $@
+
+# an earlier release's install script, or an upgrade script, from its pieces
+.SECONDEXPANSION:
+$(filter-out sql/$(EXTENSION)--$(EXTVERSION).sql,$(DATA_built)): sql/$(EXTENSION)--%.sql: \
+		$$(sort $$(wildcard sql/release/$$*/*.sql sql/upgrade/$$*/*.sql))
+	cat $^ > $@
 
 .PHONY: print-regress
 print-regress:

@@ -144,23 +144,25 @@ PSQL=(psql -X -q -v ON_ERROR_STOP=1)
 
 run_tests() {
   local passed=0 failed=0 out=$run_dir/regress
-  local tests suites=(test/pgtap/*.sql)
+  local tests suites=(test/pgtap/*.sql) lifecycle=(test/lifecycle/*.sh)
   tests=$(make -s PG_CONFIG="$PG_CONFIG" print-regress)
   if [ $# -gt 0 ]; then
     # only the named tests: pg_regress names and pgTAP file names
-    local t keep_tests="" keep_suites=()
+    local t keep_tests="" keep_suites=() keep_lifecycle=()
     for t in "$@"; do
       if [ -f "sql/$t.sql" ]; then keep_tests="$keep_tests $t"
       elif [ -f "test/pgtap/$t.sql" ]; then keep_suites+=("test/pgtap/$t.sql")
-      else echo "no test named $t (sql/$t.sql or test/pgtap/$t.sql)" >&2; exit 2
+      elif [ -f "test/lifecycle/$t.sh" ]; then keep_lifecycle+=("test/lifecycle/$t.sh")
+      else echo "no test named $t (sql/$t.sql, test/pgtap/$t.sql or test/lifecycle/$t.sh)" >&2; exit 2
       fi
     done
     tests=$keep_tests
     suites=("${keep_suites[@]}")
+    lifecycle=("${keep_lifecycle[@]}")
   fi
   mkdir -p "$out"
 
-  local regress rc ok bad
+  local regress rc ok bad died
   if [ -n "${tests// /}" ]; then
     say "pg_regress: $tests"
     regress=$(dirname "$($PG_CONFIG --pgxs)")/../test/regress/pg_regress
@@ -181,20 +183,33 @@ run_tests() {
     fi
   fi
 
-  [ ${#suites[@]} -gt 0 ] || { echo; echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; return; }
-  say "pgTAP suites"
-  "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS precmed_tap" -c "CREATE DATABASE precmed_tap"
-  "${PSQL[@]}" -d precmed_tap -c "CREATE EXTENSION pgtap" -c "CREATE EXTENSION precmed"
-  set +e
-  pg_prove --verbose -d precmed_tap "${suites[@]}" >"$out/pgtap.txt" 2>&1
-  set -e
-  ok=$(grep -cE '^ok [0-9]+' "$out/pgtap.txt" || true)
-  bad=$(grep -cE '^not ok [0-9]+' "$out/pgtap.txt" || true)
-  # a suite that dies before its plan completes counts as a failure too
-  local died
-  died=$(grep -cE 'Bad plan|Parse errors|Wstat: [1-9]|No subtests run' "$out/pgtap.txt" || true)
-  passed=$((passed + ok)); failed=$((failed + bad + died))
-  grep -vE '^ok [0-9]+' "$out/pgtap.txt"
+  if [ ${#suites[@]} -gt 0 ]; then
+    say "pgTAP suites"
+    "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS precmed_tap" -c "CREATE DATABASE precmed_tap"
+    "${PSQL[@]}" -d precmed_tap -c "CREATE EXTENSION pgtap" -c "CREATE EXTENSION precmed"
+    set +e
+    pg_prove --verbose -d precmed_tap "${suites[@]}" >"$out/pgtap.txt" 2>&1
+    set -e
+    ok=$(grep -cE '^ok [0-9]+' "$out/pgtap.txt" || true)
+    bad=$(grep -cE '^not ok [0-9]+' "$out/pgtap.txt" || true)
+    # a suite that dies before its plan completes counts as a failure too
+    died=$(grep -cE 'Bad plan|Parse errors|Wstat: [1-9]|No subtests run' "$out/pgtap.txt" || true)
+    passed=$((passed + ok)); failed=$((failed + bad + died))
+    grep -vE '^ok [0-9]+' "$out/pgtap.txt"
+  fi
+
+  # lifecycle tests (upgrade, dump and restore): shell scripts that print TAP
+  if [ ${#lifecycle[@]} -gt 0 ]; then
+    say "lifecycle tests"
+    set +e
+    prove --verbose --exec bash "${lifecycle[@]}" >"$out/lifecycle.txt" 2>&1
+    set -e
+    ok=$(grep -cE '^ok [0-9]+' "$out/lifecycle.txt" || true)
+    bad=$(grep -cE '^not ok [0-9]+' "$out/lifecycle.txt" || true)
+    died=$(grep -cE 'Bad plan|Parse errors|Wstat: [1-9]|No subtests run' "$out/lifecycle.txt" || true)
+    passed=$((passed + ok)); failed=$((failed + bad + died))
+    grep -vE '^ok [0-9]+' "$out/lifecycle.txt"
+  fi
 
   echo
   echo "$passed passed, $failed failed"

@@ -13,7 +13,7 @@ CREATE FUNCTION precmed.version() RETURNS text
   AS 'MODULE_PATHNAME', 'version'
   LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION precmed.version() IS
-  'Version of the loaded precmed library, e.g. 0.1.0.';
+  'Version of the loaded precmed library, e.g. 0.2.0.';
 
 CREATE FUNCTION precmed.build_info() RETURNS jsonb
   AS 'MODULE_PATHNAME', 'build_info'

@@ -1,0 +1,40 @@
+-- precmed install script, part 00: common support.
+-- complain if this file is sourced in psql rather than through CREATE EXTENSION
+\echo Use "CREATE EXTENSION precmed" to load this file. \quit
+
+COMMENT ON SCHEMA precmed IS
+  'precmed: clinical data standardization and scoring. See docs/index.md.';
+
+-- Any role may call precmed's functions and read its reference tables; what a
+-- function reads of the user's own tables is still checked against the caller.
+GRANT USAGE ON SCHEMA precmed TO PUBLIC;
+
+CREATE FUNCTION precmed.version() RETURNS text
+  AS 'MODULE_PATHNAME', 'version'
+  LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed.version() IS
+  'Version of the loaded precmed library, e.g. 0.1.0.';
+
+CREATE FUNCTION precmed.build_info() RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'build_info'
+  LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed.build_info() IS
+  'Versions precmed was built against and runs with: PostgreSQL, OpenBLAS (and its thread count), libxml2, XGBoost.';
+
+CREATE FUNCTION precmed.check_input(query text, columns text[], types regtype[]) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'check_input'
+  LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION precmed.check_input(text, text[], regtype[]) IS
+  'Checks a query (or table name) the way precmed reads table inputs: each named column must exist once and cast to its type (a name ending in ? may be absent). Runs it and returns its row count.';
+
+CREATE FUNCTION precmed.check_vector(x float8[], expected_length int DEFAULT NULL) RETURNS int
+  AS 'MODULE_PATHNAME', 'check_vector'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed.check_vector(float8[], int) IS
+  'Checks a feature vector as precmed does: one-dimensional, no NULL, no NaN or infinity, and of expected_length when given. Returns its length.';
+
+CREATE FUNCTION precmed.check_matrix(x float8[]) RETURNS int[]
+  AS 'MODULE_PATHNAME', 'check_matrix'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed.check_matrix(float8[]) IS
+  'Checks a matrix as precmed does: two-dimensional, no NULL, no NaN or infinity. Returns {rows, columns}.';

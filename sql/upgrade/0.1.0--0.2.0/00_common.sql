@@ -1,0 +1,8 @@
+-- precmed upgrade 0.1.0 -> 0.2.0, part 00: common support.
+-- Each module adds its changes to SQL objects in its own piece (NN_<module>.sql,
+-- the same numbering as sql/install/); the test/lifecycle upgrade test checks
+-- that an upgraded database has exactly the objects of a fresh install.
+\echo Use "ALTER EXTENSION precmed UPDATE TO '0.2.0'" to load this file. \quit
+
+COMMENT ON FUNCTION precmed.version() IS
+  'Version of the loaded precmed library, e.g. 0.2.0.';
