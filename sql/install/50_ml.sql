@@ -299,11 +299,20 @@ CREATE FUNCTION precmed.egfr_ckd_epi_2021(creatinine float8, age float8, female 
 COMMENT ON FUNCTION precmed.egfr_ckd_epi_2021(float8, float8, boolean) IS
   'Estimated GFR (mL/min/1.73 m2) by the race-free CKD-EPI 2021 creatinine equation (Inker et al., NEJM 2021) from serum creatinine in mg/dL, age in years and sex; NULL for a non-positive creatinine or a negative age.';
 
-CREATE FUNCTION precmed.aki_input_sql(argname text, query text) RETURNS text
-  AS 'MODULE_PATHNAME', 'aki_input_sql'
-  LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION precmed.aki_input_sql(text, text) IS
-  'Checks a query input of precmed.aki_features (argname observations or stays) by column name and type, and returns a SELECT of exactly its documented columns (absent optional ones as NULL).';
+CREATE FUNCTION precmed.aki_observation_rows(observations text)
+  RETURNS TABLE(stay_id bigint, charttime timestamp, variable text, value float8)
+  AS 'MODULE_PATHNAME', 'aki_observation_rows'
+  LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 100000;
+COMMENT ON FUNCTION precmed.aki_observation_rows(text) IS
+  'The rows of an observations query of precmed.aki_features (stay_id, charttime, variable, value), read as precmed reads every query argument: one read-only SELECT or a table name, columns checked by name and cast to their documented types.';
+
+CREATE FUNCTION precmed.aki_stay_rows(stays text)
+  RETURNS TABLE(stay_id bigint, intime timestamp, age float8, female boolean,
+                height float8, weight float8, icu_type int)
+  AS 'MODULE_PATHNAME', 'aki_stay_rows'
+  LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 5000;
+COMMENT ON FUNCTION precmed.aki_stay_rows(text) IS
+  'The rows of a stays query of precmed.aki_features (stay_id, intime, age, female; optional height, weight, icu_type as NULL when absent), read as precmed reads every query argument.';
 
 CREATE FUNCTION precmed.aki_feature_defs(extended boolean DEFAULT false)
   RETURNS TABLE(ordinal int, name text, expression text)
@@ -395,8 +404,9 @@ CREATE FUNCTION precmed.aki_features(observations text, stays text,
   LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 AS $fn$
 DECLARE
-  obs_sql  text := precmed.aki_input_sql('observations', observations);
-  stay_sql text := precmed.aki_input_sql('stays', stays);
+  -- the inputs are read by precmed's checked reader; their text is only ever a literal here
+  obs_sql  text := format('SELECT * FROM precmed.aki_observation_rows(%L)', observations);
+  stay_sql text := format('SELECT * FROM precmed.aki_stay_rows(%L)', stays);
   t        float8;
   vars     text[] := ARRAY['creatinine', 'bun', 'urine', 'weight', 'mechvent',
                            'alp', 'alt', 'ast', 'albumin', 'bilirubin', 'cholesterol', 'fio2', 'gcs',

@@ -67,9 +67,10 @@ check_input(PG_FUNCTION_ARGS)
 		spec[i].type = DatumGetObjectId(type_datums[i]);
 	}
 
-	SPI_connect();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
 	input = pm_query_input("query", query, spec, nnames);
-	rows = pm_query_run(input);
+	rows = pm_query_count(input);
 	SPI_finish();
 
 	PG_RETURN_INT64((int64) rows);

@@ -36,68 +36,69 @@ typedef struct PmColumn
 {
 	const char *name;			/* column name, as the query must spell it */
 	Oid			type;			/* type the value is cast to */
-	bool		optional;		/* may be absent: pm_query_value then gives NULL */
+	bool		optional;		/* may be absent: read as NULL */
 } PmColumn;
 
 /*
- * The checked form of a query input: the query rewritten to select exactly
- * the spec's columns, in spec order and cast to the spec's types.
+ * A query argument, checked: exactly one read-only SELECT (or a table
+ * name), prepared as given, whose result has the spec's columns.
  */
 typedef struct PmQueryInput
 {
 	const char *argname;		/* the SQL argument the query came from */
-	char	   *sql;			/* SELECT "c1"::t1, ... FROM (<query>) */
-	char	   *sql_all_columns;	/* every spec column in spec order, an
-									 * absent optional one as a typed NULL:
-									 * a fixed shape for SQL-language callers */
-	int			ncolumns;		/* columns present in sql */
-	int		   *attno;			/* per spec column: 1-based position in sql, or 0 */
+	SPIPlanPtr	plan;			/* the query, prepared as it stands */
+	TupleDesc	desc;			/* its result columns, as checked */
+	int			nspec;
+	int		   *attno;			/* per spec column: 1-based position in desc, or 0 */
+	struct ExprState **cast;	/* per spec column: cast to the spec's type, or NULL */
 } PmQueryInput;
 
 /*
- * Check query (a SELECT given as text for argument argname) against spec:
- * every non-optional column must exist once, with a type that casts to the
- * spec's type by an implicit or assignment cast.  Caller holds SPI.
+ * Check query (the text given for argument argname) and prepare it: it must
+ * parse as exactly one SELECT that neither writes nor locks (42601, 0A000
+ * otherwise), and every non-optional spec column must be among its result
+ * columns once, with a type that has an assignment cast to the spec's type.
+ * The text is never pasted into other SQL.  Caller holds SPI.
  */
 extern PmQueryInput *pm_query_input(const char *argname, const char *query,
 									const PmColumn *spec, int nspec);
 
-/* Run a checked query input; rows land in SPI_tuptable. Returns row count. */
-extern uint64 pm_query_run(PmQueryInput *input);
-
-/* Open a checked query input as a cursor, to read it in batches. */
-extern Portal pm_query_cursor(PmQueryInput *input);
-
-/* Column value of row, by spec index, with NULL reported in *isnull. */
-extern Datum pm_query_value(PmQueryInput *input, HeapTuple row,
-							TupleDesc desc, int spec_index, bool *isnull);
-
-/* Takes one row of a streamed query input; values/nulls in input->sql's order. */
+/*
+ * Takes one row of a query input: values[i], nulls[i] are spec column i,
+ * cast to its type (an absent optional column is NULL).  The values live
+ * until the next row.
+ */
 typedef void (*PmRowReader) (void *arg, PmQueryInput *input, Datum *values, bool *nulls);
 
 /*
- * Run a checked query input and hand each row to reader as the executor
- * produces it (no SPI tuple table, no copies), with CurrentMemoryContext
- * set to work.  Errors raised by reader carry the caller's error context,
- * not the internal SELECT's.  Caller holds SPI.  Returns the row count.
+ * Run a checked query input read-only and hand each row to reader as the
+ * executor produces it, with CurrentMemoryContext set to work.  Rows of any
+ * other shape than the checked one are an error, never read.  Errors raised
+ * by reader carry the caller's error context.  Caller holds SPI.  Returns
+ * the row count.
  */
 extern uint64 pm_query_stream(PmQueryInput *input, PmRowReader reader,
 							  void *arg, MemoryContext work);
+
+/* Run a checked query input and only count its rows. */
+extern uint64 pm_query_count(PmQueryInput *input);
+
+/*
+ * The body of a set-returning function that returns the rows of a query
+ * argument as checked: the spec's columns, in spec order, cast to the
+ * spec's types (the function's declared result).  Handles SPI itself.
+ */
+extern void pm_query_materialize(FunctionCallInfo fcinfo, const char *argname,
+								 const char *query, const PmColumn *spec, int nspec);
 
 /* Column spec_index of a streamed row, with NULL reported in *isnull. */
 static inline Datum
 pm_row_value(PmQueryInput *input, Datum *values, bool *nulls, int spec_index,
 			 bool *isnull)
 {
-	int			attno = input->attno[spec_index];
-
-	if (attno == 0)
-	{
-		*isnull = true;
-		return (Datum) 0;
-	}
-	*isnull = nulls[attno - 1];
-	return values[attno - 1];
+	Assert(spec_index >= 0 && spec_index < input->nspec);
+	*isnull = nulls[spec_index];
+	return values[spec_index];
 }
 
 /* ---- float_array.c ---- */

@@ -2,36 +2,70 @@
  * query_input.c: table-shaped inputs given as query text.
  *
  * precmed functions that read whole tables take a SELECT (or a table name)
- * as text, as pgRouting does.  The query is described first so that a
- * missing or mistyped column is reported by name before any work is done,
- * then rewritten to select just the needed columns cast to the types the
- * C code reads, so int/bigint or timestamp/timestamptz differences cost
- * the caller nothing.
+ * as text, as pgRouting does.  The text is never pasted into other SQL.
+ * It is parsed by PostgreSQL's own parser and must be exactly one read-only
+ * SELECT (VALUES, TABLE name and WITH ... SELECT included); it is prepared
+ * as it stands, its result columns are checked against the caller's spec
+ * (each named column once, with a type that has an assignment cast to the
+ * spec's type), and its rows are handed to the caller's reader with the
+ * spec's columns picked out and cast in C.  The reader is only called for
+ * rows of exactly the checked shape.
  */
 #include "common/precmed.h"
 
 #include <ctype.h>
 
 #include "catalog/pg_type.h"
+#include "executor/executor.h"
 #include "executor/tuptable.h"
+#include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
 #include "parser/parse_coerce.h"
+#include "parser/parser.h"
+#include "tcop/cmdtag.h"
+#include "tcop/utility.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/plancache.h"
+#include "utils/tuplestore.h"
+#include "utils/varlena.h"
+
+/* What an error raised while reading a query argument reports. */
+typedef struct QueryErrorContext
+{
+	const char *argname;
+	const char *query;			/* the text parsed, for syntax error positions */
+} QueryErrorContext;
 
 static void
 query_input_context(void *arg)
 {
-	errcontext("query given for argument \"%s\"", (const char *) arg);
+	QueryErrorContext *c = (QueryErrorContext *) arg;
+	int			position = geterrposition();
+
+	/* point a syntax error into the argument's text, not the caller's query */
+	if (position > 0 && c->query != NULL)
+	{
+		errposition(0);
+		internalerrposition(position);
+		internalerrquery(c->query);
+	}
+	errcontext("query given for argument \"%s\"", c->argname);
 }
 
 /* Errors raised while cb is pushed say which argument's query they came from. */
 static void
-push_query_context(ErrorContextCallback *cb, const char *argname)
+push_query_context(ErrorContextCallback *cb, QueryErrorContext *c,
+				   const char *argname, const char *query)
 {
+	c->argname = argname;
+	c->query = query;
 	cb->callback = query_input_context;
-	cb->arg = (void *) argname;
+	cb->arg = (void *) c;
 	cb->previous = error_context_stack;
 	error_context_stack = cb;
 }
@@ -48,28 +82,119 @@ is_relation_name(const char *s)
 	return true;
 }
 
-/* Trim white space and trailing semicolons; turn a table name into TABLE. */
+/*
+ * The query to prepare for the text of argument argname: the text itself,
+ * or for a table name, TABLE with the name's parts quoted (the name is
+ * split as the parser would, never pasted).
+ */
 static char *
-normalize_query(const char *argname, const char *query)
+query_text(const char *argname, const char *text)
 {
-	const char *start = query;
+	const char *start = text;
 	int			len;
-	char	   *q;
+	char	   *name;
+	List	   *parts;
+	StringInfoData buf;
+	ListCell   *lc;
 
 	while (*start && isspace((unsigned char) *start))
 		start++;
 	len = strlen(start);
-	while (len > 0 && (isspace((unsigned char) start[len - 1]) || start[len - 1] == ';'))
+	while (len > 0 && isspace((unsigned char) start[len - 1]))
 		len--;
 	if (len == 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 				 psprintf("query for argument \"%s\" is empty", argname),
 				 NULL,
 				 "Give a SELECT statement or a table name.");
-	q = pnstrdup(start, len);
-	if (is_relation_name(q))
-		return psprintf("TABLE %s", q);
-	return q;
+	name = pnstrdup(start, len);
+	if (!is_relation_name(name))
+		return pstrdup(text);
+
+	if (!SplitIdentifierString(name, '.', &parts) || list_length(parts) > 3)
+		pm_error(ERRCODE_INVALID_NAME,
+				 psprintf("\"%s\" given for argument \"%s\" is not a valid table name",
+						  name, argname),
+				 NULL,
+				 "Give a table name such as stays or myschema.stays, or a SELECT statement.");
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "TABLE ");
+	foreach(lc, parts)
+		appendStringInfo(&buf, "%s%s", foreach_current_index(lc) ? "." : "",
+						 quote_identifier((const char *) lfirst(lc)));
+	return buf.data;
+}
+
+static void
+refuse_statement(const char *argname, const char *what, const char *hint)
+{
+	pm_error(ERRCODE_FEATURE_NOT_SUPPORTED,
+			 psprintf("query for argument \"%s\" must be a read-only SELECT, not %s",
+					  argname, what),
+			 "precmed reads each table input with exactly one read-only query: "
+			 "SELECT, VALUES, TABLE name, or WITH ... SELECT.",
+			 hint);
+}
+
+/* Walker: refuse whatever in a SELECT would write or lock. */
+static bool
+refuse_writes(Node *node, void *context)
+{
+	const char *argname = (const char *) context;
+
+	if (node == NULL)
+		return false;
+	if (IsA(node, SelectStmt))
+	{
+		SelectStmt *select = (SelectStmt *) node;
+
+		if (select->intoClause != NULL)
+			refuse_statement(argname, "SELECT INTO",
+							 "Remove the INTO clause: precmed reads the rows itself.");
+		if (select->lockingClause != NIL)
+			refuse_statement(argname, "a SELECT that locks rows (FOR UPDATE or FOR SHARE)",
+							 "Remove the FOR UPDATE / FOR SHARE clause.");
+	}
+	else if (IsA(node, CommonTableExpr))
+	{
+		CommonTableExpr *cte = (CommonTableExpr *) node;
+
+		if (cte->ctequery != NULL && !IsA(cte->ctequery, SelectStmt))
+			refuse_statement(argname,
+							 psprintf("a query whose WITH clause \"%s\" runs %s",
+									  cte->ctename,
+									  GetCommandTagName(CreateCommandTag(cte->ctequery))),
+							 "Run data-modifying statements separately, then select from their result.");
+	}
+	return raw_expression_tree_walker(node, refuse_writes, context);
+}
+
+/*
+ * Parse query with PostgreSQL's parser and check it is exactly one
+ * statement, a SELECT that neither writes nor locks.
+ */
+static void
+check_one_select(const char *argname, const char *query)
+{
+	List	   *statements = raw_parser(query, RAW_PARSE_DEFAULT);
+	Node	   *statement;
+
+	if (list_length(statements) == 0)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 psprintf("query for argument \"%s\" is empty", argname),
+				 "It holds no statement, only comments or semicolons.",
+				 "Give a SELECT statement or a table name.");
+	if (list_length(statements) > 1)
+		pm_error(ERRCODE_SYNTAX_ERROR,
+				 psprintf("query for argument \"%s\" must be one statement, not %d",
+						  argname, list_length(statements)),
+				 "precmed reads each table input with exactly one SELECT.",
+				 "Remove the other statements; combine queries with UNION ALL or WITH.");
+	statement = linitial_node(RawStmt, statements)->stmt;
+	if (!IsA(statement, SelectStmt))
+		refuse_statement(argname, GetCommandTagName(CreateCommandTag(statement)),
+						 "Give a SELECT statement or a table name.");
+	(void) refuse_writes(statement, (void *) argname);
 }
 
 static const char *
@@ -103,44 +228,55 @@ describe_spec(const PmColumn *spec, int nspec)
 	return buf.data;
 }
 
-PmQueryInput *
-pm_query_input(const char *argname, const char *query,
-			   const PmColumn *spec, int nspec)
+/*
+ * The cast of a query column of type source to the spec's type, evaluated
+ * in C; NULL when none is needed.  The value to cast arrives as the
+ * expression context's CASE test value.
+ */
+static ExprState *
+column_cast(const PmQueryInput *input, const PmColumn *column, Oid source)
 {
-	ErrorContextCallback errcb;
-	PmQueryInput *input;
-	char	   *q;
-	TupleDesc	desc;
-	StringInfoData sql;
-	StringInfoData all;
-	int			ret;
+	CaseTestExpr *value;
+	Node	   *cast;
 
-	if (query == NULL)
-		pm_error_null_argument(argname);
-	q = normalize_query(argname, query);
+	if (source == column->type)
+		return NULL;
+	value = makeNode(CaseTestExpr);
+	value->typeId = source;
+	value->typeMod = -1;
+	value->collation = get_typcollation(source);
+	cast = coerce_to_target_type(NULL, (Node *) value, source, column->type, -1,
+								 COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
+	if (cast == NULL)
+		pm_error(ERRCODE_DATATYPE_MISMATCH,
+				 psprintf("column \"%s\" of the query for argument \"%s\" has type %s, not %s",
+						  column->name, input->argname, format_type_be(source),
+						  format_type_be(column->type)),
+				 NULL,
+				 psprintf("Cast it in the query: %s::%s.",
+						  quote_identifier(column->name), format_type_be(column->type)));
+	/* binary-coercible types need no work at all */
+	if (IsA(cast, RelabelType) && ((RelabelType *) cast)->arg == (Expr *) value)
+		return NULL;
+	return ExecInitExpr((Expr *) cast, NULL);
+}
 
-	push_query_context(&errcb, argname);
+/* Match each spec column to the query's result columns. */
+static void
+match_columns(PmQueryInput *input, const PmColumn *spec, int nspec)
+{
+	TupleDesc	desc = input->desc;
 
-	ret = SPI_execute(psprintf("SELECT * FROM (%s) AS precmed_input LIMIT 0", q),
-					  true, 0);
-	if (ret != SPI_OK_SELECT || SPI_tuptable == NULL)
-		elog(ERROR, "describing the query for argument \"%s\" failed: %s",
-			 argname, SPI_result_code_string(ret));
-	desc = SPI_tuptable->tupdesc;
-
-	input = palloc0(sizeof(PmQueryInput));
-	input->argname = argname;
-	input->attno = palloc0(sizeof(int) * nspec);
-
-	initStringInfo(&sql);
-	appendStringInfoString(&sql, "SELECT ");
-	initStringInfo(&all);
-	appendStringInfoString(&all, "SELECT ");
 	for (int s = 0; s < nspec; s++)
 	{
 		int			found = 0;
-		Oid			type = InvalidOid;
 
+		for (int t = 0; t < s; t++)
+			if (strcmp(spec[t].name, spec[s].name) == 0)
+				pm_error(ERRCODE_DUPLICATE_COLUMN,
+						 psprintf("column \"%s\" is asked for twice", spec[s].name),
+						 psprintf("The columns asked for are: %s.", describe_spec(spec, nspec)),
+						 "Name each column once.");
 		for (int i = 0; i < desc->natts; i++)
 		{
 			Form_pg_attribute att = TupleDescAttr(desc, i);
@@ -149,141 +285,158 @@ pm_query_input(const char *argname, const char *query,
 				continue;
 			if (found)
 				pm_error(ERRCODE_AMBIGUOUS_COLUMN,
-						 psprintf("query for argument \"%s\" has more than one column named \"%s\"",
-								  argname, spec[s].name),
+						 psprintf("query for argument \"%s\" returns more than one column named \"%s\"",
+								  input->argname, spec[s].name),
 						 psprintf("The query returns: %s.", describe_columns(desc)),
 						 "Give each column a distinct name with AS.");
 			found = i + 1;
-			type = att->atttypid;
 		}
-		if (!found)
-		{
-			if (spec[s].optional)
-			{
-				appendStringInfo(&all, "%sNULL::%s AS %s", s ? ", " : "",
-								 format_type_be_qualified(spec[s].type),
-								 quote_identifier(spec[s].name));
-				continue;
-			}
+		if (!found && !spec[s].optional)
 			pm_error(ERRCODE_UNDEFINED_COLUMN,
 					 psprintf("query for argument \"%s\" has no column \"%s\"",
-							  argname, spec[s].name),
+							  input->argname, spec[s].name),
 					 psprintf("The query returns: %s.", describe_columns(desc)),
 					 psprintf("The query must return the columns %s; rename with AS.",
 							  describe_spec(spec, nspec)));
-		}
-		if (type != spec[s].type &&
-			!can_coerce_type(1, &type, (Oid *) &spec[s].type, COERCION_ASSIGNMENT))
-			pm_error(ERRCODE_DATATYPE_MISMATCH,
-					 psprintf("column \"%s\" of the query for argument \"%s\" has type %s, not %s",
-							  spec[s].name, argname, format_type_be(type),
-							  format_type_be(spec[s].type)),
-					 NULL,
-					 psprintf("Cast it in the query: %s::%s.",
-							  quote_identifier(spec[s].name), format_type_be(spec[s].type)));
-
-		input->ncolumns++;
-		input->attno[s] = input->ncolumns;
-		appendStringInfo(&sql, "%sprecmed_input.%s::%s",
-						 input->ncolumns > 1 ? ", " : "",
-						 quote_identifier(spec[s].name),
-						 format_type_be_qualified(spec[s].type));
-		appendStringInfo(&all, "%sprecmed_input.%s::%s AS %s", s ? ", " : "",
-						 quote_identifier(spec[s].name),
-						 format_type_be_qualified(spec[s].type),
-						 quote_identifier(spec[s].name));
+		input->attno[s] = found;
+		if (found)
+			input->cast[s] = column_cast(input, &spec[s],
+										 TupleDescAttr(desc, found - 1)->atttypid);
 	}
-	if (input->ncolumns == 0)
-		appendStringInfoString(&sql, "NULL");
-	appendStringInfo(&sql, " FROM (%s) AS precmed_input", q);
-	appendStringInfo(&all, " FROM (%s) AS precmed_input", q);
-	input->sql = sql.data;
-	input->sql_all_columns = all.data;
+}
+
+PmQueryInput *
+pm_query_input(const char *argname, const char *query,
+			   const PmColumn *spec, int nspec)
+{
+	ErrorContextCallback errcb;
+	QueryErrorContext errctx;
+	PmQueryInput *input;
+	char	   *text;
+	SPIPrepareOptions options;
+	List	   *sources;
+	CachedPlanSource *source;
+
+	if (query == NULL)
+		pm_error_null_argument(argname);
+	text = query_text(argname, query);
+
+	push_query_context(&errcb, &errctx, argname, text);
+	check_one_select(argname, text);
+	/* the parser has said its piece; SPI reports positions of its own errors */
+	errctx.query = NULL;
+
+	memset(&options, 0, sizeof(options));
+	options.parseMode = RAW_PARSE_DEFAULT;
+	options.cursorOptions = CURSOR_OPT_PARALLEL_OK;
+	input = palloc0(sizeof(PmQueryInput));
+	input->argname = argname;
+	input->plan = SPI_prepare_extended(text, &options);
+	if (input->plan == NULL)
+		elog(ERROR, "preparing the query for argument \"%s\" failed: %s",
+			 argname, SPI_result_code_string(SPI_result));
+
+	/* what was prepared is what was checked: one SELECT that returns rows */
+	sources = SPI_plan_get_plan_sources(input->plan);
+	source = list_length(sources) == 1 ? linitial(sources) : NULL;
+	if (source == NULL || source->commandTag != CMDTAG_SELECT || source->resultDesc == NULL)
+		elog(ERROR, "the query for argument \"%s\" did not prepare as one SELECT", argname);
+	input->desc = CreateTupleDescCopy(source->resultDesc);
+
+	input->nspec = nspec;
+	input->attno = palloc0(sizeof(int) * nspec);
+	input->cast = palloc0(sizeof(ExprState *) * nspec);
+	match_columns(input, spec, nspec);
 
 	error_context_stack = errcb.previous;
 	return input;
 }
 
-uint64
-pm_query_run(PmQueryInput *input)
-{
-	ErrorContextCallback errcb;
-	int			ret;
-
-	push_query_context(&errcb, input->argname);
-
-	ret = SPI_execute(input->sql, true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute failed for argument \"%s\": %s",
-			 input->argname, SPI_result_code_string(ret));
-
-	error_context_stack = errcb.previous;
-	return SPI_processed;
-}
-
-Portal
-pm_query_cursor(PmQueryInput *input)
-{
-	ErrorContextCallback errcb;
-	Portal		portal;
-
-	push_query_context(&errcb, input->argname);
-
-	portal = SPI_cursor_open_with_args(NULL, input->sql, 0, NULL, NULL, NULL,
-									   true, CURSOR_OPT_NO_SCROLL);
-
-	error_context_stack = errcb.previous;
-	return portal;
-}
-
-Datum
-pm_query_value(PmQueryInput *input, HeapTuple row, TupleDesc desc,
-			   int spec_index, bool *isnull)
-{
-	int			attno = input->attno[spec_index];
-
-	if (attno == 0)
-	{
-		*isnull = true;
-		return (Datum) 0;
-	}
-	return SPI_getbinval(row, desc, attno, isnull);
-}
-
-/* A DestReceiver that hands each row straight to a PmRowReader. */
+/* A DestReceiver that hands each row, picked and cast, to a PmRowReader. */
 typedef struct StreamReceiver
 {
 	DestReceiver pub;
 	PmQueryInput *input;
 	PmRowReader reader;
 	void	   *arg;
-	MemoryContext work;
+	MemoryContext work;			/* where the reader runs */
+	MemoryContext row;			/* casts' results, reset per row */
+	ExprContext *econtext;		/* for the casts */
+	TupleDesc	checked;		/* a row descriptor found to match input->desc */
+	Datum	   *values;			/* per spec column */
+	bool	   *nulls;
 	uint64		rows;
 	ErrorContextCallback *caller_context;
 } StreamReceiver;
+
+/* Refuse rows whose shape is not the one the columns were checked against. */
+static void
+check_row_shape(StreamReceiver *r, TupleDesc desc)
+{
+	PmQueryInput *input = r->input;
+	bool		same = desc->natts == input->desc->natts;
+
+	for (int i = 0; same && i < desc->natts; i++)
+		same = TupleDescAttr(desc, i)->atttypid == TupleDescAttr(input->desc, i)->atttypid;
+	if (!same)
+		pm_error(ERRCODE_DATATYPE_MISMATCH,
+				 psprintf("rows of the query for argument \"%s\" changed shape while it ran",
+						  input->argname),
+				 psprintf("Checked: %s. Received: %s.", describe_columns(input->desc),
+						  describe_columns(desc)),
+				 "Run the call again; do not alter the tables it reads while it runs.");
+	r->checked = desc;
+}
 
 static bool
 stream_receive(TupleTableSlot *slot, DestReceiver *self)
 {
 	StreamReceiver *r = (StreamReceiver *) self;
+	PmQueryInput *input = r->input;
 	ErrorContextCallback *executor_context = error_context_stack;
 	MemoryContext old;
 
+	CHECK_FOR_INTERRUPTS();
+	if (slot->tts_tupleDescriptor != r->checked)
+		check_row_shape(r, slot->tts_tupleDescriptor);
 	slot_getallattrs(slot);
-	old = MemoryContextSwitchTo(r->work);
-	/* an error about a row names the row; the internal SELECT would only confuse */
+
+	MemoryContextReset(r->row);
+	old = MemoryContextSwitchTo(r->row);
+	for (int s = 0; s < input->nspec; s++)
+	{
+		int			attno = input->attno[s];
+
+		if (attno == 0)
+		{
+			r->values[s] = (Datum) 0;
+			r->nulls[s] = true;
+			continue;
+		}
+		r->values[s] = slot->tts_values[attno - 1];
+		r->nulls[s] = slot->tts_isnull[attno - 1];
+		if (input->cast[s] != NULL && !r->nulls[s])
+		{
+			r->econtext->caseValue_datum = r->values[s];
+			r->econtext->caseValue_isNull = false;
+			r->values[s] = ExecEvalExpr(input->cast[s], r->econtext, &r->nulls[s]);
+		}
+	}
+
+	MemoryContextSwitchTo(r->work);
+	/* an error about a row names the row; the executor's context would only confuse */
 	error_context_stack = r->caller_context;
-	r->reader(r->arg, r->input, slot->tts_values, slot->tts_isnull);
+	r->reader(r->arg, input, r->values, r->nulls);
 	error_context_stack = executor_context;
 	MemoryContextSwitchTo(old);
-	if ((++r->rows & 0xffff) == 0)
-		CHECK_FOR_INTERRUPTS();
+	r->rows++;
 	return true;
 }
 
 static void
 stream_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
+	check_row_shape((StreamReceiver *) self, typeinfo);
 }
 
 static void
@@ -298,6 +451,7 @@ pm_query_stream(PmQueryInput *input, PmRowReader reader, void *arg,
 	StreamReceiver recv;
 	SPIExecuteOptions opts;
 	ErrorContextCallback errcb;
+	QueryErrorContext errctx;
 	int			ret;
 
 	memset(&recv, 0, sizeof(recv));
@@ -310,18 +464,70 @@ pm_query_stream(PmQueryInput *input, PmRowReader reader, void *arg,
 	recv.reader = reader;
 	recv.arg = arg;
 	recv.work = work;
+	recv.row = AllocSetContextCreate(CurrentMemoryContext, "precmed query row",
+									 ALLOCSET_SMALL_SIZES);
+	recv.econtext = CreateStandaloneExprContext();
+	recv.values = palloc(sizeof(Datum) * Max(input->nspec, 1));
+	recv.nulls = palloc(sizeof(bool) * Max(input->nspec, 1));
 	recv.caller_context = error_context_stack;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.read_only = true;
 	opts.dest = &recv.pub;
 
-	push_query_context(&errcb, input->argname);
-	ret = SPI_execute_extended(input->sql, &opts);
+	push_query_context(&errcb, &errctx, input->argname, NULL);
+	ret = SPI_execute_plan_extended(input->plan, &opts);
 	/* a SELECT into a receiver other than SPI's reports SPI_OK_UTILITY */
 	if (ret != SPI_OK_SELECT && ret != SPI_OK_UTILITY)
 		elog(ERROR, "running the query for argument \"%s\" failed: %s",
 			 input->argname, SPI_result_code_string(ret));
 	error_context_stack = errcb.previous;
+
+	FreeExprContext(recv.econtext, true);
+	MemoryContextDelete(recv.row);
 	return recv.rows;
+}
+
+/* A row reader that keeps nothing: check_input only counts. */
+static void
+count_only(void *arg, PmQueryInput *input, Datum *values, bool *nulls)
+{
+}
+
+uint64
+pm_query_count(PmQueryInput *input)
+{
+	return pm_query_stream(input, count_only, NULL, CurrentMemoryContext);
+}
+
+/* A row reader that appends each row to a set-returning function's result. */
+static void
+append_row(void *arg, PmQueryInput *input, Datum *values, bool *nulls)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) arg;
+
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+void
+pm_query_materialize(FunctionCallInfo fcinfo, const char *argname, const char *query,
+					 const PmColumn *spec, int nspec)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext caller = CurrentMemoryContext;
+	PmQueryInput *input;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (rsinfo->setDesc->natts != nspec)
+		elog(ERROR, "%s: the result has %d columns, the spec %d",
+			 argname, rsinfo->setDesc->natts, nspec);
+	for (int i = 0; i < nspec; i++)
+		if (TupleDescAttr(rsinfo->setDesc, i)->atttypid != spec[i].type)
+			elog(ERROR, "%s: result column %d is not of the spec's type", argname, i + 1);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	input = pm_query_input(argname, query, spec, nspec);
+	(void) pm_query_stream(input, append_row, rsinfo, caller);
+	SPI_finish();
 }

@@ -51,20 +51,20 @@ id_table_grow_slots(IdTable *t)
 	t->nslots = nslots;
 }
 
-/* The node of id, added if new. */
+/* The node of the len bytes at id, added (copied) if new. */
 static int
-id_table_node(IdTable *t, const char *id)
+id_table_node(IdTable *t, const char *id, int len)
 {
 	uint32		h;
 
 	if ((uint64) (t->nnodes + 1) * 2 > t->nslots)
 		id_table_grow_slots(t);
-	h = hash_bytes((const unsigned char *) id, strlen(id)) & (t->nslots - 1);
+	h = hash_bytes((const unsigned char *) id, len) & (t->nslots - 1);
 	while (t->slots[h])
 	{
 		int			node = t->slots[h] - 1;
 
-		if (strcmp(t->ids[node], id) == 0)
+		if (strncmp(t->ids[node], id, len) == 0 && t->ids[node][len] == '\0')
 			return node;
 		h = (h + 1) & (t->nslots - 1);
 	}
@@ -76,10 +76,22 @@ id_table_node(IdTable *t, const char *id)
 		t->parent = t->parent ? repalloc_huge(t->parent, sizeof(int) * t->capacity)
 			: palloc(sizeof(int) * t->capacity);
 	}
-	t->ids[t->nnodes] = pstrdup(id);
+	t->ids[t->nnodes] = pnstrdup(id, len);
 	t->parent[t->nnodes] = t->nnodes;
 	t->slots[h] = t->nnodes + 1;
 	return t->nnodes++;
+}
+
+/* The node of a text id, read in place: only a new id is copied. */
+static int
+id_table_text_node(IdTable *t, Datum id)
+{
+	text	   *v = DatumGetTextPP(id);
+	int			node = id_table_node(t, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+
+	if ((Pointer) v != DatumGetPointer(id))
+		pfree(v);				/* a detoasted copy */
+	return node;
 }
 
 static int
@@ -109,6 +121,49 @@ out_row_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->record, y->record);
 }
 
+/* Reading the pairs: ids into the table, linked pairs joined. */
+typedef struct PairReader
+{
+	IdTable    *table;
+	double		threshold;
+	int64		rowno;
+} PairReader;
+
+static void
+read_pair(void *arg, PmQueryInput *input, Datum *values, bool *nulls)
+{
+	PairReader *r = arg;
+	bool		nl,
+				nr,
+				np;
+	Datum		dl = pm_row_value(input, values, nulls, 0, &nl);
+	Datum		dr = pm_row_value(input, values, nulls, 1, &nr);
+	Datum		dp = pm_row_value(input, values, nulls, 2, &np);
+	int			a,
+				b;
+
+	r->rowno++;
+	if (nl || nr)
+		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+				 psprintf("pair %lld of \"pairs\" has a NULL record id", (long long) r->rowno),
+				 NULL, "Every pair names two records in id_l and id_r.");
+	if (!np && isnan(DatumGetFloat8(dp)))
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 psprintf("pair %lld of \"pairs\" (%s, %s) has match_probability NaN",
+						  (long long) r->rowno, TextDatumGetCString(dl), TextDatumGetCString(dr)),
+				 NULL, NULL);
+	a = id_table_text_node(r->table, dl);
+	b = id_table_text_node(r->table, dr);
+	/* a NULL score links nothing; the records still get a cluster */
+	if (!np && DatumGetFloat8(dp) >= r->threshold)
+	{
+		a = find_root(r->table, a);
+		b = find_root(r->table, b);
+		if (a != b)
+			r->table->parent[Max(a, b)] = Min(a, b);
+	}
+}
+
 PG_FUNCTION_INFO_V1(link_clusters);
 Datum
 link_clusters(PG_FUNCTION_ARGS)
@@ -124,8 +179,7 @@ link_clusters(PG_FUNCTION_ARGS)
 	MemoryContext outer;
 	IdTable    *t;
 	PmQueryInput *input;
-	Portal		portal;
-	int64		rowno = 0;
+	PairReader	reader;
 	int		   *best;
 	OutRow	   *out;
 
@@ -140,55 +194,13 @@ link_clusters(PG_FUNCTION_ARGS)
 	outer = CurrentMemoryContext;
 	t = palloc0(sizeof(IdTable));
 
-	SPI_connect();
+	reader.table = t;
+	reader.threshold = threshold;
+	reader.rowno = 0;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
 	input = pm_query_input("pairs", query, spec, lengthof(spec));
-	portal = pm_query_cursor(input);
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, 10000);
-		if (SPI_processed == 0)
-			break;
-		for (uint64 r = 0; r < SPI_processed; r++)
-		{
-			HeapTuple	row = SPI_tuptable->vals[r];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			bool		nl,
-						nr,
-						np;
-			Datum		dl = pm_query_value(input, row, desc, 0, &nl);
-			Datum		dr = pm_query_value(input, row, desc, 1, &nr);
-			Datum		dp = pm_query_value(input, row, desc, 2, &np);
-			MemoryContext old;
-			int			a,
-						b;
-
-			rowno++;
-			if (nl || nr)
-				pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-						 psprintf("pair %lld of \"pairs\" has a NULL record id", (long long) rowno),
-						 NULL, "Every pair names two records in id_l and id_r.");
-			if (!np && isnan(DatumGetFloat8(dp)))
-				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-						 psprintf("pair %lld of \"pairs\" (%s, %s) has match_probability NaN",
-								  (long long) rowno, TextDatumGetCString(dl), TextDatumGetCString(dr)),
-						 NULL, NULL);
-			old = MemoryContextSwitchTo(outer);
-			a = id_table_node(t, TextDatumGetCString(dl));
-			b = id_table_node(t, TextDatumGetCString(dr));
-			MemoryContextSwitchTo(old);
-			/* a NULL score links nothing; the records still get a cluster */
-			if (!np && DatumGetFloat8(dp) >= threshold)
-			{
-				a = find_root(t, a);
-				b = find_root(t, b);
-				if (a != b)
-					t->parent[Max(a, b)] = Min(a, b);
-			}
-		}
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
+	(void) pm_query_stream(input, read_pair, &reader, outer);
 	SPI_finish();
 
 	/* name each cluster by its smallest id */

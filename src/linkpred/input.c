@@ -25,8 +25,6 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
-#define FETCH_ROWS 10000
-
 /* Interning of ids: text -> dense index in arrival order. */
 typedef struct IdEntry
 {
@@ -145,11 +143,11 @@ triples_add(Triples *t, int a, int b, double v)
 }
 
 static char *
-text_value(PmQueryInput *in, HeapTuple row, TupleDesc desc, int col,
+text_value(PmQueryInput *in, Datum *values, bool *nulls, int col,
 		   const char *colname)
 {
 	bool		isnull;
-	Datum		d = pm_query_value(in, row, desc, col, &isnull);
+	Datum		d = pm_row_value(in, values, nulls, col, &isnull);
 
 	if (isnull)
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
@@ -159,33 +157,14 @@ text_value(PmQueryInput *in, HeapTuple row, TupleDesc desc, int col,
 	return TextDatumGetCString(d);
 }
 
-/* Read a query in batches, calling fn for each row. */
-typedef void (*RowFn) (PmQueryInput *in, HeapTuple row, TupleDesc desc, void *arg);
-
+/* Read a query argument, calling fn for each row with keep current. */
 static void
 read_query(const char *argname, const char *query, const PmColumn *spec, int nspec,
-		   RowFn fn, void *arg, MemoryContext keep)
+		   PmRowReader fn, void *arg, MemoryContext keep)
 {
-	PmQueryInput *in;
-	Portal		portal;
+	PmQueryInput *in = pm_query_input(argname, query, spec, nspec);
 
-	in = pm_query_input(argname, query, spec, nspec);
-	portal = pm_query_cursor(in);
-	for (;;)
-	{
-		MemoryContext old;
-
-		SPI_cursor_fetch(portal, true, FETCH_ROWS);
-		if (SPI_processed == 0)
-			break;
-		old = MemoryContextSwitchTo(keep);
-		for (uint64 i = 0; i < SPI_processed; i++)
-			fn(in, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, arg);
-		MemoryContextSwitchTo(old);
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
+	(void) pm_query_stream(in, fn, arg, keep);
 	/* SPI calls leave SPI's procedure context current: results go to keep */
 	MemoryContextSwitchTo(keep);
 }
@@ -198,11 +177,11 @@ typedef struct AssocArg
 } AssocArg;
 
 static void
-assoc_row(PmQueryInput *in, HeapTuple row, TupleDesc desc, void *arg)
+assoc_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	AssocArg   *a = arg;
-	int			l = dict_intern(a->left, text_value(in, row, desc, 0, "left_id"));
-	int			r = dict_intern(a->right, text_value(in, row, desc, 1, "right_id"));
+	int			l = dict_intern(a->left, text_value(in, values, nulls, 0, "left_id"));
+	int			r = dict_intern(a->right, text_value(in, values, nulls, 1, "right_id"));
 
 	a->left->in_associations[l] = true;
 	a->right->in_associations[r] = true;
@@ -216,13 +195,13 @@ typedef struct SimArg
 } SimArg;
 
 static void
-sim_row(PmQueryInput *in, HeapTuple row, TupleDesc desc, void *arg)
+sim_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	SimArg	   *s = arg;
-	char	   *ida = text_value(in, row, desc, 0, "id_a");
-	char	   *idb = text_value(in, row, desc, 1, "id_b");
+	char	   *ida = text_value(in, values, nulls, 0, "id_a");
+	char	   *idb = text_value(in, values, nulls, 1, "id_b");
 	bool		isnull;
-	double		v = DatumGetFloat8(pm_query_value(in, row, desc, 2, &isnull));
+	double		v = DatumGetFloat8(pm_row_value(in, values, nulls, 2, &isnull));
 	int			a,
 				b;
 
@@ -466,13 +445,13 @@ find_pair(LpProblem *prob, int l, int r)
 }
 
 static void
-fold_row(PmQueryInput *in, HeapTuple row, TupleDesc desc, void *arg)
+fold_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	FoldArg    *f = arg;
-	char	   *lid = text_value(in, row, desc, 0, "left_id");
-	char	   *rid = text_value(in, row, desc, 1, "right_id");
+	char	   *lid = text_value(in, values, nulls, 0, "left_id");
+	char	   *rid = text_value(in, values, nulls, 1, "right_id");
 	bool		isnull;
-	int			fold = DatumGetInt32(pm_query_value(in, row, desc, 2, &isnull));
+	int			fold = DatumGetInt32(pm_row_value(in, values, nulls, 2, &isnull));
 	int			l = dict_lookup(f->left, lid),
 				r = dict_lookup(f->right, rid),
 				p = (l >= 0 && r >= 0) ? find_pair(f->prob, l, r) : -1;
@@ -501,6 +480,9 @@ fold_row(PmQueryInput *in, HeapTuple row, TupleDesc desc, void *arg)
 			f->has_fold[p] = true;
 			f->fold_of[p] = fold;
 		}
+		/* one fold row per pair: the ids are not kept */
+		pfree(lid);
+		pfree(rid);
 		return;
 	}
 	if (p < 0)
@@ -514,6 +496,8 @@ fold_row(PmQueryInput *in, HeapTuple row, TupleDesc desc, void *arg)
 				 NULL, "Give each known association exactly one fold.");
 	f->has_fold[p] = true;
 	f->fold_of[p] = fold;
+	pfree(lid);
+	pfree(rid);
 }
 
 static int
@@ -636,7 +620,7 @@ typedef struct PairArg
 } PairArg;
 
 static void
-pair_row(PmQueryInput *in, HeapTuple row, TupleDesc desc, void *arg)
+pair_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	PairArg    *p = arg;
 
@@ -648,8 +632,8 @@ pair_row(PmQueryInput *in, HeapTuple row, TupleDesc desc, void *arg)
 					 "too many rows in argument \"associations\"", NULL, NULL);
 		p->ids = repalloc(p->ids, sizeof(char *) * 2 * p->cap);
 	}
-	p->ids[2 * p->n] = text_value(in, row, desc, 0, "left_id");
-	p->ids[2 * p->n + 1] = text_value(in, row, desc, 1, "right_id");
+	p->ids[2 * p->n] = text_value(in, values, nulls, 0, "left_id");
+	p->ids[2 * p->n + 1] = text_value(in, values, nulls, 1, "right_id");
 	p->n++;
 }
 

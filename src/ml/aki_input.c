@@ -1,14 +1,12 @@
 /*
- * aki_input.c: the query inputs of precmed.aki_features, checked by name and
- * type (common/query_input.c) before the feature query runs; the checked
- * query's all-columns form (optional ones as NULL) is what the feature query reads.
+ * aki_input.c: the query inputs of precmed.aki_features, read through the
+ * common checked path (common/query_input.c) as set-returning functions,
+ * so the feature query selects from them and never holds the user's text.
  */
 #include "ml/ml.h"
 
 #include "catalog/pg_type.h"
-#include "lib/stringinfo.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
 
 static const PmColumn observation_columns[] = {
 	{"stay_id", INT8OID, false},
@@ -27,37 +25,38 @@ static const PmColumn stay_columns[] = {
 	{"icu_type", INT4OID, true},
 };
 
+/* Rows of the observations query of aki_features, checked and cast. */
+PG_FUNCTION_INFO_V1(aki_observation_rows);
+Datum
+aki_observation_rows(PG_FUNCTION_ARGS)
+{
+	pm_query_materialize(fcinfo, "observations", pm_text_arg(fcinfo, 0, "observations"),
+						 observation_columns, lengthof(observation_columns));
+	return (Datum) 0;
+}
+
+/* Rows of the stays query of aki_features, absent optional columns as NULL. */
+PG_FUNCTION_INFO_V1(aki_stay_rows);
+Datum
+aki_stay_rows(PG_FUNCTION_ARGS)
+{
+	pm_query_materialize(fcinfo, "stays", pm_text_arg(fcinfo, 0, "stays"),
+						 stay_columns, lengthof(stay_columns));
+	return (Datum) 0;
+}
+
+/*
+ * precmed 0.1.0's aki_features pasted the SQL text this returned into its
+ * own query.  The library keeps the symbol for 0.1.0's install script but
+ * refuses the call: the update replaces that aki_features.
+ */
 PG_FUNCTION_INFO_V1(aki_input_sql);
 Datum
 aki_input_sql(PG_FUNCTION_ARGS)
 {
-	char	   *argname = pm_text_arg(fcinfo, 0, "argname");
-	char	   *query;
-	const PmColumn *spec;
-	int			nspec;
-	PmQueryInput *in;
-	char	   *result;
-	MemoryContext outer = CurrentMemoryContext;
-
-	if (strcmp(argname, "observations") == 0)
-	{
-		spec = observation_columns;
-		nspec = lengthof(observation_columns);
-	}
-	else if (strcmp(argname, "stays") == 0)
-	{
-		spec = stay_columns;
-		nspec = lengthof(stay_columns);
-	}
-	else
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("unknown input \"%s\"", argname),
-				 NULL, "Use \"observations\" or \"stays\".");
-	query = pm_text_arg(fcinfo, 1, argname);
-
-	SPI_connect();
-	in = pm_query_input(argname, query, spec, nspec);
-	result = MemoryContextStrdup(outer, in->sql_all_columns);
-	SPI_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(result));
+	pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+			 "precmed's SQL definitions are older than its library",
+			 "aki_input_sql belongs to precmed 0.1.0 and is not served by this library.",
+			 "Run ALTER EXTENSION precmed UPDATE.");
+	PG_RETURN_NULL();
 }
