@@ -38,3 +38,11 @@ CREATE FUNCTION precmed.check_matrix(x float8[]) RETURNS int[]
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION precmed.check_matrix(float8[]) IS
   'Checks a matrix as precmed does: two-dimensional, no NULL, no NaN or infinity. Returns {rows, columns}.';
+
+-- Shipped reference tables refuse changes outside precmed's own scripts
+-- (src/common/reference_data.c): functions cache them, pg_dump leaves them out.
+CREATE FUNCTION precmed.refuse_reference_change() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'refuse_reference_change'
+  LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION precmed.refuse_reference_change() IS
+  'Trigger function on precmed''s reference tables: refuses INSERT, UPDATE, DELETE and TRUNCATE (42501) except from precmed''s install and update scripts.';

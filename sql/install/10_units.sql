@@ -2267,3 +2267,14 @@ $ucum_essence$<?xml version="1.0" encoding="ascii"?>
       <value value="1099511627776">1099511627776</value>
    </prefix>
 </root>$ucum_essence$);
+
+-- Reference data: changed only by precmed's own scripts.
+CREATE TRIGGER ucum_essence_read_only BEFORE INSERT OR UPDATE OR DELETE ON precmed.ucum_essence
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+CREATE TRIGGER ucum_essence_no_truncate BEFORE TRUNCATE ON precmed.ucum_essence
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+-- users may add rows of their own (shipped = false) to precmed.analyte
+CREATE TRIGGER analyte_shipped_rows_read_only BEFORE INSERT OR UPDATE OR DELETE ON precmed.analyte
+  FOR EACH ROW EXECUTE FUNCTION precmed.refuse_reference_change();
+CREATE TRIGGER analyte_no_truncate BEFORE TRUNCATE ON precmed.analyte
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();

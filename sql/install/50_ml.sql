@@ -517,3 +517,9 @@ COMMENT ON FUNCTION precmed.aki_features(text, text, interval, boolean) IS
 
 -- Reference data: readable by every role that may use the schema.
 GRANT SELECT ON precmed.aki_variable_map TO PUBLIC;
+
+-- Reference data: changed only by precmed's own scripts.
+CREATE TRIGGER aki_variable_map_read_only BEFORE INSERT OR UPDATE OR DELETE ON precmed.aki_variable_map
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+CREATE TRIGGER aki_variable_map_no_truncate BEFORE TRUNCATE ON precmed.aki_variable_map
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();

@@ -298,7 +298,7 @@ read_essence_text(void)
 		pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
 				 "the UCUM definitions are missing",
 				 "Table precmed.ucum_essence must hold exactly one row.",
-				 "Reinstall the extension: DROP EXTENSION precmed; CREATE EXTENSION precmed.");
+				 "Restore the row from a backup of this database or from a fresh install's precmed.ucum_essence (never drop the extension: that also drops precmed.models and precmed.observation).");
 	{
 		bool		isnull;
 		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
@@ -307,7 +307,7 @@ read_essence_text(void)
 			pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
 					 "the UCUM definitions are missing",
 					 "precmed.ucum_essence.xml is NULL.",
-					 "Reinstall the extension.");
+					 "Restore the row from a backup of this database or from a fresh install's precmed.ucum_essence.");
 		xml = MemoryContextStrdup(ucum_context, TextDatumGetCString(d));
 	}
 	SPI_finish();

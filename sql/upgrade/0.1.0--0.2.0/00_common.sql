@@ -6,3 +6,11 @@
 
 COMMENT ON FUNCTION precmed.version() IS
   'Version of the loaded precmed library, e.g. 0.2.0.';
+
+-- Shipped reference tables refuse changes outside precmed's own scripts
+-- (src/common/reference_data.c): functions cache them, pg_dump leaves them out.
+CREATE FUNCTION precmed.refuse_reference_change() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'refuse_reference_change'
+  LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION precmed.refuse_reference_change() IS
+  'Trigger function on precmed''s reference tables: refuses INSERT, UPDATE, DELETE and TRUNCATE (42501) except from precmed''s install and update scripts.';

@@ -138,3 +138,8 @@ $fn$;
 COMMENT ON FUNCTION precmed.aki_features(text, text, interval, boolean) IS
   'AKI risk features per stay from long-format observations (stay_id, charttime, variable, value; canonical variable names, see precmed.aki_variable_map) and stays (stay_id, intime, age, female; optional height, weight, icu_type), over hours 0..window_end. NaN = missing. Positions are named by precmed.aki_feature_names(extended).';
 
+-- Reference data: changed only by precmed's own scripts.
+CREATE TRIGGER aki_variable_map_read_only BEFORE INSERT OR UPDATE OR DELETE ON precmed.aki_variable_map
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+CREATE TRIGGER aki_variable_map_no_truncate BEFORE TRUNCATE ON precmed.aki_variable_map
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();

@@ -140,3 +140,17 @@ END
 $$;
 COMMENT ON FUNCTION precmed.icd10_to_icd9(text) IS
   'Every ICD-9-CM target of an ICD-10-CM code in the CMS 2018 backward GEM, with its flags (approximate, no_map, combination, scenario, choice_list). Raises 22P02 for malformed and 22023 for unknown codes.';
+
+-- Reference data: changed only by precmed's own scripts.
+CREATE TRIGGER icd10cm_read_only BEFORE INSERT OR UPDATE OR DELETE ON precmed.icd10cm
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+CREATE TRIGGER icd10cm_no_truncate BEFORE TRUNCATE ON precmed.icd10cm
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+CREATE TRIGGER gem_icd9_to_icd10_read_only BEFORE INSERT OR UPDATE OR DELETE ON precmed.gem_icd9_to_icd10
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+CREATE TRIGGER gem_icd9_to_icd10_no_truncate BEFORE TRUNCATE ON precmed.gem_icd9_to_icd10
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+CREATE TRIGGER gem_icd10_to_icd9_read_only BEFORE INSERT OR UPDATE OR DELETE ON precmed.gem_icd10_to_icd9
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+CREATE TRIGGER gem_icd10_to_icd9_no_truncate BEFORE TRUNCATE ON precmed.gem_icd10_to_icd9
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
