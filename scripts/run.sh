@@ -9,6 +9,9 @@
 #   bash scripts/run.sh demo   build, install, load the shipped sample data and
 #                              run the main job end to end
 #   bash scripts/run.sh bench NAME   the same set-up, then bench/NAME against it
+#   bash scripts/run.sh soak [SECONDS]   pgbench, 16 clients mixing precmed's
+#                              busiest functions (default 300 s): no errors,
+#                              backend memory flat, throughput printed
 #
 # Missing Debian packages are installed first (as root, or through sudo).
 # With PGHOST/PGPORT set, the extension is installed into the system's
@@ -20,9 +23,9 @@ set -euo pipefail
 
 verb=${1:-}
 case "$verb" in
-  test|demo) ;;
+  test|demo|soak) ;;
   bench) [ -n "${2:-}" ] && [ -f "bench/${2:-}" ] || { echo "usage: bash scripts/run.sh bench NAME (a file in bench/)" >&2; exit 2; } ;;
-  *) echo "usage: bash scripts/run.sh test|demo|bench NAME" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/run.sh test [NAME...]|demo|bench NAME|soak [SECONDS]" >&2; exit 2 ;;
 esac
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -229,6 +232,7 @@ setup_server
 case "$verb" in
   test) shift; run_tests "$@" ;;
   demo) run_demo ;;
+  soak) PGBENCH="$PGBIN/pgbench" bash test/soak/soak.sh "${2:-300}" ;;
   bench) "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS precmed_bench" -c "CREATE DATABASE precmed_bench"
          PGDATABASE=precmed_bench bash "bench/$2" ;;
 esac
