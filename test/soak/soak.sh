@@ -47,7 +47,7 @@ rss_sample() {  # pid rss_anon_kb, for every pgbench backend
 }
 
 echo "== soak: $CLIENTS clients, $SECONDS_TO_RUN s"
-"$PGBENCH" -n -c "$CLIENTS" -j 2 -T "$SECONDS_TO_RUN" -f "$here/mix.sql" -P 60 >"$work/pgbench.txt" 2>&1 &
+"$PGBENCH" -n -r -c "$CLIENTS" -j 2 -T "$SECONDS_TO_RUN" -f "$here/mix.sql" -P 60 >"$work/pgbench.txt" 2>&1 &
 bench=$!
 # private RSS of each backend after the first minute and shortly before the end
 sleep 60
