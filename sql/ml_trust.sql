@@ -3,6 +3,9 @@
 -- parameters, and cancellation.
 \set VERBOSITY default
 \set SHOW_CONTEXT never
+-- a schema of its own: pg_regress runs every test in one database
+CREATE SCHEMA ml_trust;
+SET search_path = ml_trust;
 
 SELECT setseed(0.31);
 CREATE TABLE tr AS
@@ -223,7 +226,9 @@ SET max_parallel_workers_per_gather = 0;
 SHOW precmed.max_memory_mb;
 SELECT setting, unit, context, min_val, boot_val FROM pg_settings WHERE name = 'precmed.max_memory_mb';
 -- estimated before training: histograms of deep trees with many bins
-SELECT precmed.train_xgboost(f, y, '{"max_depth": 30, "max_bin": 65536, "num_round": 1}') FROM tr;
+SELECT precmed.train_xgboost(ARRAY[i % 1000, i % 997, i % 991]::float8[], (i % 2)::float8,
+                             '{"max_depth": 30, "max_bin": 65536, "num_round": 1}')
+  FROM generate_series(1, 20000) i;
 \echo :LAST_ERROR_SQLSTATE
 SET precmed.max_memory_mb = 1;
 SHOW precmed.max_memory_mb;
@@ -258,6 +263,7 @@ SELECT count(*) FROM precmed.link_predict('t_assoc', 't_lsim', 't_rsim', 'knn', 
 \echo :LAST_ERROR_SQLSTATE
 -- only a superuser can change the cap
 CREATE ROLE precmed_ml_user LOGIN;
+GRANT USAGE ON SCHEMA ml_trust TO precmed_ml_user;
 GRANT SELECT ON t_assoc, t_lsim, t_rsim TO precmed_ml_user;
 SET ROLE precmed_ml_user;
 SET precmed.max_memory_mb = 4096;
@@ -275,8 +281,7 @@ SHOW precmed.max_memory_mb;
 \c - postgres
 DROP OWNED BY precmed_ml_user;
 DROP ROLE precmed_ml_user;
-\set VERBOSITY default
-\set SHOW_CONTEXT never
+SET search_path = ml_trust;
 
 -- ============================================================ cancellation
 -- A long training is stopped by statement_timeout (57014) well before it

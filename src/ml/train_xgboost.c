@@ -37,7 +37,7 @@ typedef struct XgbParam
 	double		hi;
 	bool		lo_open;		/* lo itself not allowed */
 	bool		hi_open;		/* hi itself not allowed */
-	const char *choices;		/* strings: the accepted values, comma-separated */
+	const char *choices;		/* strings: the accepted values, ", "-separated */
 } XgbParam;
 
 /*
@@ -50,7 +50,7 @@ typedef struct XgbParam
 static const XgbParam xgb_defaults[] = {
 	{"objective", "binary:logistic", XP_STRING, 0, 0, false, false, "binary:logistic"},
 	{"booster", "gbtree", XP_STRING, 0, 0, false, false, "gbtree"},
-	{"tree_method", "hist", XP_STRING, 0, 0, false, false, "hist,approx,exact"},
+	{"tree_method", "hist", XP_STRING, 0, 0, false, false, "hist, approx, exact"},
 	{"max_depth", "3", XP_INT, 1, 30, false, false, NULL},
 	{"eta", "0.03", XP_NUM, 0, 1, true, false, NULL},
 	{"num_round", "200", XP_INT, 1, 100000, false, false, NULL},
@@ -109,11 +109,7 @@ param_range(const XgbParam *p)
 	{
 		if (strchr(p->choices, ',') == NULL)
 			return psprintf("\"%s\" accepts only \"%s\".", p->name, p->choices);
-		return psprintf("\"%s\" accepts one of: %s.", p->name,
-						text_to_cstring(DatumGetTextPP(DirectFunctionCall3(replace_text,
-																		   CStringGetTextDatum(p->choices),
-																		   CStringGetTextDatum(","),
-																		   CStringGetTextDatum(", ")))));
+		return psprintf("\"%s\" accepts one of: %s.", p->name, p->choices);
 	}
 	if (p->kind == XP_INT)
 		return psprintf("\"%s\" must be a whole number from %.0f to %.0f.", p->name, p->lo, p->hi);
@@ -138,7 +134,7 @@ check_param(const XgbParam *p, char *value)
 		char	   *list = pstrdup(p->choices);
 		char	   *save = NULL;
 
-		for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		for (char *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
 			if (strcmp(tok, value) == 0)
 				return value;
 		if (strcmp(p->name, "objective") == 0)
@@ -245,7 +241,8 @@ param_index(const char *name)
  * are sorted, their sorted copy), then their float32 copy, XGBoost's
  * DMatrix (an index and a value per cell), its quantized matrix and sketch,
  * its gradient histograms (one per node being split, nodes bounded by the
- * depth and by the rows, plus a buffer per thread), per-row gradients and
+ * depth and by the rows, plus a buffer per thread; min(max_bin, rows) bins
+ * per feature), per-row gradients and
  * predictions, and the trees (in XGBoost, as JSON, and parsed by precmed).
  * An upper bound for XGBoost 1.7's hist method; exact and approx also sort
  * a column-wise copy.
@@ -264,7 +261,7 @@ xgb_memory_estimate(const MlTrainRows *r, char **values)
 	double		split_nodes = Min(ldexp(1.0, depth), 2 * n);
 	double		level_nodes = Min(ldexp(1.0, depth - 1), n);
 	double		tree_nodes = Min(ldexp(1.0, depth + 1) - 1, 2 * n - 1);
-	double		bins = nf * max_bin;
+	double		bins = nf * Min(max_bin, n);	/* a feature has at most n distinct values */
 	double		training;
 
 	training = cells * sizeof(float) + n * sizeof(float)	/* float32 copy */
