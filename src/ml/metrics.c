@@ -164,6 +164,10 @@ score_label_serialize(PG_FUNCTION_ARGS)
 				 "too many scores to pass between parallel workers",
 				 psprintf("%lld rows.", (long long) s->n),
 				 "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0).");
+	/* the worker holds its pairs and their serialized copy */
+	pm_check_memory((double) s->capacity * (sizeof(double) + sizeof(bool)) + (double) size,
+					psprintf("passing %lld (score, label) pairs between parallel workers",
+							 (long long) s->n));
 	out = palloc(size);
 	SET_VARSIZE(out, size);
 	p = VARDATA(out);

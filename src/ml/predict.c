@@ -28,7 +28,8 @@
 
 typedef struct MlCachedModel
 {
-	MemoryContext cxt;			/* key and parsed model; reset on replacement */
+	MemoryContext cxt;			/* key and parsed model; reset on replacement
+								 * (created on first use) */
 	bool		valid;
 	uint64		last_used;
 	char	   *key;			/* raw datum bytes (TOAST pointer or value) */
@@ -63,9 +64,13 @@ forest_copy(const MlForest *f)
 	return c;
 }
 
-/* Parse raw (the argument as it arrived) into slot e, keyed by key. */
+/*
+ * Parse raw (the argument as it arrived) into slot e, keyed by key; the
+ * slot's context is created under fcinfo_mcxt on first use.
+ */
 static void
-slot_fill(MlCachedModel *e, struct varlena *raw, const char *key, Size keylen)
+slot_fill(MlCachedModel *e, MemoryContext fcinfo_mcxt, struct varlena *raw,
+		  const char *key, Size keylen)
 {
 	MemoryContext old,
 				scratch;
@@ -73,7 +78,11 @@ slot_fill(MlCachedModel *e, struct varlena *raw, const char *key, Size keylen)
 	MlModel		m;
 
 	e->valid = false;
-	MemoryContextReset(e->cxt);
+	if (e->cxt == NULL)
+		e->cxt = AllocSetContextCreate(fcinfo_mcxt, "precmed.predict model",
+									   ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(e->cxt);
 	old = MemoryContextSwitchTo(e->cxt);
 	/* the JSON text, its jsonb and the detoasted value are dropped after parsing */
 	scratch = AllocSetContextCreate(e->cxt, "precmed.predict parsing",
@@ -104,6 +113,7 @@ slot_fill(MlCachedModel *e, struct varlena *raw, const char *key, Size keylen)
 	e->valid = true;
 }
 
+/* The parsed model for argument d, from the call site's cache or parsed now. */
 static MlCachedModel *
 cached_model(FunctionCallInfo fcinfo, Datum d)
 {
@@ -116,10 +126,6 @@ cached_model(FunctionCallInfo fcinfo, Datum d)
 	if (c == NULL)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(MlModelCache));
-		for (int i = 0; i < ML_CACHE_SLOTS; i++)
-			c->slot[i].cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
-												   "precmed.predict model",
-												   ALLOCSET_DEFAULT_SIZES);
 		fcinfo->flinfo->fn_extra = c;
 	}
 
@@ -152,7 +158,7 @@ cached_model(FunctionCallInfo fcinfo, Datum d)
 		if (victim == NULL || (victim->valid && e->last_used < victim->last_used))
 			victim = e;
 	}
-	slot_fill(victim, raw, key, keylen);
+	slot_fill(victim, fcinfo->flinfo->fn_mcxt, raw, key, keylen);
 	victim->last_used = c->clock;
 	return victim;
 }

@@ -292,6 +292,10 @@ train_rows_serialize(PG_FUNCTION_ARGS)
 				 "training set too large to pass between parallel workers",
 				 psprintf("%lld rows of %d features.", (long long) r->nrows, nf),
 				 "Run the training query without parallel workers (SET max_parallel_workers_per_gather = 0) or train on a sample.");
+	/* the worker holds its rows and their serialized copy */
+	pm_check_memory(ml_train_rows_bytes(r) + (double) size,
+					psprintf("passing %lld training rows between parallel workers",
+							 (long long) r->nrows));
 	out = palloc(size);
 	SET_VARSIZE(out, size);
 	p = VARDATA(out);
