@@ -24,7 +24,8 @@ _PG_init(void)
 	 */
 	openblas_set_num_threads(1);
 
-	/* Settings named precmed.* belong to this extension. */
+	/* precmed.max_memory_mb; any other setting named precmed.* is an error */
+	pm_memory_limit_init();
 	MarkGUCPrefixReserved("precmed");
 }
 

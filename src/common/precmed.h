@@ -29,6 +29,23 @@ extern void pm_error_null_argument(const char *argname) pg_attribute_noreturn();
 /* Fetch argument argno as text, raising 22004 naming argname if NULL. */
 extern char *pm_text_arg(FunctionCallInfo fcinfo, int argno, const char *argname);
 
+/* ---- memory_limit.c ---- */
+
+#define PM_MAX_MEMORY_MB_DEFAULT 2048
+
+/* precmed.max_memory_mb (PGC_SUSET): the memory cap of one precmed call. */
+extern PGDLLIMPORT int pm_max_memory_mb;
+
+/* Define the setting; called from _PG_init. */
+extern void pm_memory_limit_init(void);
+
+/*
+ * Raise 54000 (program_limit_exceeded) when holding bytes would exceed
+ * precmed.max_memory_mb; what names the work ("training on N rows ...").
+ * bytes is a double so an estimate cannot overflow on hostile sizes.
+ */
+extern void pm_check_memory(double bytes, const char *what);
+
 /* ---- query_input.c ---- */
 
 /* One expected column of a query given as text. */

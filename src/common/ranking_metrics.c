@@ -15,7 +15,7 @@
 
 /* descending score, then positives first (the order only matters for sums) */
 static int
-cmp_scored(const void *a, const void *b)
+cmp_scored(const void *a, const void *b, void *arg)
 {
 	const PmScoredLabel *x = a,
 			   *y = b;
@@ -28,9 +28,8 @@ cmp_scored(const void *a, const void *b)
 void
 pm_sort_scored(PmScoredLabel *pairs, int64 n)
 {
-	CHECK_FOR_INTERRUPTS();
-	qsort(pairs, n, sizeof(PmScoredLabel), cmp_scored);
-	CHECK_FOR_INTERRUPTS();
+	/* millions of pairs take seconds: a sort that checks for cancellation */
+	qsort_interruptible(pairs, n, sizeof(PmScoredLabel), cmp_scored, NULL);
 }
 
 void
@@ -52,6 +51,8 @@ pm_auroc_ap_sorted(const PmScoredLabel *p, int64 n, double *auroc, double *ap)
 		double		dtp = 0,
 					dfp = 0,
 					s = p[i].score;
+
+		CHECK_FOR_INTERRUPTS();
 
 		for (; i < n && p[i].score == s; i++)
 		{

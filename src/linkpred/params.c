@@ -108,7 +108,8 @@ set_defaults(LpParams *p, LpMethod method)
 	p->hgi_tol = 1e-10;
 	p->bnnr_weight = 0.2;
 	p->krls_weight = 0.8;
-	p->memory_limit_mb = 2048;
+	/* the default is the cap itself: precmed.max_memory_mb */
+	p->memory_limit_mb = pm_max_memory_mb;
 	p->progress = false;
 }
 
@@ -211,6 +212,13 @@ lp_parse_params(LpParams *p, LpMethod method, Jsonb *json)
 										  spec->kind == PK_INT ? "an integer" : "a number",
 										  "", spec->lo_open ? "(" : "[", spec->lo, spec->hi),
 								 NULL);
+					/* a user may lower the limit, only a superuser may raise it */
+					if (spec->offset == OFF(memory_limit_mb) && d > pm_max_memory_mb)
+						pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+								 psprintf("parameter \"memory_limit_mb\" = %g is above precmed.max_memory_mb (%d MB)",
+										  d, pm_max_memory_mb),
+								 "memory_limit_mb may lower the memory cap of a call, not raise it.",
+								 "Leave memory_limit_mb out to use the whole cap, or ask a superuser to raise precmed.max_memory_mb (SET, ALTER ROLE ... SET or ALTER SYSTEM).");
 					if (spec->kind == PK_INT)
 						*(int *) where = (int) d;
 					else
@@ -271,6 +279,7 @@ lp_check_memory(const LpParams *p, int nl, int nr, int extra_matrices,
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 				 psprintf("%s with method %s on %d x %d entities needs about %.0f MB of working memory, more than memory_limit_mb = %.0f",
 						  what, lp_method_name(p->method), nl, nr, mb, p->memory_limit_mb),
-				 "Working memory is sized before the run starts; the limit defaults to 2048 MB per call.",
-				 "Raise it with params => '{\"memory_limit_mb\": N}' if the server has the memory, or use krls_gip (memory grows with the square of each side, not of their sum).");
+				 psprintf("Working memory is sized before the run starts; memory_limit_mb defaults to precmed.max_memory_mb (%d MB), and cannot exceed it.",
+						  pm_max_memory_mb),
+				 "Use krls_gip (memory grows with the square of each side, not of their sum), or, if the server has the memory, ask a superuser to raise precmed.max_memory_mb (memory_limit_mb defaults to it).");
 }

@@ -33,7 +33,7 @@ extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a,
 				   const int *lda, double *b, const int *ldb, int *info);
 
 static int
-cmp_double(const void *a, const void *b)
+cmp_double(const void *a, const void *b, void *arg)
 {
 	double		x = *(const double *) a,
 				y = *(const double *) b;
@@ -41,23 +41,37 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * Read parameter key from jsonb params (dflt when absent), checked to be a
+ * number in [lo, hi] (a whole number when integer).  Numbers are read
+ * through their text so a huge value is out of range, not an overflow.
+ */
 static double
-read_number_param(Jsonb *jb, const char *key, double dflt, double lo, double hi)
+read_number_param(Jsonb *jb, const char *key, double dflt, double lo, double hi,
+				  bool integer)
 {
 	JsonbValue	v;
 	double		d;
+	char	   *text;
+	char	   *end;
+	const char *range;
 
+	range = integer
+		? psprintf("\"%s\" must be a whole number from %.0f to %.0f.", key, lo, hi)
+		: psprintf("\"%s\" must be a number in [%g, %g].", key, lo, hi);
 	if (jb == NULL || !getKeyJsonValueFromContainer(&jb->root, key, strlen(key), &v))
 		return dflt;
 	if (v.type != jbvNumeric)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 				 psprintf("logistic regression parameter \"%s\" must be a number", key),
-				 NULL, NULL);
-	d = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v.val.numeric)));
-	if (!(d >= lo && d <= hi))
+				 range, "See the parameter table of precmed.train_logreg in docs/aki_risk.md.");
+	text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
+	d = strtod(text, &end);
+	if (!(d >= lo && d <= hi) || *end != '\0' || (integer && d != floor(d)))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("logistic regression parameter \"%s\" is %g, outside [%g, %g]", key, d, lo, hi),
-				 NULL, NULL);
+				 psprintf("logistic regression parameter \"%s\" is %s, outside its allowed range",
+						  key, strlen(text) <= 40 ? text : psprintf("%g", d)),
+				 range, "See the parameter table of precmed.train_logreg in docs/aki_risk.md.");
 	return d;
 }
 
@@ -142,17 +156,39 @@ train_logreg_final(PG_FUNCTION_ARGS)
 						strcmp(key, "tol") != 0)
 						pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 								 psprintf("unknown logistic regression parameter \"%s\" in argument \"params\"", key),
-								 "Known parameters: lambda, max_iter, tol.", NULL);
+								 "Known parameters: lambda, max_iter, tol.",
+								 "See the parameter table of precmed.train_logreg in docs/aki_risk.md.");
 				}
 		}
 	}
-	lambda = read_number_param(params, "lambda", 0.1, 0.0, 1e6);
-	max_iter = (int) read_number_param(params, "max_iter", 100, 1, 10000);
-	tol = read_number_param(params, "tol", 1e-8, 1e-15, 1.0);
+	lambda = read_number_param(params, "lambda", 0.1, 0.0, 1e6, false);
+	max_iter = (int) read_number_param(params, "max_iter", 100, 1, 10000, true);
+	tol = read_number_param(params, "tol", 1e-8, 1e-15, 1.0, false);
 
-	ml_train_rows_sort(r);
 	n = r->nrows;
 	p = r->nfeatures;
+	/* BLAS and LAPACK take 32-bit sizes */
+	if (n > PG_INT32_MAX || (double) (1 + 2 * p) * (1 + 2 * p) > PG_INT32_MAX)
+		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+				 psprintf("training set too large for logistic regression: %lld rows of %d features",
+						  (long long) n, p),
+				 "BLAS and LAPACK sizes must fit 32-bit integers.",
+				 "Train on a sample of the rows.");
+	/*
+	 * The rows, their sort, then two n x q design matrices (q <= 1 + 2p
+	 * columns with the missing indicators), the q x q Hessian, and a few
+	 * vectors of n.
+	 */
+	pm_check_memory(ml_train_rows_bytes(r) +
+					Max(ml_train_rows_sort_bytes(n, p),
+						(double) n * (1 + 2 * p) * sizeof(double) * 2 +
+						(double) (1 + 2 * p) * (1 + 2 * p) * sizeof(double) +
+						(double) n * sizeof(double) * 4 +
+						(double) p * ML_LR_STRIDE * sizeof(double)),
+					psprintf("fitting logistic regression on %lld rows of %d features",
+							 (long long) n, p));
+
+	ml_train_rows_sort(r);
 	for (int64 i = 0; i < n; i++)
 		npos += r->y[i] == 1.0;
 	if (npos == 0 || npos == n)
@@ -160,11 +196,6 @@ train_logreg_final(PG_FUNCTION_ARGS)
 				 psprintf("training set has only one class: %lld rows, all labelled %d",
 						  (long long) n, npos ? 1 : 0),
 				 NULL, "A classifier needs rows labelled 0 and rows labelled 1.");
-	if ((double) n * (2 * p + 1) > 2.5e8)
-		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 psprintf("training set too large for logistic regression: %lld rows of %d features",
-						  (long long) n, p),
-				 NULL, "Train on a sample of the rows.");
 
 	/* imputation and standardization */
 	body = palloc0(sizeof(double) * (1 + (Size) ML_LR_STRIDE * p));
@@ -178,12 +209,13 @@ train_logreg_final(PG_FUNCTION_ARGS)
 			double		mean = 0,
 						ss = 0;
 
+			CHECK_FOR_INTERRUPTS();
 			for (int64 i = 0; i < n; i++)
 				if (!isnan(r->x[i * p + j]))
 					col[m++] = r->x[i * p + j];
 			if (m > 0)
 			{
-				qsort(col, m, sizeof(double), cmp_double);
+				qsort_interruptible(col, m, sizeof(double), cmp_double, NULL);
 				c[0] = (m % 2) ? col[m / 2] : (col[m / 2 - 1] + col[m / 2]) / 2.0;
 			}
 			for (int64 i = 0; i < n; i++)
@@ -230,6 +262,7 @@ train_logreg_final(PG_FUNCTION_ARGS)
 			double	   *c = body + 1 + (Size) ML_LR_STRIDE * j;
 			double	   *xc = X + (Size) (1 + j) * n;
 
+			CHECK_FOR_INTERRUPTS();
 			colfeat[1 + j] = j;
 			for (int64 i = 0; i < n; i++)
 			{
@@ -287,14 +320,18 @@ train_logreg_final(PG_FUNCTION_ARGS)
 			const double *xc = X + (Size) k * n;
 			double	   *wc = Xw + (Size) k * n;
 
+			if ((k & 63) == 0)
+				CHECK_FOR_INTERRUPTS();
 			for (int64 i = 0; i < n; i++)
 				wc[i] = xc[i] * sqrt(mu[i] * (1.0 - mu[i]));
 		}
+		CHECK_FOR_INTERRUPTS();
 		cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, q, (int) n, 1.0 / n, Xw, (int) n, 0.0, H, q);
 		for (int k = 1; k < q; k++)
 			H[k * q + k] += lambda;
 		/* a tiny ridge keeps the intercept's system positive definite */
 		H[0] += 1e-12;
+		CHECK_FOR_INTERRUPTS();
 		dposv_("U", &q, &one, H, &q, g, &q, &info);
 		if (info != 0)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
@@ -304,6 +341,7 @@ train_logreg_final(PG_FUNCTION_ARGS)
 		/* g now holds the Newton step; halve it until the objective falls */
 		for (;;)
 		{
+			CHECK_FOR_INTERRUPTS();
 			for (int k = 0; k < q; k++)
 				newbeta[k] = beta[k] - step * g[k];
 			cblas_dgemv(CblasColMajor, CblasNoTrans, (int) n, q, 1.0, X, (int) n, newbeta, 1, 0.0, neweta, 1);

@@ -18,6 +18,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -34,14 +35,22 @@ typedef struct MlScores
 
 typedef PmScoredLabel ScorePair;
 
+/*
+ * Make room for need pairs in cxt: doubling for the transition function,
+ * exactly (exact) when combining or deserializing.  The aggregate's memory
+ * (all its groups) plus the growth must stay within precmed.max_memory_mb.
+ */
 static void
-scores_reserve(MlScores *s, int64 need, MemoryContext cxt)
+scores_reserve(MlScores *s, int64 need, MemoryContext cxt, bool exact)
 {
 	int64		cap;
 
 	if (need <= s->capacity)
 		return;
-	cap = Max(need, Max(256, s->capacity * 2));
+	cap = exact ? need : Max(need, Max(256, s->capacity * 2));
+	pm_check_memory((double) MemoryContextMemAllocated(cxt, false) +
+					(double) (cap - s->capacity) * (sizeof(double) + sizeof(bool)),
+					psprintf("collecting %lld (score, label) pairs", (long long) need));
 	if (s->score == NULL)
 	{
 		s->score = MemoryContextAllocHuge(cxt, sizeof(double) * cap);
@@ -53,6 +62,17 @@ scores_reserve(MlScores *s, int64 need, MemoryContext cxt)
 		s->label = repalloc_huge(s->label, sizeof(bool) * cap);
 	}
 	s->capacity = cap;
+}
+
+/* Release a state combine absorbed. */
+static void
+scores_free(MlScores *s)
+{
+	if (s->score)
+		pfree(s->score);
+	if (s->label)
+		pfree(s->label);
+	pfree(s);
 }
 
 PG_FUNCTION_INFO_V1(score_label_accum);
@@ -75,13 +95,20 @@ score_label_accum(PG_FUNCTION_ARGS)
 				 psprintf("argument \"score\" is NaN in row %lld", (long long) s->n + 1),
 				 "A NaN score cannot be ranked.",
 				 "Use NULL for a row without a score (it is skipped), or fix the model's input.");
-	scores_reserve(s, s->n + 1, aggcxt);
+	scores_reserve(s, s->n + 1, aggcxt, false);
 	s->score[s->n] = score;
 	s->label[s->n] = PG_GETARG_BOOL(2);
 	s->n++;
 	PG_RETURN_POINTER(s);
 }
 
+/*
+ * Combine: append the smaller state to the larger and free it.  The second
+ * state comes from the deserial function, allocated in the aggregate
+ * context, so it can be adopted instead of copied: a worker's pairs are
+ * never held twice in the leader.  The final functions sort the pairs, so
+ * their order does not matter.
+ */
 PG_FUNCTION_INFO_V1(score_label_combine);
 Datum
 score_label_combine(PG_FUNCTION_ARGS)
@@ -99,14 +126,26 @@ score_label_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
 	b = (MlScores *) PG_GETARG_POINTER(1);
-	a = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcxt, sizeof(MlScores))
-		: (MlScores *) PG_GETARG_POINTER(0);
-	if (b->n == 0)
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(b);
+	a = (MlScores *) PG_GETARG_POINTER(0);
+	if (a == b)
 		PG_RETURN_POINTER(a);
-	scores_reserve(a, a->n + b->n, aggcxt);
-	memcpy(a->score + a->n, b->score, sizeof(double) * b->n);
-	memcpy(a->label + a->n, b->label, sizeof(bool) * b->n);
-	a->n += b->n;
+	if (b->n > a->n)
+	{
+		MlScores   *t = a;
+
+		a = b;
+		b = t;
+	}
+	if (b->n > 0)
+	{
+		scores_reserve(a, a->n + b->n, aggcxt, true);
+		memcpy(a->score + a->n, b->score, sizeof(double) * b->n);
+		memcpy(a->label + a->n, b->label, sizeof(bool) * b->n);
+		a->n += b->n;
+	}
+	scores_free(b);
 	PG_RETURN_POINTER(a);
 }
 
@@ -125,6 +164,10 @@ score_label_serialize(PG_FUNCTION_ARGS)
 				 "too many scores to pass between parallel workers",
 				 psprintf("%lld rows.", (long long) s->n),
 				 "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0).");
+	/* the worker holds its pairs and their serialized copy */
+	pm_check_memory((double) s->capacity * (sizeof(double) + sizeof(bool)) + (double) size,
+					psprintf("passing %lld (score, label) pairs between parallel workers",
+							 (long long) s->n));
 	out = palloc(size);
 	SET_VARSIZE(out, size);
 	p = VARDATA(out);
@@ -133,7 +176,11 @@ score_label_serialize(PG_FUNCTION_ARGS)
 	{
 		memcpy(p + 8, s->score, sizeof(double) * s->n);
 		for (int64 i = 0; i < s->n; i++)
+		{
+			if ((i & 0xFFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			p[8 + sizeof(double) * s->n + i] = s->label[i] ? 1 : 0;
+		}
 	}
 	PG_RETURN_BYTEA_P(out);
 }
@@ -159,18 +206,26 @@ score_label_deserialize(PG_FUNCTION_ARGS)
 	s = MemoryContextAllocZero(aggcxt, sizeof(MlScores));
 	if (n > 0)
 	{
-		scores_reserve(s, n, aggcxt);
+		scores_reserve(s, n, aggcxt, true);
 		memcpy(s->score, p + 8, sizeof(double) * n);
 		for (int64 i = 0; i < n; i++)
+		{
+			if ((i & 0xFFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			s->label[i] = p[8 + sizeof(double) * n + i] != 0;
+		}
 		s->n = n;
 	}
 	PG_RETURN_POINTER(s);
 }
 
-/* The state's pairs sorted by descending score; counts of each class. */
+/*
+ * The state's pairs sorted by descending score; counts of each class.
+ * extra_per_pair: bytes per pair the caller allocates besides the sorted
+ * copy, for the memory check.
+ */
 static ScorePair *
-sorted_pairs(FunctionCallInfo fcinfo, int64 *n, int64 *npos)
+sorted_pairs(FunctionCallInfo fcinfo, int64 *n, int64 *npos, Size extra_per_pair)
 {
 	MlScores   *s;
 	ScorePair  *pairs;
@@ -181,9 +236,14 @@ sorted_pairs(FunctionCallInfo fcinfo, int64 *n, int64 *npos)
 	s = (MlScores *) PG_GETARG_POINTER(0);
 	if (s->n == 0)
 		return NULL;
+	pm_check_memory((double) s->capacity * (sizeof(double) + sizeof(bool)) +
+					(double) s->n * (sizeof(ScorePair) + extra_per_pair),
+					psprintf("ranking %lld (score, label) pairs", (long long) s->n));
 	pairs = palloc_extended(sizeof(ScorePair) * s->n, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < s->n; i++)
 	{
+		if ((i & 0xFFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		pairs[i].score = s->score[i];
 		pairs[i].label = s->label[i];
 		*npos += s->label[i];
@@ -199,7 +259,7 @@ auroc_final(PG_FUNCTION_ARGS)
 {
 	int64		n,
 				npos;
-	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos);
+	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos, 0);
 	double		auroc,
 				ap;
 
@@ -215,7 +275,7 @@ auprc_final(PG_FUNCTION_ARGS)
 {
 	int64		n,
 				npos;
-	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos);
+	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos, 0);
 	double		auroc,
 				ap;
 
@@ -231,7 +291,7 @@ brier_final(PG_FUNCTION_ARGS)
 {
 	int64		n,
 				npos;
-	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos);
+	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos, 0);
 	double		sum = 0;
 
 	if (p == NULL)
@@ -240,6 +300,8 @@ brier_final(PG_FUNCTION_ARGS)
 	{
 		double		d;
 
+		if ((i & 0xFFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (p[i].score < 0 || p[i].score > 1)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 					 psprintf("argument \"score\" is %g; the Brier score needs probabilities in [0, 1]",
@@ -263,7 +325,7 @@ calibration_final(PG_FUNCTION_ARGS)
 {
 	int64		n,
 				npos;
-	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos);
+	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos, sizeof(double));
 	double	   *x;
 	double		a = 0,
 				b = 1,
@@ -282,6 +344,8 @@ calibration_final(PG_FUNCTION_ARGS)
 	x = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < n; i++)
 	{
+		if ((i & 0xFFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (!(p[i].score > 0 && p[i].score < 1))
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 					 psprintf("argument \"score\" is %g; calibration needs probabilities strictly between 0 and 1",
@@ -304,6 +368,7 @@ calibration_final(PG_FUNCTION_ARGS)
 					da,
 					db;
 
+		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < n; i++)
 		{
 			double		mu = 1 / (1 + exp(-(a + b * x[i])));
@@ -338,6 +403,7 @@ calibration_final(PG_FUNCTION_ARGS)
 					h = 0,
 					dc;
 
+		CHECK_FOR_INTERRUPTS();
 		for (int64 i = 0; i < n; i++)
 		{
 			double		mu = 1 / (1 + exp(-(c + x[i])));
@@ -376,7 +442,7 @@ roc_curve_final(PG_FUNCTION_ARGS)
 {
 	int64		n,
 				npos;
-	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos);
+	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos, 2 * sizeof(Datum) + 96);
 	Oid			arrtype,
 				rowtype;
 	TupleDesc	tupdesc;
@@ -401,6 +467,8 @@ roc_curve_final(PG_FUNCTION_ARGS)
 		Datum		v[3];
 		bool		nulls[3] = {false, false, false};
 
+		if ((npoints & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (i < 0)
 		{
 			v[0] = Float8GetDatum(INFINITY);

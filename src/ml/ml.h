@@ -40,6 +40,16 @@ typedef struct MlTrainRows
  */
 extern void ml_train_rows_sort(MlTrainRows *rows);
 
+/* Bytes ml_train_rows_sort allocates (for memory estimates). */
+extern double ml_train_rows_sort_bytes(int64 nrows, int nfeatures);
+
+/* Bytes a training state holds (its buffers, as allocated). */
+static inline double
+ml_train_rows_bytes(const MlTrainRows *r)
+{
+	return (double) r->capacity * (Max(r->nfeatures, 1) + 1) * sizeof(double);
+}
+
 /* ---- model.c: the stored model format ---- */
 
 #define ML_MODEL_MAGIC "PMML"

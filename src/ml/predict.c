@@ -3,12 +3,15 @@
  *
  * predict(model, features) is IMMUTABLE: the model is an argument.  Parsing
  * a model (checksum, XGBoost's JSON) costs far more than scoring a row, so
- * the parsed model is kept in fn_extra for the call site.  The cache key is
- * the model datum as it arrives: for a value stored out of line, its TOAST
- * pointer (so a model read from a table is neither fetched nor parsed again
- * row after row); for a compressed inline value, its bytes; for a plain
- * value, its length, its header (which holds the CRC-32C of the rest) and its
- * last bytes, so a large model is not compared byte by byte on every row.
+ * each call site (fn_extra) keeps the last ML_CACHE_SLOTS parsed models,
+ * least recently used replaced first.  Each slot has its own memory context,
+ * reset when the slot takes another model, so a query that switches between
+ * models row after row holds at most ML_CACHE_SLOTS of them, never one per
+ * switch.  The key is the model datum as it arrives: for a value stored out
+ * of line, its TOAST pointer (so a model read from a table is neither
+ * fetched nor parsed again row after row); otherwise all of its bytes
+ * (compressed or not), compared in full: two models that differ anywhere
+ * are never taken for one another.
  */
 #include "ml/ml.h"
 
@@ -21,90 +24,150 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
-typedef struct MlModelCache
+#define ML_CACHE_SLOTS 4
+
+typedef struct MlCachedModel
 {
+	MemoryContext cxt;			/* key and parsed model; reset on replacement
+								 * (created on first use) */
+	bool		valid;
+	uint64		last_used;
 	char	   *key;			/* raw datum bytes (TOAST pointer or value) */
 	Size		keylen;
-	MlModel		model;
-	bytea	   *detoasted;		/* the model value the pointers point into */
+	MlAlgorithm algorithm;
+	int			nfeatures;
 	MlForest   *forest;
 	MlLogreg	logreg;
+} MlCachedModel;
+
+typedef struct MlModelCache
+{
+	uint64		clock;
+	MlCachedModel slot[ML_CACHE_SLOTS];
 } MlModelCache;
 
-static MlModelCache *
+/* Copy a parsed forest into the current memory context. */
+static MlForest *
+forest_copy(const MlForest *f)
+{
+	MlForest   *c = palloc(sizeof(MlForest));
+
+	*c = *f;
+	c->root = palloc(sizeof(int) * Max(f->ntrees, 1));
+	memcpy(c->root, f->root, sizeof(int) * f->ntrees);
+	c->nodes = palloc(sizeof(MlTreeNode) * Max(f->nnodes, 1));
+	memcpy(c->nodes, f->nodes, sizeof(MlTreeNode) * f->nnodes);
+	c->gain = palloc(sizeof(double) * f->nfeatures);
+	memcpy(c->gain, f->gain, sizeof(double) * f->nfeatures);
+	c->splits = palloc(sizeof(int) * f->nfeatures);
+	memcpy(c->splits, f->splits, sizeof(int) * f->nfeatures);
+	return c;
+}
+
+/*
+ * Parse raw (the argument as it arrived) into slot e, keyed by key; the
+ * slot's context is created under fcinfo_mcxt on first use.
+ */
+static void
+slot_fill(MlCachedModel *e, MemoryContext fcinfo_mcxt, struct varlena *raw,
+		  const char *key, Size keylen)
+{
+	MemoryContext old,
+				scratch;
+	bytea	   *value;
+	MlModel		m;
+
+	e->valid = false;
+	if (e->cxt == NULL)
+		e->cxt = AllocSetContextCreate(fcinfo_mcxt, "precmed.predict model",
+									   ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(e->cxt);
+	old = MemoryContextSwitchTo(e->cxt);
+	/* the JSON text, its jsonb and the detoasted value are dropped after parsing */
+	scratch = AllocSetContextCreate(e->cxt, "precmed.predict parsing",
+									ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(scratch);
+	value = (bytea *) detoast_attr(raw);
+	ml_model_unpack(value, &m);
+	if (m.algorithm == ML_ALG_XGBOOST)
+	{
+		MlForest   *f = ml_forest_from_json(m.body, m.body_len, m.nfeatures);
+
+		MemoryContextSwitchTo(e->cxt);
+		e->forest = forest_copy(f);
+	}
+	else
+	{
+		MemoryContextSwitchTo(e->cxt);
+		ml_logreg_from_body(&m, &e->logreg);
+		e->forest = NULL;
+	}
+	e->algorithm = m.algorithm;
+	e->nfeatures = m.nfeatures;
+	e->key = palloc(keylen);
+	memcpy(e->key, key, keylen);
+	e->keylen = keylen;
+	MemoryContextDelete(scratch);
+	MemoryContextSwitchTo(old);
+	e->valid = true;
+}
+
+/* The parsed model for argument d, from the call site's cache or parsed now. */
+static MlCachedModel *
 cached_model(FunctionCallInfo fcinfo, Datum d)
 {
 	MlModelCache *c = (MlModelCache *) fcinfo->flinfo->fn_extra;
 	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
-	Size		rawlen = VARSIZE_ANY(raw);
-	char		keybuf[4 + 2 * 64 + 8];
 	const char *key;
 	Size		keylen;
-	MemoryContext old;
+	MlCachedModel *victim = NULL;
 
-	if (VARATT_IS_EXTENDED(raw) || rawlen <= sizeof(keybuf))
-	{
-		key = (const char *) raw;
-		keylen = rawlen;
-	}
-	else
-	{
-		uint32		len32 = (uint32) rawlen;
-
-		memcpy(keybuf, &len32, 4);
-		memcpy(keybuf + 4, raw, 64);
-		memcpy(keybuf + 4 + 64, (const char *) raw + rawlen - 64, 64);
-		key = keybuf;
-		keylen = 4 + 2 * 64;
-	}
-	if (c != NULL && c->keylen == keylen && memcmp(c->key, key, keylen) == 0)
-		return c;
-
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	if (c == NULL)
-		c = palloc0(sizeof(MlModelCache));
-	else
 	{
-		/* a different model at this call site: start over */
-		pfree(c->key);
-		c->forest = NULL;
-	}
-	c->key = palloc(keylen);
-	memcpy(c->key, key, keylen);
-	c->keylen = keylen;
-	c->detoasted = (bytea *) detoast_attr(raw);
-	if (c->detoasted == (bytea *) raw)
-	{
-		c->detoasted = palloc(rawlen);
-		memcpy(c->detoasted, raw, rawlen);
-	}
-	PG_TRY();
-	{
-		ml_model_unpack(c->detoasted, &c->model);
-		if (c->model.algorithm == ML_ALG_XGBOOST)
-			c->forest = ml_forest_from_json(c->model.body, c->model.body_len,
-											c->model.nfeatures);
-		else
-			ml_logreg_from_body(&c->model, &c->logreg);
-	}
-	PG_CATCH();
-	{
-		/* never leave a half-built entry behind */
-		c->keylen = 0;
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(MlModelCache));
 		fcinfo->flinfo->fn_extra = c;
-		PG_RE_THROW();
 	}
-	PG_END_TRY();
-	fcinfo->flinfo->fn_extra = c;
-	MemoryContextSwitchTo(old);
-	return c;
+
+	/*
+	 * An on-disk TOAST pointer names an immutable stored value.  Other
+	 * external pointers (indirect, expanded) hold memory addresses, whose
+	 * contents may change: key those by the value itself.
+	 */
+	if (VARATT_IS_EXTERNAL(raw) && !VARATT_IS_EXTERNAL_ONDISK(raw))
+		raw = detoast_external_attr(raw);
+	key = (const char *) raw;
+	keylen = VARSIZE_ANY(raw);
+
+	c->clock++;
+	for (int i = 0; i < ML_CACHE_SLOTS; i++)
+	{
+		MlCachedModel *e = &c->slot[i];
+
+		if (!e->valid)
+		{
+			if (victim == NULL || victim->valid)
+				victim = e;
+			continue;
+		}
+		if (e->keylen == keylen && memcmp(e->key, key, keylen) == 0)
+		{
+			e->last_used = c->clock;
+			return e;
+		}
+		if (victim == NULL || (victim->valid && e->last_used < victim->last_used))
+			victim = e;
+	}
+	slot_fill(victim, fcinfo->flinfo->fn_mcxt, raw, key, keylen);
+	victim->last_used = c->clock;
+	return victim;
 }
 
 PG_FUNCTION_INFO_V1(predict);
 Datum
 predict(PG_FUNCTION_ARGS)
 {
-	MlModelCache *c;
+	MlCachedModel *c;
 	double	   *x;
 	double		margin;
 	int			n;
@@ -115,8 +178,8 @@ predict(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	c = cached_model(fcinfo, PG_GETARG_DATUM(0));
 	x = ml_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features",
-						  c->model.nfeatures, &n, false);
-	if (c->model.algorithm == ML_ALG_XGBOOST)
+						  c->nfeatures, &n, false);
+	if (c->algorithm == ML_ALG_XGBOOST)
 		margin = ml_forest_margin(c->forest, x);
 	else
 		margin = ml_logreg_margin(&c->logreg, x);

@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
@@ -83,30 +84,57 @@ rows_new(MemoryContext cxt)
 	return r;
 }
 
+/*
+ * Make room for need rows in cxt: doubling for the transition function,
+ * exactly (exact) when combining or deserializing, whose sizes are known.
+ * The aggregate's memory (all its groups) plus the growth must stay within
+ * precmed.max_memory_mb.
+ */
 static void
-rows_reserve(MlTrainRows *r, int64 need, MemoryContext cxt)
+rows_reserve(MlTrainRows *r, int64 need, MemoryContext cxt, bool exact)
 {
 	int64		cap;
+	int			nf = Max(r->nfeatures, 1);
+	double		grow;
 
 	if (need <= r->capacity)
 		return;
-	cap = Max(need, Max(64, r->capacity * 2));
-	if ((double) cap * Max(r->nfeatures, 1) * sizeof(double) > (double) MaxAllocHugeSize / 2)
+	cap = exact ? need : Max(need, Max(64, r->capacity * 2));
+	if ((double) cap * nf * sizeof(double) > (double) MaxAllocHugeSize / 2)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 				 psprintf("training set too large: %lld rows of %d features",
 						  (long long) need, r->nfeatures),
 				 NULL, "Train on a sample of the rows.");
+	grow = (double) (cap - r->capacity) * (nf + 1) * sizeof(double);
+	pm_check_memory((double) MemoryContextMemAllocated(cxt, false) + grow,
+					psprintf("collecting %lld training rows of %d features",
+							 (long long) need, nf));
 	if (r->x == NULL)
 	{
-		r->x = MemoryContextAllocHuge(cxt, sizeof(double) * cap * Max(r->nfeatures, 1));
+		r->x = MemoryContextAllocHuge(cxt, sizeof(double) * cap * nf);
 		r->y = MemoryContextAllocHuge(cxt, sizeof(double) * cap);
 	}
 	else
 	{
-		r->x = repalloc_huge(r->x, sizeof(double) * cap * Max(r->nfeatures, 1));
+		r->x = repalloc_huge(r->x, sizeof(double) * cap * nf);
 		r->y = repalloc_huge(r->y, sizeof(double) * cap);
 	}
 	r->capacity = cap;
+}
+
+/* Release a state's buffers (a state combine absorbed). */
+static void
+rows_free(MlTrainRows *r)
+{
+	if (r->x)
+		pfree(r->x);
+	if (r->y)
+		pfree(r->y);
+	if (r->params)
+		pfree(r->params);
+	if (r->params_raw)
+		pfree(r->params_raw);
+	pfree(r);
 }
 
 static void
@@ -182,13 +210,20 @@ train_rows_accum(PG_FUNCTION_ARGS)
 		}
 	}
 
-	rows_reserve(r, r->nrows + 1, aggcxt);
+	rows_reserve(r, r->nrows + 1, aggcxt, false);
 	memcpy(r->x + r->nrows * r->nfeatures, v, sizeof(double) * n);
 	r->y[r->nrows] = label;
 	r->nrows++;
 	PG_RETURN_POINTER(r);
 }
 
+/*
+ * Combine: append the state with fewer rows to the one with more and free
+ * it.  The second state comes from the deserial function, which allocates
+ * it in the aggregate context, so it can be kept (adopted) rather than
+ * copied: a worker's rows are never held twice in the leader.  Row order
+ * does not matter, the final functions sort the rows.
+ */
 PG_FUNCTION_INFO_V1(train_rows_combine);
 Datum
 train_rows_combine(PG_FUNCTION_ARGS)
@@ -207,28 +242,35 @@ train_rows_combine(PG_FUNCTION_ARGS)
 	}
 	b = (MlTrainRows *) PG_GETARG_POINTER(1);
 	if (PG_ARGISNULL(0))
-	{
-		MemoryContext old = MemoryContextSwitchTo(aggcxt);
-
-		a = rows_new(aggcxt);
-		MemoryContextSwitchTo(old);
-	}
-	else
-		a = (MlTrainRows *) PG_GETARG_POINTER(0);
-	if (b->nrows == 0)
+		PG_RETURN_POINTER(b);
+	a = (MlTrainRows *) PG_GETARG_POINTER(0);
+	if (a == b)
 		PG_RETURN_POINTER(a);
-	if (a->nfeatures >= 0 && a->nfeatures != b->nfeatures)
+	if (a->nrows > 0 && b->nrows > 0 && a->nfeatures != b->nfeatures)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
 				 psprintf("argument \"features\" has %d elements in some rows and %d in others",
 						  a->nfeatures, b->nfeatures),
 				 NULL, "Every feature vector must have the same length.");
-	a->nfeatures = b->nfeatures;
 	if (b->params)
 		rows_set_params(a, b->params, aggcxt);
-	rows_reserve(a, a->nrows + b->nrows, aggcxt);
-	memcpy(a->x + a->nrows * a->nfeatures, b->x, sizeof(double) * b->nrows * b->nfeatures);
-	memcpy(a->y + a->nrows, b->y, sizeof(double) * b->nrows);
-	a->nrows += b->nrows;
+	if (b->nrows > a->nrows)
+	{
+		MlTrainRows *t = a;
+
+		/* keep the larger buffers; the params are the same by now */
+		if (a->params && b->params == NULL)
+			rows_set_params(b, a->params, aggcxt);
+		a = b;
+		b = t;
+	}
+	if (b->nrows > 0)
+	{
+		rows_reserve(a, a->nrows + b->nrows, aggcxt, true);
+		memcpy(a->x + a->nrows * a->nfeatures, b->x, sizeof(double) * b->nrows * b->nfeatures);
+		memcpy(a->y + a->nrows, b->y, sizeof(double) * b->nrows);
+		a->nrows += b->nrows;
+	}
+	rows_free(b);
 	PG_RETURN_POINTER(a);
 }
 
@@ -250,6 +292,10 @@ train_rows_serialize(PG_FUNCTION_ARGS)
 				 "training set too large to pass between parallel workers",
 				 psprintf("%lld rows of %d features.", (long long) r->nrows, nf),
 				 "Run the training query without parallel workers (SET max_parallel_workers_per_gather = 0) or train on a sample.");
+	/* the worker holds its rows and their serialized copy */
+	pm_check_memory(ml_train_rows_bytes(r) + (double) size,
+					psprintf("passing %lld training rows between parallel workers",
+							 (long long) r->nrows));
 	out = palloc(size);
 	SET_VARSIZE(out, size);
 	p = VARDATA(out);
@@ -307,7 +353,7 @@ train_rows_deserialize(PG_FUNCTION_ARGS)
 	}
 	if (nrows > 0)
 	{
-		rows_reserve(r, nrows, aggcxt);
+		rows_reserve(r, nrows, aggcxt, true);
 		memcpy(r->x, p, sizeof(double) * nrows * nf);
 		p += sizeof(double) * nrows * nf;
 		memcpy(r->y, p, sizeof(double) * nrows);
@@ -327,9 +373,12 @@ typedef struct RowKey
 	int64		row;
 } RowKey;
 
-static int	sort_nfeatures;
-static const double *sort_x;
-static const double *sort_y;
+typedef struct RowSortArg
+{
+	int			nfeatures;
+	const double *x;
+	const double *y;
+} RowSortArg;
 
 static inline int
 cmp_double_nan_last(double a, double b)
@@ -342,31 +391,40 @@ cmp_double_nan_last(double a, double b)
 }
 
 static int
-cmp_rows(const void *pa, const void *pb)
+cmp_rows(const void *pa, const void *pb, void *arg)
 {
 	const RowKey *ka = pa;
 	const RowKey *kb = pb;
+	const RowSortArg *s = arg;
 	const double *xa,
 			   *xb;
 	int			c = cmp_double_nan_last(ka->first, kb->first);
 
 	if (c != 0)
 		return c;
-	xa = sort_x + ka->row * sort_nfeatures;
-	xb = sort_x + kb->row * sort_nfeatures;
-	for (int j = 1; j < sort_nfeatures; j++)
+	xa = s->x + ka->row * s->nfeatures;
+	xb = s->x + kb->row * s->nfeatures;
+	for (int j = 1; j < s->nfeatures; j++)
 	{
 		c = cmp_double_nan_last(xa[j], xb[j]);
 		if (c != 0)
 			return c;
 	}
-	return cmp_double_nan_last(sort_y[ka->row], sort_y[kb->row]);
+	return cmp_double_nan_last(s->y[ka->row], s->y[kb->row]);
+}
+
+/* Bytes ml_train_rows_sort allocates for nrows rows of nfeatures. */
+double
+ml_train_rows_sort_bytes(int64 nrows, int nfeatures)
+{
+	return (double) nrows * (sizeof(RowKey) + sizeof(double) * (nfeatures + 1));
 }
 
 void
 ml_train_rows_sort(MlTrainRows *r)
 {
 	RowKey	   *keys;
+	RowSortArg	arg;
 	double	   *x,
 			   *y;
 	int			nf = r->nfeatures;
@@ -379,14 +437,17 @@ ml_train_rows_sort(MlTrainRows *r)
 		keys[i].first = r->x[i * nf];
 		keys[i].row = i;
 	}
-	sort_nfeatures = nf;
-	sort_x = r->x;
-	sort_y = r->y;
-	qsort(keys, r->nrows, sizeof(RowKey), cmp_rows);
+	arg.nfeatures = nf;
+	arg.x = r->x;
+	arg.y = r->y;
+	/* millions of rows take seconds: a sort that checks for cancellation */
+	qsort_interruptible(keys, r->nrows, sizeof(RowKey), cmp_rows, &arg);
 	x = palloc_extended(sizeof(double) * r->nrows * nf, MCXT_ALLOC_HUGE);
 	y = palloc_extended(sizeof(double) * r->nrows, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < r->nrows; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		memcpy(x + i * nf, r->x + keys[i].row * nf, sizeof(double) * nf);
 		y[i] = r->y[keys[i].row];
 	}

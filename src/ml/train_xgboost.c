@@ -10,6 +10,7 @@
  */
 #include "ml/ml.h"
 
+#include <float.h>
 #include <math.h>
 #include <xgboost/c_api.h>
 
@@ -20,35 +21,53 @@
 #include "utils/json.h"
 #include "utils/jsonb.h"
 
+typedef enum XgbKind
+{
+	XP_STRING,
+	XP_INT,
+	XP_NUM
+} XgbKind;
+
 typedef struct XgbParam
 {
 	const char *name;
 	const char *value;			/* default, as XGBoost reads it */
-	bool		is_string;
+	XgbKind		kind;
+	double		lo;				/* numbers: allowed range */
+	double		hi;
+	bool		lo_open;		/* lo itself not allowed */
+	bool		hi_open;		/* hi itself not allowed */
+	const char *choices;		/* strings: the accepted values, ", "-separated */
 } XgbParam;
 
-/* The parameters precmed passes to XGBoost, with precmed's defaults. */
+/*
+ * The parameters precmed passes to XGBoost, with precmed's defaults and the
+ * ranges precmed accepts.  libxgboost allocates with malloc, outside
+ * PostgreSQL's accounting, so nothing reaches it unchecked: sizes
+ * (max_depth, max_bin, num_round, nthread) are bounded here and the memory
+ * they imply is checked against precmed.max_memory_mb before training.
+ */
 static const XgbParam xgb_defaults[] = {
-	{"objective", "binary:logistic", true},
-	{"booster", "gbtree", true},
-	{"tree_method", "hist", true},
-	{"max_depth", "3", false},
-	{"eta", "0.03", false},
-	{"num_round", "200", false},
-	{"min_child_weight", "1", false},
-	{"subsample", "0.8", false},
-	{"colsample_bytree", "0.5", false},
-	{"colsample_bylevel", "1", false},
-	{"colsample_bynode", "1", false},
-	{"lambda", "1", false},
-	{"alpha", "0", false},
-	{"gamma", "0", false},
-	{"max_bin", "256", false},
-	{"max_delta_step", "0", false},
-	{"scale_pos_weight", "1", false},
-	{"base_score", "0.5", false},
-	{"seed", "0", false},
-	{"nthread", "1", false},
+	{"objective", "binary:logistic", XP_STRING, 0, 0, false, false, "binary:logistic"},
+	{"booster", "gbtree", XP_STRING, 0, 0, false, false, "gbtree"},
+	{"tree_method", "hist", XP_STRING, 0, 0, false, false, "hist, approx, exact"},
+	{"max_depth", "3", XP_INT, 1, 30, false, false, NULL},
+	{"eta", "0.03", XP_NUM, 0, 1, true, false, NULL},
+	{"num_round", "200", XP_INT, 1, 100000, false, false, NULL},
+	{"min_child_weight", "1", XP_NUM, 0, 1e9, false, false, NULL},
+	{"subsample", "0.8", XP_NUM, 0, 1, true, false, NULL},
+	{"colsample_bytree", "0.5", XP_NUM, 0, 1, true, false, NULL},
+	{"colsample_bylevel", "1", XP_NUM, 0, 1, true, false, NULL},
+	{"colsample_bynode", "1", XP_NUM, 0, 1, true, false, NULL},
+	{"lambda", "1", XP_NUM, 0, 1e9, false, false, NULL},
+	{"alpha", "0", XP_NUM, 0, 1e9, false, false, NULL},
+	{"gamma", "0", XP_NUM, 0, 1e9, false, false, NULL},
+	{"max_bin", "256", XP_INT, 2, 65536, false, false, NULL},
+	{"max_delta_step", "0", XP_NUM, 0, 1e9, false, false, NULL},
+	{"scale_pos_weight", "1", XP_NUM, 0, 1e9, true, false, NULL},
+	{"base_score", "0.5", XP_NUM, 0, 1, true, true, NULL},
+	{"seed", "0", XP_INT, 0, 2147483647, false, false, NULL},
+	{"nthread", "1", XP_INT, 1, 64, false, false, NULL},
 };
 #define N_XGB_PARAMS lengthof(xgb_defaults)
 
@@ -82,7 +101,70 @@ xgb_check(int rc, const char *what, int sqlstate)
 				 ? "Check the params argument against docs/aki_risk.md." : NULL);
 }
 
-/* Read the params jsonb (as text) into values[], over the defaults. */
+/* The allowed values of a parameter, as an errdetail sentence. */
+static char *
+param_range(const XgbParam *p)
+{
+	if (p->kind == XP_STRING)
+	{
+		if (strchr(p->choices, ',') == NULL)
+			return psprintf("\"%s\" accepts only \"%s\".", p->name, p->choices);
+		return psprintf("\"%s\" accepts one of: %s.", p->name, p->choices);
+	}
+	if (p->kind == XP_INT)
+		return psprintf("\"%s\" must be a whole number from %.0f to %.0f.", p->name, p->lo, p->hi);
+	return psprintf("\"%s\" must be a number in %s%g, %g%s.", p->name,
+					p->lo_open ? "(" : "[", p->lo, p->hi, p->hi_open ? ")" : "]");
+}
+
+/*
+ * Check one parameter's value (text, as read from the params jsonb) against
+ * its range; returns the value to hand to XGBoost (whole numbers in plain
+ * form, so "3.0" reaches XGBoost as "3").
+ */
+static char *
+check_param(const XgbParam *p, char *value)
+{
+	double		d;
+	char	   *end;
+	bool		ok;
+
+	if (p->kind == XP_STRING)
+	{
+		char	   *list = pstrdup(p->choices);
+		char	   *save = NULL;
+
+		for (char *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+			if (strcmp(tok, value) == 0)
+				return value;
+		if (strcmp(p->name, "objective") == 0)
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 psprintf("XGBoost objective \"%s\" is not supported", value),
+					 "precmed.predict returns a probability, so the model must be a binary classifier.",
+					 "Use \"binary:logistic\" (the default).");
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 psprintf("XGBoost parameter \"%s\" is \"%s\", which precmed does not support",
+						  p->name, value),
+				 param_range(p),
+				 "See the parameter table in docs/aki_risk.md.");
+	}
+	d = strtod(value, &end);
+	ok = end != value && *end == '\0' && isfinite(d) &&
+		(p->lo_open ? d > p->lo : d >= p->lo) &&
+		(p->hi_open ? d < p->hi : d <= p->hi) &&
+		(p->kind != XP_INT || d == floor(d));
+	if (!ok)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 psprintf("XGBoost parameter \"%s\" is %s, outside its allowed range",
+						  p->name, strlen(value) <= 40 ? value : psprintf("%g", d)),
+				 param_range(p),
+				 "See the parameter table in docs/aki_risk.md.");
+	if (p->kind == XP_INT)
+		return psprintf("%.0f", d);
+	return value;
+}
+
+/* Read the params jsonb (as text) into values[], over the defaults, checked. */
 static void
 read_params(const char *params, char **values)
 {
@@ -128,26 +210,20 @@ read_params(const char *params, char **values)
 						 psprintf("Known parameters: %s.", known.data),
 						 "Use XGBoost's own parameter names.");
 			}
-			if (xgb_defaults[idx].is_string && v.type == jbvString)
+			if (xgb_defaults[idx].kind == XP_STRING && v.type == jbvString)
 				values[idx] = pnstrdup(v.val.string.val, v.val.string.len);
-			else if (!xgb_defaults[idx].is_string && v.type == jbvNumeric)
+			else if (xgb_defaults[idx].kind != XP_STRING && v.type == jbvNumeric)
 				values[idx] = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
 			else
 				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 						 psprintf("XGBoost parameter \"%s\" must be a %s", key,
-								  xgb_defaults[idx].is_string ? "string" : "number"),
-						 NULL, NULL);
+								  xgb_defaults[idx].kind == XP_STRING ? "string" : "number"),
+						 param_range(&xgb_defaults[idx]),
+						 "See the parameter table in docs/aki_risk.md.");
 		}
 	}
-	if (strcmp(values[0], "binary:logistic") != 0)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("XGBoost objective \"%s\" is not supported", values[0]),
-				 "precmed.predict returns a probability, so the model must be a binary classifier.",
-				 "Use \"binary:logistic\" (the default).");
-	if (strcmp(values[1], "gbtree") != 0)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("XGBoost booster \"%s\" is not supported", values[1]),
-				 NULL, "Use \"gbtree\" (the default).");
+	for (int i = 0; i < (int) N_XGB_PARAMS; i++)
+		values[i] = check_param(&xgb_defaults[i], values[i]);
 }
 
 static int
@@ -160,6 +236,47 @@ param_index(const char *name)
 	return -1;
 }
 
+/*
+ * Memory training will hold, in bytes: the collected rows (and, while they
+ * are sorted, their sorted copy), then their float32 copy, XGBoost's
+ * DMatrix (an index and a value per cell), its quantized matrix and sketch,
+ * its gradient histograms (one per node being split, nodes bounded by the
+ * depth and by the rows, plus a buffer per thread; min(max_bin, rows) bins
+ * per feature), per-row gradients and
+ * predictions, and the trees (in XGBoost, as JSON, and parsed by precmed).
+ * An upper bound for XGBoost 1.7's hist method; exact and approx also sort
+ * a column-wise copy.
+ */
+static double
+xgb_memory_estimate(const MlTrainRows *r, char **values)
+{
+	double		n = (double) r->nrows,
+				nf = (double) r->nfeatures,
+				cells = n * nf;
+	int			depth = atoi(values[param_index("max_depth")]);
+	double		max_bin = atof(values[param_index("max_bin")]);
+	double		rounds = atof(values[param_index("num_round")]);
+	double		nthread = atof(values[param_index("nthread")]);
+	bool		hist = strcmp(values[param_index("tree_method")], "hist") == 0;
+	double		split_nodes = Min(ldexp(1.0, depth), 2 * n);
+	double		level_nodes = Min(ldexp(1.0, depth - 1), n);
+	double		tree_nodes = Min(ldexp(1.0, depth + 1) - 1, 2 * n - 1);
+	double		bins = nf * Min(max_bin, n);	/* a feature has at most n distinct values */
+	double		training;
+
+	training = cells * sizeof(float) + n * sizeof(float)	/* float32 copy */
+		+ cells * 8 + n * 8 * 3 /* DMatrix: entries, row offsets, info */
+		+ cells * (max_bin <= 256 ? 1 : 2) + n * 8	/* quantized matrix */
+		+ bins * 32				/* sketch and cut points */
+		+ (split_nodes + nthread * level_nodes) * bins * 16 /* histograms */
+		+ n * 32				/* gradients, row partition, prediction cache */
+		+ rounds * tree_nodes * 2048;	/* trees: XGBoost's, JSON, parsed */
+	if (!hist)
+		training += cells * 16;
+	return ml_train_rows_bytes(r) +
+		Max(ml_train_rows_sort_bytes(r->nrows, r->nfeatures), training);
+}
+
 PG_FUNCTION_INFO_V1(train_xgboost_final);
 Datum
 train_xgboost_final(PG_FUNCTION_ARGS)
@@ -167,7 +284,6 @@ train_xgboost_final(PG_FUNCTION_ARGS)
 	MlTrainRows *r;
 	char	   *values[N_XGB_PARAMS];
 	long		num_round;
-	char	   *end;
 	float	   *xf;
 	float	   *yf;
 	int64		npos = 0;
@@ -185,19 +301,11 @@ train_xgboost_final(PG_FUNCTION_ARGS)
 				 "Check the query's WHERE clause and joins.");
 
 	read_params(r->params, values);
-	num_round = strtol(values[param_index("num_round")], &end, 10);
-	if (*end != '\0' || num_round < 1 || num_round > 100000)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("XGBoost parameter \"num_round\" is %s", values[param_index("num_round")]),
-				 NULL, "Use a whole number of boosting rounds from 1 to 100000.");
-	{
-		long		nthread = strtol(values[param_index("nthread")], &end, 10);
+	num_round = atol(values[param_index("num_round")]);
 
-		if (*end != '\0' || nthread < 1 || nthread > 64)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("XGBoost parameter \"nthread\" is %s", values[param_index("nthread")]),
-					 NULL, "Use 1 (the default) to 64.");
-	}
+	pm_check_memory(xgb_memory_estimate(r, values),
+					psprintf("training XGBoost on %lld rows of %d features",
+							 (long long) r->nrows, r->nfeatures));
 
 	ml_train_rows_sort(r);
 	for (int64 i = 0; i < r->nrows; i++)
@@ -208,12 +316,27 @@ train_xgboost_final(PG_FUNCTION_ARGS)
 						  (long long) r->nrows, npos ? 1 : 0),
 				 NULL, "A classifier needs rows labelled 0 and rows labelled 1.");
 
+	/* XGBoost reads float32: a finite double beyond its range would become infinite */
 	xf = palloc_extended(sizeof(float) * r->nrows * r->nfeatures, MCXT_ALLOC_HUGE);
 	yf = palloc_extended(sizeof(float) * r->nrows, MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < r->nrows * r->nfeatures; i++)
-		xf[i] = (float) r->x[i];
 	for (int64 i = 0; i < r->nrows; i++)
+	{
+		const double *xi = r->x + i * r->nfeatures;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (int j = 0; j < r->nfeatures; j++)
+		{
+			if (fabs(xi[j]) > FLT_MAX)
+				pm_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+						 psprintf("argument \"features\" has %g at position %d, beyond XGBoost's float32 range",
+								  xi[j], j + 1),
+						 "XGBoost stores features as float32 (up to about 3.4e38).",
+						 "Rescale the feature (e.g. take its logarithm) or replace such values with NULL.");
+			xf[i * r->nfeatures + j] = (float) xi[j];
+		}
 		yf[i] = (float) r->y[i];
+	}
 
 	PG_TRY();
 	{
@@ -263,8 +386,13 @@ train_xgboost_final(PG_FUNCTION_ARGS)
 				 (unsigned long long) npred, (long long) r->nrows);
 		for (int64 i = 0; i < r->nrows; i++)
 		{
-			double		m = ml_forest_margin(forest, r->x + i * r->nfeatures);
-			double		p = 1.0 / (1.0 + exp(-m));
+			double		m,
+						p;
+
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			m = ml_forest_margin(forest, r->x + i * r->nfeatures);
+			p = 1.0 / (1.0 + exp(-m));
 
 			maxdiff = Max(maxdiff, fabs(p - (double) pred[i]));
 		}
@@ -278,7 +406,7 @@ train_xgboost_final(PG_FUNCTION_ARGS)
 		for (int i = 0; i < (int) N_XGB_PARAMS; i++)
 		{
 			appendStringInfo(&meta, "%s\"%s\": ", i ? ", " : "", xgb_defaults[i].name);
-			if (xgb_defaults[i].is_string)
+			if (xgb_defaults[i].kind == XP_STRING)
 				escape_json(&meta, values[i]);
 			else
 				appendStringInfoString(&meta, values[i]);
