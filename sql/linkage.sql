@@ -300,3 +300,10 @@ SELECT count(*) AS clusters FROM precmed.link_clusters(
            0.1::float8 AS match_probability FROM generate_series(1, 2000000) i$$, 0.5);
 SELECT (substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s+(\d+) kB')::bigint - :hwm_before) / 1024 < 60
        AS peak_growth_below_60_mb;
+-- and what it holds is capped by precmed.max_memory_mb (superuser setting)
+SET precmed.max_memory_mb = 1;
+SELECT count(*) FROM precmed.link_clusters(
+  $$SELECT 'record-' || i AS id_l, 'record-' || (i + 1) AS id_r, 0.1::float8 AS match_probability
+      FROM generate_series(1, 100000) i$$, 0.5);
+\echo :LAST_ERROR_SQLSTATE
+RESET precmed.max_memory_mb;

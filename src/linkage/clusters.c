@@ -27,7 +27,17 @@ typedef struct IdTable
 	int			capacity;		/* of ids and parent */
 	int		   *slots;			/* open addressing: node + 1, 0 = empty */
 	uint32		nslots;			/* power of two */
+	double		id_bytes;		/* held by the id copies */
 } IdTable;
+
+/* The memory the table holds, checked against precmed.max_memory_mb. */
+static void
+id_table_check_memory(const IdTable *t)
+{
+	pm_check_memory((double) t->capacity * (sizeof(char *) + sizeof(int)) +
+					(double) t->nslots * sizeof(int) + t->id_bytes,
+					psprintf("link_clusters with %d record ids", t->nnodes));
+}
 
 static void
 id_table_grow_slots(IdTable *t)
@@ -77,6 +87,9 @@ id_table_node(IdTable *t, const char *id, int len)
 			: palloc(sizeof(int) * t->capacity);
 	}
 	t->ids[t->nnodes] = pnstrdup(id, len);
+	t->id_bytes += len + 1 + 16;	/* with the allocator's chunk header */
+	if ((t->nnodes & 1023) == 0)
+		id_table_check_memory(t);
 	t->parent[t->nnodes] = t->nnodes;
 	t->slots[h] = t->nnodes + 1;
 	return t->nnodes++;
