@@ -10,12 +10,15 @@
  */
 #include "aki/aki.h"
 
+#include <float.h>
+#include <limits.h>
 #include <math.h>
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "portability/instr_time.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
@@ -87,6 +90,27 @@ hash_id(int64 k)
 	return h;
 }
 
+/*
+ * Every array of kdigo_stages whose size follows the input is allocated (old
+ * NULL) or grown here, in CurrentMemoryContext: the one place where a memory
+ * cap applies.
+ */
+static void *
+aki_array(void *old, size_t count, size_t elsize)
+{
+	size_t		bytes;
+
+	if (elsize > 0 && count > (MaxAllocHugeSize - 1) / elsize)
+		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+				 psprintf("kdigo_stages needs an array of %zu elements of %zu bytes", count, elsize),
+				 "That is more memory than one allocation may take.",
+				 "Stage the stays in batches.");
+	bytes = Max(count * elsize, 1);
+	if (old)
+		return repalloc_huge(old, bytes);
+	return MemoryContextAllocHuge(CurrentMemoryContext, bytes);
+}
+
 static void
 hash_init(AkiHash *h, size_t n)
 {
@@ -94,8 +118,8 @@ hash_init(AkiHash *h, size_t n)
 
 	while (cap < 2 * n)
 		cap <<= 1;
-	h->keys = MemoryContextAllocHuge(CurrentMemoryContext, cap * sizeof(int64));
-	h->vals = MemoryContextAllocHuge(CurrentMemoryContext, cap * sizeof(int32));
+	h->keys = aki_array(NULL, cap, sizeof(int64));
+	h->vals = aki_array(NULL, cap, sizeof(int32));
 	memset(h->vals, 0xff, cap * sizeof(int32));
 	h->mask = cap - 1;
 }
@@ -147,8 +171,7 @@ vec_push(AkiVec *v)
 	{
 		size_t		cap = v->cap ? v->cap * 2 : 1024;
 
-		v->data = v->data ? repalloc_huge(v->data, cap * v->elsize)
-			: MemoryContextAllocHuge(CurrentMemoryContext, cap * v->elsize);
+		v->data = aki_array(v->data, cap, v->elsize);
 		v->cap = cap;
 	}
 	return v->data + v->elsize * v->n++;
@@ -225,8 +248,10 @@ typedef struct AkiState
 	AkiVec		rows;
 	AkiVec		uo;
 	AkiVec		intervals;
+	size_t		nsorted;		/* intervals in order of start (see build_intervals) */
 	AkiVec		order;
 	MemoryContext scratch;
+	uint64		resummed;		/* urine windows summed in order */
 } AkiState;
 
 /* ---------------------------------------------------------------- input */
@@ -470,18 +495,21 @@ cmp_stay(const void *a, const void *b)
 			   *y = b;
 	int			c = CMP(x->subject_id, y->subject_id);
 
+	CHECK_FOR_INTERRUPTS();
 	return c ? c : CMP(x->stay_id, y->stay_id);
 }
 
 static int
 cmp_creat(const void *a, const void *b)
 {
+	CHECK_FOR_INTERRUPTS();
 	return CMP(((const AkiCreat *) a)->t, ((const AkiCreat *) b)->t);
 }
 
 static int
 cmp_urine(const void *a, const void *b)
 {
+	CHECK_FOR_INTERRUPTS();
 	return CMP(((const AkiUrine *) a)->t, ((const AkiUrine *) b)->t);
 }
 
@@ -492,12 +520,14 @@ cmp_weight(const void *a, const void *b)
 			   *y = b;
 	int			c = CMP(x->start, y->start);
 
+	CHECK_FOR_INTERRUPTS();
 	return c ? c : CMP(x->seq, y->seq);
 }
 
 static int
 cmp_crrt(const void *a, const void *b)
 {
+	CHECK_FOR_INTERRUPTS();
 	return CMP(((const AkiCrrt *) a)->t, ((const AkiCrrt *) b)->t);
 }
 
@@ -510,23 +540,30 @@ cmp_crrt(const void *a, const void *b)
 static size_t *
 bucket_rows(AkiVec *v, int32 nidx, int (*cmp) (const void *, const void *))
 {
-	size_t	   *off = MemoryContextAllocZero(CurrentMemoryContext, (nidx + 1) * sizeof(size_t));
+	size_t	   *off = aki_array(NULL, (size_t) nidx + 1, sizeof(size_t));
 	size_t	   *pos;
 	char	   *out;
 
+	memset(off, 0, ((size_t) nidx + 1) * sizeof(size_t));
 	for (size_t i = 0; i < v->n; i++)
+	{
+		if ((i & 0xFFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		off[*(int32 *) (v->data + i * v->elsize) + 1]++;
+	}
 	for (int32 k = 0; k < nidx; k++)
 		off[k + 1] += off[k];
 	if (v->n == 0)
 		return off;
-	pos = palloc(nidx * sizeof(size_t));
+	pos = aki_array(NULL, nidx, sizeof(size_t));
 	memcpy(pos, off, nidx * sizeof(size_t));
-	out = MemoryContextAllocHuge(CurrentMemoryContext, v->n * v->elsize);
+	out = aki_array(NULL, v->n, v->elsize);
 	for (size_t i = 0; i < v->n; i++)
 	{
 		char	   *e = v->data + i * v->elsize;
 
+		if ((i & 0xFFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		memcpy(out + pos[*(int32 *) e]++ * v->elsize, e, v->elsize);
 	}
 	pfree(pos);
@@ -557,6 +594,7 @@ cmp_interval(const void *a, const void *b)
 			   *y = b;
 	int			c = CMP(x->start, y->start);
 
+	CHECK_FOR_INTERRUPTS();
 	return c ? c : CMP(x->seq, y->seq);
 }
 
@@ -576,7 +614,11 @@ new_row(AkiState *st, const AkiStay *s)
 	return r;
 }
 
-/* weight_durations of one stay from its charted weights */
+/*
+ * weight_durations of one stay from its charted weights.  Sets
+ * st->nsorted: the first nsorted intervals are in order of start; a
+ * carried-back interval, when there is one, follows them.
+ */
 static void
 build_intervals(AkiState *st, const AkiStay *s, AkiWeight *w, size_t n)
 {
@@ -585,8 +627,10 @@ build_intervals(AkiState *st, const AkiStay *s, AkiWeight *w, size_t n)
 	int64		first_admit_seq = -1;
 	size_t		base = st->intervals.n;
 
+	st->nsorted = n;
 	if (st->weight_intervals)
 	{
+		/* already in order of (start, seq): bucket_rows sorted them */
 		for (size_t i = 0; i < n; i++)
 		{
 			iv = vec_push(&st->intervals);
@@ -631,7 +675,219 @@ build_intervals(AkiState *st, const AkiStay *s, AkiWeight *w, size_t n)
 	}
 }
 
-/* kdigo_uo rows of one stay, into st->uo (ordered by time) */
+/*
+ * Urine volumes of one stay, for exact sliding window sums.
+ *
+ * The reference sums a window's volumes in float8, oldest first (PostgreSQL
+ * restarts sum(float8) at each new frame head), which costs the length of
+ * the window per row.  Here each volume is also held as an integer multiple
+ * of 2^lo in an int128, so a window's exact sum and exact sum of magnitudes
+ * slide in O(1) per row.  When the magnitudes sum to less than 2^53 units
+ * of 2^lo, every partial sum of the in-order float8 summation is exact and
+ * that summation gives the exact sum; otherwise it lies within a bound of
+ * it (recursive summation errs by at most (n-1) * 2^-53 * sum |x|), and the
+ * window is summed in order only when the rounded rates at both ends of
+ * that bound differ (the rate is monotone in the volume).
+ */
+#ifdef HAVE_INT128
+typedef int128 AkiSum;
+#else
+typedef int64 AkiSum;			/* unused: without int128 no volume is scaled */
+#endif
+
+typedef struct AkiVolumes
+{
+	const double *ml;
+	const bool *mlnull;
+	AkiSum	   *x;				/* volume / 2^lo, truncated toward zero */
+	int			lo;
+	bool		scaled;			/* x is usable */
+	bool		truncated;		/* some volume has bits below 2^lo */
+	uint64		resummed;		/* windows summed in order */
+} AkiVolumes;
+
+/* One window (6, 12 or 24 h) sliding over the stay's urine times. */
+typedef struct AkiUoWindow
+{
+	size_t		start;			/* oldest row in the window */
+	AkiSum		sum;			/* sum of x in the window */
+	AkiSum		abs;			/* sum of |x| */
+	size_t		count;			/* non-NULL volumes in the window */
+	/* the window's float8 volume at the current row */
+	double		vol;			/* exact, or the centre of [vol - err, vol + err] */
+	double		err;
+	bool		exact;
+	bool		known;			/* vol is the in-order sum */
+	size_t		end;
+} AkiUoWindow;
+
+#define AKI_INT128_BITS 125		/* headroom of the window sums */
+
+/*
+ * Choose the scale 2^lo of a stay's volumes so that m of them sum in an
+ * int128, and scale them.  lo is the lowest set bit of any volume unless
+ * the range of magnitudes is too wide; then the volumes are cut below 2^lo
+ * and the cut is added to the error bound.  Volumes near the float8 limit
+ * (where an in-order sum could overflow) are not scaled: their windows are
+ * summed in order.
+ */
+static void
+scale_volumes(AkiVolumes *v, size_t m)
+{
+	int			top = INT_MIN;
+	int			low = INT_MAX;
+	int			bits = 1;
+
+	v->scaled = false;
+	v->truncated = false;
+	v->lo = 0;
+	v->x = aki_array(NULL, m, sizeof(AkiSum));
+	while (bits < 64 && ((uint64) 1 << bits) <= (uint64) m)
+		bits++;
+	for (size_t j = 0; j < m; j++)
+	{
+		int			e;
+		uint64		mant;
+
+		if (v->mlnull[j] || v->ml[j] == 0)
+			continue;
+		/* |x| = mant * 2^(e - 53), 2^52 <= mant < 2^53 */
+		mant = (uint64) ldexp(frexp(fabs(v->ml[j]), &e), 53);
+		top = Max(top, e);
+		low = Min(low, e - 53 + pg_rightmost_one_pos64(mant));
+	}
+	if (top == INT_MIN)
+	{
+		/* no volume but zeros: every sum is exactly 0 */
+		memset(v->x, 0, m * sizeof(AkiSum));
+		v->scaled = true;
+		return;
+	}
+#ifndef HAVE_INT128
+	return;
+#endif
+	/* |partial sums| < m * 2^top <= 2^(top + bits); float8 overflows at 2^1024 */
+	if (top + bits > 1020)
+		return;
+	v->lo = Max(low, top + bits - AKI_INT128_BITS);
+	v->truncated = v->lo > low;
+	for (size_t j = 0; j < m; j++)
+	{
+		int			e;
+		uint64		mant;
+		int			shift;
+		AkiSum		x = 0;
+
+		if (!v->mlnull[j] && v->ml[j] != 0)
+		{
+			mant = (uint64) ldexp(frexp(fabs(v->ml[j]), &e), 53);
+			shift = e - 53 - v->lo;
+			if (shift >= 0)
+				x = (AkiSum) mant << shift;
+			else if (shift > -64)
+				x = (AkiSum) (mant >> -shift);
+			if (v->ml[j] < 0)
+				x = -x;
+		}
+		v->x[j] = x;
+	}
+	v->scaled = true;
+}
+
+/* The in-order float8 sum of the non-NULL volumes of rows [from, to]. */
+static double
+sum_in_order(const AkiVolumes *v, size_t from, size_t to)
+{
+	double		sum = 0;
+	bool		any = false;
+
+	for (size_t j = from; j <= to; j++)
+	{
+		if (((j - from) & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
+		if (!v->mlnull[j])
+		{
+			sum = any ? sum + v->ml[j] : v->ml[j];
+			any = true;
+		}
+	}
+	return sum;
+}
+
+/* The window's volume at row i, exactly or within an error bound. */
+static void
+window_volume(const AkiVolumes *v, AkiUoWindow *w, size_t i)
+{
+	double		n = (double) w->count;
+	double		cut;
+
+	w->end = i;
+	w->known = false;
+	w->exact = false;
+	if (!v->scaled)
+		return;
+	if (!v->truncated && w->abs < ((AkiSum) 1 << 53))
+	{
+		/* every partial sum is a multiple of 2^lo below 2^(53 + lo) */
+		w->vol = ldexp((double) (int64) w->sum, v->lo);
+		w->exact = true;
+		return;
+	}
+	w->vol = ldexp((double) w->sum, v->lo);
+	cut = v->truncated ? ldexp(n, v->lo) : 0;
+	/* doubled to absorb the rounding of this computation */
+	w->err = 2 * (n * ldexp(1.0, -52) * (ldexp((double) w->abs, v->lo) * 1.001 + cut)
+				  + cut + ldexp(fabs(w->vol), -52) + DBL_TRUE_MIN);
+}
+
+/*
+ * The rounded rate of window w for weight kg and documented hours tm, as
+ * aki_uo_rate(in-order sum, kg, tm) gives it.
+ */
+static double
+window_rate(AkiVolumes *v, AkiUoWindow *w, double kg, double tm)
+{
+	if (w->exact || w->known)
+		return aki_uo_rate(w->vol, kg, tm);
+	if (v->scaled)
+	{
+		double		a = aki_uo_rate(w->vol - w->err, kg, tm);
+		double		b = aki_uo_rate(w->vol + w->err, kg, tm);
+
+		if (a == b)
+			return a;
+	}
+	w->vol = sum_in_order(v, w->start, w->end);
+	w->known = true;
+	v->resummed++;
+	return aki_uo_rate(w->vol, kg, tm);
+}
+
+/* One kdigo_uo row: urine time t joined with a weight of kg (0: none). */
+static void
+push_uo_row(AkiState *st, AkiVolumes *vols, AkiUoWindow *win, const double *tm,
+			Timestamp t, bool early, double kg)
+{
+	AkiUoRow   *r = vec_push(&st->uo);
+
+	r->t = t;
+	r->has_rt6 = kg > 0 && win[0].count > 0 && tm[0] >= 6 && tm[0] < 12;
+	r->has_rt12 = kg > 0 && win[1].count > 0 && tm[1] >= 12;
+	r->has_rt24 = kg > 0 && win[2].count > 0 && tm[2] >= 24;
+	r->rt6 = r->has_rt6 ? window_rate(vols, &win[0], kg, tm[0]) : 0;
+	r->rt12 = r->has_rt12 ? window_rate(vols, &win[1], kg, tm[1]) : 0;
+	r->rt24 = r->has_rt24 ? window_rate(vols, &win[2], kg, tm[2]) : 0;
+	r->stage = aki_uo_stage(early, r->has_rt6, r->rt6, tm[0],
+							r->has_rt12, r->rt12, tm[1],
+							r->has_rt24, r->rt24, tm[2]);
+}
+
+/*
+ * kdigo_uo rows of one stay, into st->uo (ordered by time), in O(n) plus
+ * the rows of the weight join: the three windows slide over the stay's
+ * times, and the weight intervals holding a time are found through a list
+ * of the intervals that have started and not yet ended.
+ */
 static void
 stage_urine(AkiState *st, const AkiStay *s, AkiUrine *u, size_t n)
 {
@@ -641,20 +897,29 @@ stage_urine(AkiState *st, const AkiStay *s, AkiUrine *u, size_t n)
 	bool	   *mlnull;
 	int64	   *gap;
 	size_t		m = 0;
-	size_t		start[3] = {0, 0, 0};
+	AkiVolumes	vols;
+	AkiUoWindow win[3];
 	AkiInterval *iv = (AkiInterval *) st->intervals.data;
 	size_t		niv = st->intervals.n;
+	size_t		nsorted = st->nsorted;
+	size_t	   *next;			/* active intervals, a list in index order */
+	size_t		head = SIZE_MAX,
+				tail = SIZE_MAX;
+	size_t		added = 0;		/* intervals [0, added) have started */
 
 	if (n == 0)
 		return;
-	t = palloc(n * sizeof(Timestamp));
-	ml = palloc(n * sizeof(double));
-	mlnull = palloc(n * sizeof(bool));
-	gap = palloc(n * sizeof(int64));
+	t = aki_array(NULL, n, sizeof(Timestamp));
+	ml = aki_array(NULL, n, sizeof(double));
+	mlnull = aki_array(NULL, n, sizeof(bool));
+	gap = aki_array(NULL, n, sizeof(int64));
+	next = aki_array(NULL, nsorted, sizeof(size_t));
 
 	/* urine_output: one row per charttime, volumes summed (NULLs ignored) */
 	for (size_t i = 0; i < n; i++)
 	{
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
 		if (m > 0 && t[m - 1] == u[i].t)
 		{
 			if (!u[i].ml_null)
@@ -671,70 +936,93 @@ stage_urine(AkiState *st, const AkiStay *s, AkiUrine *u, size_t n)
 		m++;
 	}
 
+	vols.ml = ml;
+	vols.mlnull = mlnull;
+	vols.resummed = 0;
+	scale_volumes(&vols, m);
+	memset(win, 0, sizeof(win));
+
 	for (size_t i = 0; i < m; i++)
 	{
-		double		vol[3];
-		bool		volnull[3];
 		double		tm[3];
 		bool		early = t[i] <= s->intime + 6 * AKI_HOUR_US;
 		bool		matched = false;
+		size_t		prev = SIZE_MAX;
 
-		for (int w = 0; w < 3; w++)
+		CHECK_FOR_INTERRUPTS();
+		for (int k = 0; k < 3; k++)
 		{
-			Timestamp	lo = t[i] - hours[w] * AKI_HOUR_US;
-			int64		us = 0;
-			double		sum = 0;
-			bool		any = false;
+			AkiUoWindow *w = &win[k];
+			Timestamp	lo = t[i] - hours[k] * AKI_HOUR_US;
 
-			while (t[start[w]] < lo)
-				start[w]++;
-			/* summed oldest first, as the reference's window frame does */
-			for (size_t j = start[w]; j <= i; j++)
+			/* the window holds the rows with time in [t - X h, t] */
+			if (!mlnull[i])
 			{
-				us += gap[j];
-				if (!mlnull[j])
-				{
-					sum = any ? sum + ml[j] : ml[j];
-					any = true;
-				}
+				w->sum += vols.x[i];
+				w->abs += vols.x[i] < 0 ? -vols.x[i] : vols.x[i];
+				w->count++;
 			}
-			vol[w] = sum;
-			volnull[w] = !any;
-			tm[w] = aki_hours_rounded(us);
+			while (t[w->start] < lo)
+			{
+				if (!mlnull[w->start])
+				{
+					w->sum -= vols.x[w->start];
+					w->abs -= vols.x[w->start] < 0 ? -vols.x[w->start] : vols.x[w->start];
+					w->count--;
+				}
+				w->start++;
+			}
+			/* hours documented: the gaps of rows start..i, telescoped */
+			tm[k] = aki_hours_rounded(gap[w->start] + (t[i] - t[w->start]));
+			window_volume(&vols, w, i);
 		}
 
-		/* left join of weight intervals with start <= t < end */
-		for (size_t k = 0; k <= niv; k++)
+		/* intervals that have started by t[i] join the list, in index order */
+		for (; added < nsorted && iv[added].start <= t[i]; added++)
 		{
-			AkiUoRow   *r;
-			double		kg;
+			next[added] = SIZE_MAX;
+			if (tail == SIZE_MAX)
+				head = added;
+			else
+				next[tail] = added;
+			tail = added;
+		}
 
-			if (k == niv)
+		/*
+		 * Left join of weight intervals with start <= t < end, in index
+		 * order.  Listed intervals that have ended leave the list for good,
+		 * as the times only increase; the carried-back interval is last.
+		 */
+		for (size_t k = head; k != SIZE_MAX;)
+		{
+			size_t		after = next[k];
+
+			if (iv[k].end <= t[i])
 			{
-				if (matched)
-					break;
-				kg = 0;			/* no weight: rates NULL */
+				if (prev == SIZE_MAX)
+					head = after;
+				else
+					next[prev] = after;
+				if (tail == k)
+					tail = prev;
 			}
 			else
 			{
-				if (!(iv[k].start <= t[i] && t[i] < iv[k].end))
-					continue;
-				kg = iv[k].kg;
+				push_uo_row(st, &vols, win, tm, t[i], early, iv[k].kg);
 				matched = true;
+				prev = k;
 			}
-			r = vec_push(&st->uo);
-			r->t = t[i];
-			r->has_rt6 = kg > 0 && !volnull[0] && tm[0] >= 6 && tm[0] < 12;
-			r->has_rt12 = kg > 0 && !volnull[1] && tm[1] >= 12;
-			r->has_rt24 = kg > 0 && !volnull[2] && tm[2] >= 24;
-			r->rt6 = r->has_rt6 ? aki_uo_rate(vol[0], kg, tm[0]) : 0;
-			r->rt12 = r->has_rt12 ? aki_uo_rate(vol[1], kg, tm[1]) : 0;
-			r->rt24 = r->has_rt24 ? aki_uo_rate(vol[2], kg, tm[2]) : 0;
-			r->stage = aki_uo_stage(early, r->has_rt6, r->rt6, tm[0],
-									r->has_rt12, r->rt12, tm[1],
-									r->has_rt24, r->rt24, tm[2]);
+			k = after;
 		}
+		if (nsorted < niv && iv[nsorted].start <= t[i] && t[i] < iv[nsorted].end)
+		{
+			push_uo_row(st, &vols, win, tm, t[i], early, iv[nsorted].kg);
+			matched = true;
+		}
+		if (!matched)
+			push_uo_row(st, &vols, win, tm, t[i], early, 0);	/* rates NULL */
 	}
+	st->resummed += vols.resummed;
 }
 
 /* All rows of one stay, appended to st->rows. */
@@ -762,6 +1050,12 @@ stage_stay(AkiState *st, const AkiStay *s, int32 si)
 	size_t		ci = 0,
 				ui = 0,
 				ri = 0;
+	size_t	   *dq7,
+			   *dq48;
+	size_t		h7 = 0,
+				t7 = 0,
+				h48 = 0,
+				t48 = 0;
 
 	st->uo.n = 0;
 	st->intervals.n = 0;
@@ -792,13 +1086,16 @@ stage_stay(AkiState *st, const AkiStay *s, int32 si)
 		i = c0;
 		while (i < end && call[i].t <= s->outtime)
 			i++;
-		ct = palloc(Max(i - c0, 1) * sizeof(Timestamp));
-		cv = palloc(Max(i - c0, 1) * sizeof(double));
+		ct = aki_array(NULL, i - c0, sizeof(Timestamp));
+		cv = aki_array(NULL, i - c0, sizeof(double));
 		for (size_t j = c0; j < i;)
 		{
 			/* several results at one time are averaged */
 			size_t		k = j;
 			double		sum = 0;
+
+			if ((nc & 0xFFFF) == 0xFFFF)
+				CHECK_FOR_INTERRUPTS();
 
 			while (k < i && call[k].t == call[j].t)
 				sum += call[k++].value;
@@ -821,10 +1118,19 @@ stage_stay(AkiState *st, const AkiStay *s, int32 si)
 	/* CRRT times, once each */
 	r0 = st->crrt_off[si];
 	r1 = st->crrt_off[si + 1];
-	rt = palloc(Max(r1 - r0, 1) * sizeof(Timestamp));
+	rt = aki_array(NULL, r1 - r0, sizeof(Timestamp));
 	for (size_t j = r0; j < r1; j++)
 		if (nr == 0 || rt[nr - 1] != rall[j].t)
 			rt[nr++] = rall[j].t;
+
+	/*
+	 * Sliding minima of the earlier creatinine values in the past 7 days
+	 * and 48 hours: deques of indexes whose values increase from the front,
+	 * so the front is the minimum (the latest of equal values, as a scan
+	 * from the latest value that keeps strictly lower ones picks).
+	 */
+	dq7 = aki_array(NULL, nc, sizeof(size_t));
+	dq48 = aki_array(NULL, nc, sizeof(size_t));
 
 	/* the grid: distinct times of creatinine, urine and CRRT rows */
 	for (;;)
@@ -852,8 +1158,26 @@ stage_stay(AkiState *st, const AkiStay *s, int32 si)
 		}
 		if (!have)
 			break;
+		CHECK_FOR_INTERRUPTS();
 		at_c = ci < nc && ct[ci] == t;
 		at_r = ri < nr && rt[ri] == t;
+		if (at_c)
+		{
+			if (ci > 0)
+			{
+				/* value ci - 1 enters both windows */
+				while (t7 > h7 && cv[dq7[t7 - 1]] >= cv[ci - 1])
+					t7--;
+				dq7[t7++] = ci - 1;
+				while (t48 > h48 && cv[dq48[t48 - 1]] >= cv[ci - 1])
+					t48--;
+				dq48[t48++] = ci - 1;
+			}
+			while (h7 < t7 && ct[dq7[h7]] < t - 7 * AKI_DAY_US)
+				h7++;
+			while (h48 < t48 && ct[dq48[h48]] < t - 48 * AKI_HOUR_US)
+				h48++;
+		}
 		k = ui;
 		do
 		{
@@ -867,18 +1191,10 @@ stage_stay(AkiState *st, const AkiStay *s, int32 si)
 				/* minima of the earlier rows in [t - 48 h, t) and [t - 7 d, t) */
 				r->has_creat = true;
 				r->creat = cv[ci];
-				for (size_t j = ci; j-- > 0 && ct[j] >= t - 7 * AKI_DAY_US;)
-				{
-					if (!r->has_low7 || cv[j] < r->low7)
-						r->low7 = cv[j];
-					r->has_low7 = true;
-					if (ct[j] >= t - 48 * AKI_HOUR_US)
-					{
-						if (!r->has_low48 || cv[j] < r->low48)
-							r->low48 = cv[j];
-						r->has_low48 = true;
-					}
-				}
+				r->has_low7 = h7 < t7;
+				r->low7 = r->has_low7 ? cv[dq7[h7]] : 0;
+				r->has_low48 = h48 < t48;
+				r->low48 = r->has_low48 ? cv[dq48[h48]] : 0;
 				r->stage_creat = aki_creat_stage(r->creat, r->has_low7, r->low7,
 												 r->has_low48, r->low48, st->rule);
 				stage = Max(stage, r->stage_creat);
@@ -923,9 +1239,10 @@ static int
 cmp_row_key(const void *a, const void *b, void *arg)
 {
 	const AkiRow *rows = arg;
-	const AkiRow *x = &rows[*(const int *) a];
-	const AkiRow *y = &rows[*(const int *) b];
+	const AkiRow *x = &rows[*(const size_t *) a];
+	const AkiRow *y = &rows[*(const size_t *) b];
 
+	CHECK_FOR_INTERRUPTS();
 	if (x->t_null != y->t_null)
 		return x->t_null ? 1 : -1;
 	if (x->t_null)
@@ -936,36 +1253,41 @@ cmp_row_key(const void *a, const void *b, void *arg)
 /*
  * aki_stage_smoothed: max of aki_stage over rows of the partition whose key
  * (seconds since their own stay's intime) is in [key - 6 h, key], peers
- * included; NULL keys form one peer group.
+ * included; NULL keys form one peer group.  The window slides over the rows
+ * in key order, counting the rows of each stage it holds.
  */
 static void
-smooth(AkiRow *rows, int *idx, int n)
+smooth(AkiRow *rows, size_t *idx, size_t n)
 {
-	int			lo = 0,
-				hi = 0;
+	size_t		lo = 0,
+				hi = 0;			/* the window is rows [lo, hi) */
+	size_t		count[4] = {0, 0, 0, 0};
 
-	qsort_arg(idx, n, sizeof(int), cmp_row_key, rows);
-	for (int i = 0; i < n; i++)
+	qsort_arg(idx, n, sizeof(size_t), cmp_row_key, rows);
+	for (size_t i = 0; i < n; i++)
 	{
 		AkiRow	   *r = &rows[idx[i]];
 		int			best = 0;
 
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
 		if (r->t_null)
 		{
-			for (int j = i; j < n; j++)
+			for (size_t j = i; j < n; j++)
 				best = Max(best, rows[idx[j]].stage);
-			for (int j = i; j < n; j++)
+			for (size_t j = i; j < n; j++)
 				rows[idx[j]].smoothed = best;
 			return;
 		}
+		while (hi <= i || (hi < n && !rows[idx[hi]].t_null && rows[idx[hi]].key == r->key))
+		{
+			Assert(rows[idx[hi]].stage >= 0 && rows[idx[hi]].stage <= 3);
+			count[rows[idx[hi++]].stage]++;
+		}
 		while (rows[idx[lo]].key < r->key - 6 * AKI_HOUR_US)
-			lo++;
-		if (hi < i)
-			hi = i;
-		while (hi + 1 < n && !rows[idx[hi + 1]].t_null && rows[idx[hi + 1]].key == r->key)
-			hi++;
-		for (int j = lo; j <= hi; j++)
-			best = Max(best, rows[idx[j]].stage);
+			count[rows[idx[lo++]].stage]--;
+		for (best = 3; best > 0 && count[best] == 0; best--)
+			;
 		r->smoothed = best;
 	}
 }
@@ -985,6 +1307,8 @@ emit_rows(ReturnSetInfo *rsinfo, AkiRow *rows, size_t n)
 		Datum		v[14];
 		bool		nulls[14];
 
+		if ((i & 0x3FFF) == 0x3FFF)
+			CHECK_FOR_INTERRUPTS();
 		memset(nulls, 0, sizeof(nulls));
 		v[0] = Int64GetDatum(r->subject_id);
 		v[1] = Int64GetDatum(r->stay_id);
@@ -1020,19 +1344,19 @@ static void
 smooth_and_emit(AkiState *st, ReturnSetInfo *rsinfo)
 {
 	AkiRow	   *rows = (AkiRow *) st->rows.data;
-	int			n = (int) st->rows.n;
-	int		   *idx;
-	int			start = 0;
+	size_t		n = st->rows.n;
+	size_t	   *idx;
+	size_t		start = 0;
 
 	if (n == 0)
 		return;
-	idx = palloc(n * sizeof(int));
-	for (int i = 0; i < n; i++)
+	idx = aki_array(NULL, n, sizeof(size_t));
+	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
 	if (!st->smooth_by_stay)
 		smooth(rows, idx, n);
 	else
-		for (int i = 1; i <= n; i++)
+		for (size_t i = 1; i <= n; i++)
 			if (i == n || rows[i].stay_id != rows[start].stay_id)
 			{
 				smooth(rows, idx + start, i - start);
@@ -1063,6 +1387,8 @@ index_stays(AkiState *st, MemoryContext work)
 	st->nsubjects = 0;
 	for (size_t i = 0; i < n; i++)
 	{
+		if ((i & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
 		if (hash_put(&st->stay_index, stays[i].stay_id, (int32) i) != (int32) i)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 					 psprintf("stay_id %lld appears more than once in stays",
@@ -1198,12 +1524,14 @@ kdigo_stages(PG_FUNCTION_ARGS)
 	INSTR_TIME_SUBTRACT(t_sort, t_read);
 	INSTR_TIME_SUBTRACT(t_read, t_start);
 	elog(DEBUG1, "kdigo_stages: %zu stays, %zu creatinine, %zu urine, %zu weight, %zu crrt rows; "
-		 "reading %.3f s, bucketing and sorting %.3f s, staging %.3f s, writing rows %.3f s, work memory %zu kB",
+		 "reading %.3f s, bucketing and sorting %.3f s, staging %.3f s, writing rows %.3f s, work memory %zu kB, "
+		 "urine windows summed in order %llu",
 		 nstays, st.creat.n, st.urine.n, st.weight.n, st.crrt.n,
 		 INSTR_TIME_GET_DOUBLE(t_read), INSTR_TIME_GET_DOUBLE(t_sort),
 		 INSTR_TIME_GET_DOUBLE(t_end) - INSTR_TIME_GET_DOUBLE(aki_emit_time),
 		 INSTR_TIME_GET_DOUBLE(aki_emit_time),
-		 MemoryContextMemAllocated(work, true) / 1024);
+		 MemoryContextMemAllocated(work, true) / 1024,
+		 (unsigned long long) st.resummed);
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(work);
