@@ -183,3 +183,14 @@ SELECT precmed.kdigo_summary(charttime, 4) FROM staged;
 \echo :LAST_ERROR_SQLSTATE
 
 DROP TABLE st, cr, uo, wt, rrt, staged, serial_result;
+
+-- what one call holds is capped by precmed.max_memory_mb (superuser setting)
+SET precmed.max_memory_mb = 1;
+SELECT count(*) FROM precmed.kdigo_stages(
+  $$SELECT i::bigint AS stay_id, i::bigint AS subject_id, '2020-01-01'::timestamp AS intime,
+           '2020-01-05'::timestamp AS outtime FROM generate_series(1, 50000) i$$,
+  'SELECT 1::bigint AS subject_id, now()::timestamp AS charttime, 1.0::float8 AS value_mg_dl WHERE false',
+  'SELECT 1::bigint AS stay_id, now()::timestamp AS charttime, 1.0::float8 AS ml WHERE false',
+  'SELECT 1::bigint AS stay_id, now()::timestamp AS charttime, 70.0::float8 AS kg, ''admit''::text AS weight_type WHERE false');
+\echo :LAST_ERROR_SQLSTATE
+RESET precmed.max_memory_mb;

@@ -90,15 +90,19 @@ hash_id(int64 k)
 	return h;
 }
 
+/* Name of a call's working context: aki_array finds the call's memory by it. */
+#define AKI_WORK_CONTEXT "kdigo_stages"
+
 /*
  * Every array of kdigo_stages whose size follows the input is allocated (old
- * NULL) or grown here, in CurrentMemoryContext: the one place where a memory
- * cap applies.
+ * NULL) or grown here, in CurrentMemoryContext: the one place where the
+ * memory cap (precmed.max_memory_mb) applies, to all the call holds.
  */
 static void *
 aki_array(void *old, size_t count, size_t elsize)
 {
 	size_t		bytes;
+	MemoryContext call = CurrentMemoryContext;
 
 	if (elsize > 0 && count > (MaxAllocHugeSize - 1) / elsize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
@@ -106,6 +110,11 @@ aki_array(void *old, size_t count, size_t elsize)
 				 "That is more memory than one allocation may take.",
 				 "Stage the stays in batches.");
 	bytes = Max(count * elsize, 1);
+	/* the call's working context is the nearest one of that name above */
+	while (call->parent != NULL && strcmp(call->name, AKI_WORK_CONTEXT) != 0)
+		call = call->parent;
+	pm_check_memory((double) MemoryContextMemAllocated(call, true) + bytes,
+					"kdigo_stages");
 	if (old)
 		return repalloc_huge(old, bytes);
 	return MemoryContextAllocHuge(CurrentMemoryContext, bytes);
@@ -1447,7 +1456,7 @@ kdigo_stages(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	work = AllocSetContextCreate(CurrentMemoryContext, "kdigo_stages",
+	work = AllocSetContextCreate(CurrentMemoryContext, AKI_WORK_CONTEXT,
 								 ALLOCSET_DEFAULT_SIZES);
 	st.scratch = AllocSetContextCreate(work, "kdigo_stages subject",
 									   ALLOCSET_DEFAULT_SIZES);
