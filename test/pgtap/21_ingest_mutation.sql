@@ -44,8 +44,9 @@ CREATE TEMP TABLE value_pool AS
 -- 1 to 3 edits of t: a character replaced or inserted, a span deleted or
 -- duplicated, a cut, a run inserted (a quarter of them in the first twelve
 -- characters: HL7 MSH-1/MSH-2, the XML declaration, the JSON head); a
--- quoted value or an HL7 field replaced; an XML element duplicated (a
--- second <value>) or renamed.
+-- multibyte character put among the HL7 delimiters; a quoted value or an
+-- HL7 field replaced; an XML element duplicated (a second <value>) or
+-- renamed.
 CREATE FUNCTION pg_temp.mutate(t text, seed int) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
   pool text[] := (SELECT c FROM pool);
@@ -68,7 +69,11 @@ BEGIN
     v := replace(vals[1 + pg_temp.h(seed, 10 * i + 3) % array_length(vals, 1)], '\', '\\');
     len := 1 + pg_temp.h(seed, 10 * i + 4) % 16;
     pat := NULL;
-    CASE pg_temp.h(seed, 10 * i + 5) % 11
+    CASE pg_temp.h(seed, 10 * i + 5) % 12
+      WHEN 11 THEN  -- a multibyte character among the HL7 delimiters (MSH-1, MSH-2), often one the text has
+        c := CASE WHEN pg_temp.h(seed, 10 * i + 8) % 2 = 0 THEN (regexp_match(t, '[^\x01-\x7F]'))[1] END;
+        t := overlay(t PLACING coalesce(c, (ARRAY['é', 'µ', 'ü', '中', '😀'])[1 + pg_temp.h(seed, 10 * i + 7) % 5])
+                     FROM 4 + pg_temp.h(seed, 10 * i + 6) % 5 FOR 1);
       WHEN 0 THEN t := overlay(t PLACING c FROM p FOR 1);
       WHEN 1 THEN t := overlay(t PLACING c FROM p FOR 0);
       WHEN 2 THEN t := overlay(t PLACING '' FROM p FOR len);
@@ -115,12 +120,18 @@ DECLARE
                         '{"numerator": {"value": 1}, "denominator": {"value": 0}}']::jsonb[];
   names text[] := ARRAY['valueCoding', 'valueQuantity', 'valueString', 'valueRatio', 'valueRange', 'component',
                         'entry', 'resource', 'resourceType', 'code', 'coding', 'value', 'effectiveDateTime'];
+  -- half the edits near the top (a Bundle's entries, their resources and types)
+  short text[] := ARRAY(SELECT p FROM unnest(paths) p WHERE p !~ '(\x01.*){3}');
   n int := coalesce(array_length(paths, 1), 0);
   path text[];
 BEGIN
   FOR i IN 1 .. 1 + pg_temp.h(seed, 0) % 3 LOOP
     EXIT WHEN n = 0;
-    path := string_to_array(paths[1 + pg_temp.h(seed, 10 * i + 1) % n], E'\x01');
+    IF pg_temp.h(seed, 10 * i + 4) % 2 = 0 AND cardinality(short) > 0 THEN
+      path := string_to_array(short[1 + pg_temp.h(seed, 10 * i + 1) % cardinality(short)], E'\x01');
+    ELSE
+      path := string_to_array(paths[1 + pg_temp.h(seed, 10 * i + 1) % n], E'\x01');
+    END IF;
     CONTINUE WHEN j #> path IS NULL;  -- gone with an earlier edit
     CASE pg_temp.h(seed, 10 * i + 2) % 3
       WHEN 0 THEN j := jsonb_set(j, path, repl[1 + pg_temp.h(seed, 10 * i + 3) % array_length(repl, 1)]);
@@ -137,25 +148,31 @@ BEGIN
 END $$;
 
 -- The fewest rows a reader may give for t without losing anything: one per
--- OBX line (HL7); one per observation of a template read (C-CDA, when the
--- document is well-formed); one per Observation entry of a Bundle, else one
--- (FHIR); one for input with nothing readable (blank, not XML, not JSON).
--- A message with no observation in it (an ADT, SIU) may give none.
+-- OBX line (HL7); one per value of an observation of a template read, or
+-- one for the observation when it has none (C-CDA, when the document is
+-- well-formed); one per Bundle entry other than a resource of another type
+-- or a bare request/response (FHIR), one for an entry that is not an array,
+-- one for any other JSON; one for input with nothing readable (blank, not
+-- XML, not JSON).  A message with no observation in it (an ADT, SIU) may
+-- give none.
 CREATE FUNCTION pg_temp.min_rows(fmt text, t text) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
   j jsonb;
   d text := replace(t, 'xsi:', 'xsi_');  -- PostgreSQL refuses the samples' undeclared xsi: prefix
+  el text := '[namespace-uri()="" or namespace-uri()="urn:hl7-org:v3"]';
+  obs text;
 BEGIN
   IF fmt = 'hl7v2' THEN
     RETURN greatest((SELECT count(*) FROM regexp_split_to_table(t, '[\r\n]') l WHERE upper(left(l, 3)) = 'OBX'),
                     CASE WHEN btrim(t, E' \t\r\n\f\v') = '' THEN 1 ELSE 0 END);
   ELSIF fmt = 'ccda' THEN
+    obs := '//*[local-name()="observation"]' || el || '[*[local-name()="templateId"]' || el ||
+           '[@root="2.16.840.1.113883.10.20.22.4.2" or @root="2.16.840.1.113883.10.20.22.4.27" or '
+           '@root="2.16.840.1.113883.10.20.22.4.13" or @root="2.16.840.1.113883.10.20.22.4.38" or '
+           '@root="2.16.840.1.113883.10.20.22.4.78"]]';
     BEGIN
-      RETURN (xpath('count(//*[local-name()="observation" and (namespace-uri()="" or namespace-uri()="urn:hl7-org:v3")]'
-                    '[*[local-name()="templateId" and (namespace-uri()="" or namespace-uri()="urn:hl7-org:v3") and '
-                    '(@root="2.16.840.1.113883.10.20.22.4.2" or @root="2.16.840.1.113883.10.20.22.4.27" or '
-                    '@root="2.16.840.1.113883.10.20.22.4.13" or @root="2.16.840.1.113883.10.20.22.4.38" or '
-                    '@root="2.16.840.1.113883.10.20.22.4.78")]])', xmlparse(DOCUMENT d)))[1]::text::numeric::int;
+      RETURN (xpath('count(' || obs || '[not(*[local-name()="value"]' || el || ')]) + count(' ||
+                    obs || '/*[local-name()="value"]' || el || ')', xmlparse(DOCUMENT d)))[1]::text::numeric::int;
     EXCEPTION WHEN OTHERS THEN
       RETURN 1;  -- not well-formed (or a namespace error, which precmed tolerates): at least the error row
     END;
@@ -165,11 +182,19 @@ BEGIN
   EXCEPTION WHEN OTHERS THEN
     RETURN 1;
   END;
-  IF j->>'resourceType' = 'Bundle' THEN
-    RETURN (SELECT count(*) FROM jsonb_path_query(j, 'strict $.entry[*].resource ? (@.resourceType == "Observation")',
-                                                  '{}', true));
+  IF jsonb_typeof(j) <> 'object' OR j->>'resourceType' IS DISTINCT FROM 'Bundle' THEN
+    RETURN 1;
+  ELSIF NOT j ? 'entry' THEN
+    RETURN 0;
+  ELSIF jsonb_typeof(j->'entry') <> 'array' THEN
+    RETURN 1;
   END IF;
-  RETURN 1;
+  RETURN (SELECT count(*) FROM jsonb_array_elements(j->'entry') e
+           WHERE NOT (jsonb_typeof(e) = 'object' AND
+                      ((jsonb_typeof(e->'resource') = 'object' AND jsonb_typeof(e->'resource'->'resourceType') = 'string'
+                        AND e->'resource'->>'resourceType' ~ '^[A-Z][A-Za-z]*$'
+                        AND e->'resource'->>'resourceType' <> 'Observation')
+                       OR (NOT e ? 'resource' AND (e ? 'request' OR e ? 'response')))));
 END $$;
 
 -- the shipped samples, read as files are (base64 keeps CRs and BOMs)
@@ -264,7 +289,7 @@ SELECT diag(fmt || ' ' || name || ' #' || seed || ' returned invalid text')
 
 -- 3. nothing is lost
 SELECT is((SELECT count(*)::int FROM outcome o JOIN mutant m USING (fmt, name, seed) WHERE o.rows < m.min_rows), 0,
-          'nothing is lost: a row (data or error) per OBX line, observation or Observation entry, one for unreadable input');
+          'nothing is lost: a row (data or error) per OBX line, C-CDA value, Bundle entry; one for unreadable input');
 SELECT diag(fmt || ' ' || name || ' #' || seed || ': ' || o.rows || ' rows, at least ' || m.min_rows || ' expected')
   FROM outcome o JOIN mutant m USING (fmt, name, seed) WHERE o.rows < m.min_rows LIMIT 5;
 SELECT cmp_ok((SELECT count(*)::int FROM mutant WHERE min_rows > 0), '>',
