@@ -10,9 +10,11 @@
  *
  * Observations read: those with the template of a Result, Vital Sign,
  * Procedure Activity, Social History or Smoking Status observation (list
- * below), anywhere in the document.  Section fragments that use the xsi: prefix without
- * declaring it are accepted (the namespace error is ignored and xsi:type is
- * read by its written name).
+ * below), anywhere in the document, one row per value.  Section fragments
+ * that use the xsi: prefix without declaring it are accepted (the namespace
+ * error is ignored and xsi:type is read by its written name).  libxml2 works
+ * in UTF-8: the document goes in as UTF-8 and ingest_emit converts the rows
+ * back to the database encoding.
  */
 #include "ingest/ingest.h"
 

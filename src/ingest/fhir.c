@@ -4,7 +4,9 @@
  *
  * A Bundle yields every Observation among its entries (nested Bundles too,
  * up to a depth limit); an Observation with components yields one row per
- * component, and a row for itself when it has a value of its own.
+ * component, and a row for itself when it has a value of its own.  Entries
+ * and members that cannot be read (not an object, no resourceType, a member
+ * of the wrong JSON kind) are reported, never passed over.
  */
 #include "ingest/ingest.h"
 

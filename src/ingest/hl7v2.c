@@ -4,8 +4,9 @@
  * Segments may end in CR (the wire format), LF or CRLF; a UTF-8 byte order
  * mark is skipped.  Several messages in one text (a batch) are read one
  * after another, each MSH starting a new message.  The delimiters come from
- * MSH-1 and MSH-2 of each message; the standard escapes \F\ \S\ \T\ \R\ \E\
- * and \.br\ are decoded in text values and units.
+ * MSH-1 and MSH-2 of each message and must be ASCII (so splitting never cuts
+ * a character); the standard escapes \F\ \S\ \T\ \R\ \E\ and \.br\ are
+ * decoded in text values and units.
  */
 #include "ingest/ingest.h"
 
