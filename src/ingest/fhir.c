@@ -178,34 +178,36 @@ static const char *const kind_names[] = {"object", "array", "string", "number", 
  * Members of an Observation (or a component) that are read, with their
  * kind; is_value marks the value[x] choices of FHIR R4 Observation.
  */
+#define MEMBER(name, kind, is_value) {name, sizeof(name) - 1, kind, is_value}
 static const struct
 {
 	const char *name;
+	int			len;
 	MemberKind	kind;
 	bool		is_value;
 }			observation_members[] =
 {
-	{"code", M_OBJECT, false},
-	{"subject", M_OBJECT, false},
-	{"status", M_STRING, false},
-	{"effectiveDateTime", M_STRING, false},
-	{"effectiveInstant", M_STRING, false},
-	{"effectivePeriod", M_OBJECT, false},
-	{"component", M_ARRAY, false},
-	{"referenceRange", M_ARRAY, false},
-	{"interpretation", M_ARRAY, false},
-	{"dataAbsentReason", M_OBJECT, false},
-	{"valueQuantity", M_OBJECT, true},
-	{"valueCodeableConcept", M_OBJECT, true},
-	{"valueString", M_STRING, true},
-	{"valueBoolean", M_BOOL, true},
-	{"valueInteger", M_NUMBER, true},
-	{"valueRange", M_OBJECT, true},
-	{"valueRatio", M_OBJECT, true},
-	{"valueSampledData", M_OBJECT, true},
-	{"valueTime", M_STRING, true},
-	{"valueDateTime", M_STRING, true},
-	{"valuePeriod", M_OBJECT, true},
+	MEMBER("code", M_OBJECT, false),
+	MEMBER("subject", M_OBJECT, false),
+	MEMBER("status", M_STRING, false),
+	MEMBER("effectiveDateTime", M_STRING, false),
+	MEMBER("effectiveInstant", M_STRING, false),
+	MEMBER("effectivePeriod", M_OBJECT, false),
+	MEMBER("component", M_ARRAY, false),
+	MEMBER("referenceRange", M_ARRAY, false),
+	MEMBER("interpretation", M_ARRAY, false),
+	MEMBER("dataAbsentReason", M_OBJECT, false),
+	MEMBER("valueQuantity", M_OBJECT, true),
+	MEMBER("valueCodeableConcept", M_OBJECT, true),
+	MEMBER("valueString", M_STRING, true),
+	MEMBER("valueBoolean", M_BOOL, true),
+	MEMBER("valueInteger", M_NUMBER, true),
+	MEMBER("valueRange", M_OBJECT, true),
+	MEMBER("valueRatio", M_OBJECT, true),
+	MEMBER("valueSampledData", M_OBJECT, true),
+	MEMBER("valueTime", M_STRING, true),
+	MEMBER("valueDateTime", M_STRING, true),
+	MEMBER("valuePeriod", M_OBJECT, true),
 };
 
 static bool
@@ -239,25 +241,30 @@ check_members(FhirState *st, IngestRow *row, JsonbContainer *o, const char *wher
 	JsonbIteratorToken tok;
 	JsonbValue	k,
 				v;
-	char	   *first_value = NULL;
+	const char *first_value = NULL;
 
 	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
 	{
-		char	   *key;
-		int			i;
+		const char *kv;
+		int			klen,
+					i;
+		const char *key;
 
 		if (tok != WJB_KEY)
 			continue;
 		(void) JsonbIteratorNext(&it, &v, true);
-		key = pnstrdup(k.val.string.val, k.val.string.len);
+		kv = k.val.string.val;
+		klen = k.val.string.len;
 		for (i = 0; i < lengthof(observation_members); i++)
-			if (strcmp(key, observation_members[i].name) == 0)
+			if (observation_members[i].len == klen &&
+				memcmp(kv, observation_members[i].name, klen) == 0)
 				break;
 		if (i == lengthof(observation_members))
 		{
 			/* valueFoo: a value of a type Observation has not (R4) */
-			if (strncmp(key, "value", 5) == 0 && key[5] >= 'A' && key[5] <= 'Z')
+			if (klen > 5 && memcmp(kv, "value", 5) == 0 && kv[5] >= 'A' && kv[5] <= 'Z')
 			{
+				key = pnstrdup(kv, klen);
 				ingest_fail(st->out, row, ERRCODE_INVALID_JSON_TEXT,
 							psprintf("%s.%s", where, key),
 							psprintf("\"%s\" is not a value[x] of a FHIR R4 Observation", key),
@@ -266,6 +273,7 @@ check_members(FhirState *st, IngestRow *row, JsonbContainer *o, const char *wher
 			}
 			continue;
 		}
+		key = observation_members[i].name;
 		if (!has_kind(&v, observation_members[i].kind))
 		{
 			ingest_fail(st->out, row, ERRCODE_INVALID_JSON_TEXT,
@@ -836,6 +844,8 @@ fhir_observations(PG_FUNCTION_ARGS)
 		pm_error_null_argument("resource");
 	strict = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
 	ingest_begin(fcinfo, &out, "fhir", strict);
+	/* raw is JSON written from jsonb, or the JSON text given */
+	out.raw_is_input = true;
 	if (get_fn_expr_argtype(fcinfo->flinfo, 0) == TEXTOID)
 	{
 		jb = jsonb_from_text(&out, PG_GETARG_TEXT_PP(0));

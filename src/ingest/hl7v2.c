@@ -587,6 +587,8 @@ hl7v2_observations(PG_FUNCTION_ARGS)
 		pm_error_null_argument("message");
 	strict = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
 	ingest_begin(fcinfo, &out, "hl7v2", strict);
+	/* raw is a segment of the text, cut at CR/LF, or the text itself */
+	out.raw_is_input = true;
 	msg = PG_GETARG_TEXT_PP(0);
 	len = VARSIZE_ANY_EXHDR(msg);
 	if (len > INGEST_MAX_INPUT)

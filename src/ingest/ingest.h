@@ -60,6 +60,9 @@ typedef struct IngestOut
 	int			src_encoding;	/* encoding of the parser's strings */
 	Oid			conv_proc;		/* src_encoding -> database, when they differ */
 	bool		in_fail;		/* emitting an error row */
+	bool		raw_is_input;	/* raw is always valid database text: a slice
+								 * of the input cut at ASCII bytes, or JSON
+								 * PostgreSQL wrote (not checked again) */
 } IngestOut;
 
 /* obs_row.c */

@@ -37,6 +37,7 @@ ingest_begin(FunctionCallInfo fcinfo, IngestOut *out,
 	out->src_encoding = GetDatabaseEncoding();
 	out->conv_proc = InvalidOid;
 	out->in_fail = false;
+	out->raw_is_input = false;
 }
 
 /* The parser's strings are in encoding; look up their conversion once. */
@@ -192,9 +193,10 @@ static const char *const column_names[INGEST_NCOLS] = {
 
 /*
  * Append row to the result.  Every text column is checked (and converted,
- * when the parser's strings are not in the database encoding): a row with
- * text the database cannot hold becomes an error row (tolerant) or an error
- * (strict) naming the column, with raw escaped.
+ * when the parser's strings are not in the database encoding), raw too
+ * unless the reader vouches for it (raw_is_input): a row with text the
+ * database cannot hold becomes an error row (tolerant) or an error (strict)
+ * naming the column, with raw escaped.
  */
 void
 ingest_emit(IngestOut *out, IngestRow *row)
@@ -226,7 +228,7 @@ ingest_emit(IngestOut *out, IngestRow *row)
 	{
 		bool		ok;
 
-		if (text[i] == NULL)
+		if (text[i] == NULL || (i == 16 && out->raw_is_input))
 			continue;
 		text[i] = db_text(out, text[i], &ok);
 		if (!ok && bad < 0)
@@ -313,6 +315,7 @@ ingest_fail(IngestOut *out, const IngestRow *ctx, int sqlstate,
 	out->in_fail = true;
 	ingest_emit(out, &row);
 	out->in_fail = false;
+	out->raw_is_input = false;
 }
 
 /* ASCII white space only: a byte of a multibyte character is never blank. */
