@@ -84,6 +84,15 @@ SELECT status, message_id, value_text, left(raw, 40) AS raw FROM precmed.hl7v2_o
 SELECT status, value_text, raw FROM precmed.hl7v2_observations('PID|1||X\rOBX|1|NM|1-8^A^LN||1', false);
 SELECT * FROM precmed.hl7v2_observations(NULL);
 \echo :LAST_ERROR_SQLSTATE
+-- Delimiters must be ASCII: a byte of a multibyte character taken as a
+-- delimiter would cut characters apart.  The OBX of that message is kept too.
+SELECT status, value_text, raw
+  FROM precmed.hl7v2_observations(E'MSH|é~\\&|A|B|||2024||ORU^R01|M1|P|2.5\rOBX|1|ST|123||a~S~b||||||F', false);
+SELECT * FROM precmed.hl7v2_observations(E'MSH|é~\\&|A|B|||2024||ORU^R01|M1|P|2.5\rOBX|1|ST|123||a~S~b||||||F');
+\echo :LAST_ERROR_SQLSTATE
+-- an OBX-5 of empty repetitions is a row without a value; "obx" is not skipped
+SELECT observation_code, value_num, status, value_text
+  FROM precmed.hl7v2_observations(E'MSH|^~\\&|A|B|||2024||ORU^R01|M1|P|2.5\rOBX|1|NM|2345-7^Glucose^LN||~|mg/dL\robx|2|NM|2345-7^Glucose^LN||90|mg/dL', false);
 
 -- ====================================================================== C-CDA
 -- Section fragments use xsi: without declaring it; they are read all the same.
@@ -144,6 +153,15 @@ SELECT observation_code, observation_system, observation_display, value_num, val
        effective_time, status, value_code, value_system
   FROM precmed.ccda_observations(:'tr');
 
+-- Ratios (RTO) are their HL7 v3 literal n:d in value_text, as HL7 v2 SN and
+-- FHIR Ratio give them; an observation with several values gives a row per
+-- value (one that cannot be read is an error row; the others stay).
+\set rto '<section xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><observation><templateId root="2.16.840.1.113883.10.20.22.4.2"/><code code="5196-1" codeSystem="2.16.840.1.113883.6.1" displayName="HBsAg titer"/><value xsi:type="RTO"><numerator xsi:type="INT" value="1"/><denominator xsi:type="INT" value="128"/></value></observation><observation><templateId root="2.16.840.1.113883.10.20.22.4.2"/><code code="X2" codeSystem="1.2.3.4.5"/><value xsi:type="PQ" value="5.2" unit="mmol/L"/><value xsi:type="RTO_PQ_PQ"><numerator value="5" unit="mg"/><denominator value="1" unit="mL"/></value><value xsi:type="CS" code="POS"/><value xsi:type="RTO"><numerator value="1"/></value><value xsi:type="ED"><reference value="#result1"/></value></observation></section>'
+SELECT observation_code, value_num, value_text, unit, status, value_code, value_system
+  FROM precmed.ccda_observations(:'rto', strict => false);
+SELECT * FROM precmed.ccda_observations(:'rto');
+\echo :LAST_ERROR_SQLSTATE
+
 -- ======================================================================= FHIR
 CREATE TEMP TABLE fhir_sample (name text, resource jsonb);
 \set r `cat test/data/ingest/fhir/us-core/observation-serum-glucose.json`
@@ -195,6 +213,22 @@ SELECT * FROM precmed.fhir_observations(:'b');
 SELECT status, value_text FROM precmed.fhir_observations('[1, 2]', false);
 SELECT status, value_text FROM precmed.fhir_observations('{"resourceType":"Observation","status":"final"}', false);
 SELECT status, value_text FROM precmed.fhir_observations('{"resourceType":"Observation","code":{"coding":[{"code":"x"}]},"valueQuantity":{"value":"12"}}', false);
+
+-- Ratios are n:d as in HL7 v2 and C-CDA; a Range is low-high, or one bound with >= / <=.
+SELECT observation_code, value_num, value_text, comparator, unit, ucum_unit
+  FROM precmed.fhir_observations('{"resourceType": "Bundle", "entry": [
+    {"resource": {"resourceType": "Observation", "code": {"coding": [{"system": "http://loinc.org", "code": "5196-1"}]}, "valueRatio": {"numerator": {"value": 1}, "denominator": {"value": 128}}}},
+    {"resource": {"resourceType": "Observation", "code": {"coding": [{"system": "http://loinc.org", "code": "2345-7"}]}, "valueRange": {"low": {"value": 70, "unit": "mg/dL", "system": "http://unitsofmeasure.org", "code": "mg/dL"}, "high": {"value": 105.0, "unit": "mg/dL"}}}},
+    {"resource": {"resourceType": "Observation", "code": {"coding": [{"system": "http://loinc.org", "code": "2345-7"}]}, "valueRange": {"high": {"value": 105, "unit": "mg/dL"}}}}]}'::jsonb);
+-- A Bundle whose entry is not an array, entries that are not objects or lack
+-- a resource, resources without or with a mis-cased resourceType: error rows
+-- keeping the entry, in tolerant mode; errors in strict mode.
+SELECT status, value_text, raw
+  FROM precmed.fhir_observations('{"resourceType": "Bundle", "entry": {"resource": {"resourceType": "Observation"}}}'::jsonb, false);
+SELECT status, value_text, raw
+  FROM precmed.fhir_observations('{"resourceType": "Bundle", "entry": [null, {"fullUrl": "urn:uuid:1"}, {"request": {"method": "DELETE", "url": "Observation/1"}}, {"resource": {"code": {"text": "x"}}}, {"resource": {"resourceType": "observation", "code": {"text": "x"}}}, {"resource": {"resourceType": "Patient"}}]}'::jsonb, false);
+SELECT * FROM precmed.fhir_observations('{"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "observation", "code": {"text": "x"}}}]}'::jsonb);
+\echo :LAST_ERROR_SQLSTATE
 
 -- JSON as text (a file read as text): checked first, so text that is not JSON is an error row
 SELECT status, value_text, raw FROM precmed.fhir_observations('{"resourceType": "Observ'::text, false);

@@ -24,7 +24,7 @@ RETURNS TABLE(source_format text, message_id text, patient_id text,
   AS 'MODULE_PATHNAME', 'ccda_observations'
   LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE ROWS 20;
 COMMENT ON FUNCTION precmed.ccda_observations(text, boolean) IS
-  'One row per Result, Vital Sign, Procedure Activity, Social History or Smoking Status observation of a C-CDA document or section fragment, parsed by libxml2 without DTDs, entities or network. strict => false turns unreadable parts into rows with status ''error''. See docs/ingest.md.';
+  'One row per value (one for an observation without a value) of each Result, Vital Sign, Procedure Activity, Social History or Smoking Status observation of a C-CDA document or section fragment, parsed by libxml2 without DTDs, entities or network. strict => false turns unreadable parts into rows with status ''error''. See docs/ingest.md.';
 
 CREATE FUNCTION precmed.fhir_observations(resource jsonb, strict boolean DEFAULT true)
 RETURNS TABLE(source_format text, message_id text, patient_id text,

@@ -10,9 +10,11 @@
  *
  * Observations read: those with the template of a Result, Vital Sign,
  * Procedure Activity, Social History or Smoking Status observation (list
- * below), anywhere in the document.  Section fragments that use the xsi: prefix without
- * declaring it are accepted (the namespace error is ignored and xsi:type is
- * read by its written name).
+ * below), anywhere in the document, one row per value.  Section fragments
+ * that use the xsi: prefix without declaring it are accepted (the namespace
+ * error is ignored and xsi:type is read by its written name).  libxml2 works
+ * in UTF-8: the document goes in as UTF-8 and ingest_emit converts the rows
+ * back to the database encoding.
  */
 #include "ingest/ingest.h"
 
@@ -64,8 +66,13 @@ ccda_xml_error(void *data, xmlErrorPtr err)
 		return;
 	if (p->first_error[0] == '\0')
 	{
-		strlcpy(p->first_error, err->message ? err->message : "unknown XML error",
-				sizeof(p->first_error));
+		const char *msg = err->message ? err->message : "unknown XML error";
+		/* libxml2's text is UTF-8: cut between characters, never inside one */
+		int			n = pg_encoding_mbcliplen(PG_UTF8, msg, strlen(msg),
+											  sizeof(p->first_error) - 1);
+
+		memcpy(p->first_error, msg, n);
+		p->first_error[n] = '\0';
 		p->error_line = err->line;
 		/* drop libxml2's trailing newline */
 		if (p->first_error[0] && p->first_error[strlen(p->first_error) - 1] == '\n')
@@ -276,15 +283,217 @@ read_pq(xmlNodePtr pq, double *v, char **unit, const char **bad)
 	return false;
 }
 
+/*
+ * A numerator or denominator of an RTO (INT, REAL or PQ) as its HL7 v3
+ * literal: the number as written, then the unit when it is not "1".  NULL
+ * when there is no number; *bad is then a value that is not one, or NULL.
+ */
+static char *
+rto_term(xmlNodePtr q, const char **bad)
+{
+	char	   *v = attr(q, "value");
+	char	   *u;
+	double		d;
+
+	*bad = NULL;
+	if (v == NULL)
+		return NULL;
+	if (!ingest_parse_number(v, &d))
+	{
+		*bad = v;
+		return NULL;
+	}
+	v = ingest_pstrndup_trim(v, strlen(v));
+	u = attr(q, "unit");
+	if (u && !ingest_empty(u) && strcmp(u, "1") != 0)
+		return psprintf("%s %s", v, u);
+	return v;
+}
+
+/* Does n have an element child? */
+static bool
+has_element_child(xmlNodePtr n)
+{
+	xmlNodePtr c;
+
+	for (c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			return true;
+	return false;
+}
+
+/*
+ * One <value> of an observation into row.  Returns false after reporting a
+ * value that cannot be read; a nullFlavored value leaves row without one.
+ */
+static bool
+read_value(CcdaState *st, IngestRow *row, xmlNodePtr value, const char *where)
+{
+	char	   *type;
+	double		v;
+	char	   *unit;
+	const char *bad = NULL;
+
+	if (attr(value, "nullFlavor") != NULL && child(value, "translation") == NULL)
+		return true;
+	type = xsi_type(value);
+	if (type == NULL)
+		type = "ANY";
+	if (strcmp(type, "PQ") == 0)
+	{
+		if (!read_pq(value, &v, &unit, &bad))
+		{
+			ingest_fail(st->out, row, ERRCODE_INVALID_XML_CONTENT, where,
+						bad ? psprintf("\"%s\" is not a number (PQ)", bad)
+						: "the PQ has neither a value nor a translation with one", row->raw);
+			return false;
+		}
+		row->has_num = true;
+		row->value_num = v;
+		row->unit = unit;
+		row->ucum_unit = ingest_ucum(st->out, unit);
+	}
+	else if (strcmp(type, "IVL_PQ") == 0 || strcmp(type, "IVL_INT") == 0 ||
+			 strcmp(type, "IVL_REAL") == 0)
+	{
+		xmlNodePtr lo = child(value, "low"),
+					hi = child(value, "high");
+		double		lv = 0,
+					hv = 0;
+		char	   *lu = NULL,
+				   *hu = NULL;
+		bool		has_lo = false,
+					has_hi = false;
+
+		if (lo && attr(lo, "nullFlavor") == NULL)
+		{
+			if (!read_pq(lo, &lv, &lu, &bad))
+				goto bad_ivl;
+			has_lo = true;
+		}
+		if (hi && attr(hi, "nullFlavor") == NULL)
+		{
+			if (!read_pq(hi, &hv, &hu, &bad))
+				goto bad_ivl;
+			has_hi = true;
+		}
+		if (has_lo && !has_hi)
+		{
+			char	   *inc = attr(lo, "inclusive");
+
+			row->comparator = inc && strcmp(inc, "false") == 0 ? ">" : ">=";
+			row->has_num = true, row->value_num = lv;
+			row->unit = lu, row->ucum_unit = ingest_ucum(st->out, lu);
+		}
+		else if (has_hi && !has_lo)
+		{
+			char	   *inc = attr(hi, "inclusive");
+
+			row->comparator = inc && strcmp(inc, "false") == 0 ? "<" : "<=";
+			row->has_num = true, row->value_num = hv;
+			row->unit = hu, row->ucum_unit = ingest_ucum(st->out, hu);
+		}
+		else if (has_lo && has_hi)
+		{
+			row->value_text = psprintf("%s-%s", attr(lo, "value") ? attr(lo, "value") : "",
+									   attr(hi, "value") ? attr(hi, "value") : "");
+			row->unit = lu ? lu : hu;
+			row->ucum_unit = ingest_ucum(st->out, row->unit);
+		}
+		else
+		{
+	bad_ivl:
+			ingest_fail(st->out, row, ERRCODE_INVALID_XML_CONTENT, where,
+						bad ? psprintf("\"%s\" is not a number (%s)", bad, type)
+						: psprintf("the %s has no bound with a value", type), row->raw);
+			return false;
+		}
+	}
+	else if (strcmp(type, "RTO") == 0 || strncmp(type, "RTO_", 4) == 0)
+	{
+		/* a ratio (a titer 1:128): its literal, as HL7 v2 SN and FHIR Ratio give */
+		char	   *num = rto_term(child(value, "numerator"), &bad);
+		char	   *den = num ? rto_term(child(value, "denominator"), &bad) : NULL;
+
+		if (num == NULL || den == NULL)
+		{
+			ingest_fail(st->out, row, ERRCODE_INVALID_XML_CONTENT, where,
+						bad ? psprintf("\"%s\" is not a number (%s)", bad, type)
+						: psprintf("the %s needs a numerator and a denominator with a value", type),
+						row->raw);
+			return false;
+		}
+		row->value_text = psprintf("%s:%s", num, den);
+	}
+	else if (strcmp(type, "INT") == 0 || strcmp(type, "REAL") == 0)
+	{
+		char	   *s = attr(value, "value");
+
+		if (s == NULL || !ingest_parse_number(s, &v))
+		{
+			ingest_fail(st->out, row, ERRCODE_INVALID_XML_CONTENT, where,
+						psprintf("\"%s\" is not a number (%s)", s ? s : "", type), row->raw);
+			return false;
+		}
+		row->has_num = true;
+		row->value_num = v;
+	}
+	else if (strcmp(type, "CD") == 0 || strcmp(type, "CE") == 0 ||
+			 strcmp(type, "CV") == 0 || strcmp(type, "CO") == 0 ||
+			 strcmp(type, "CS") == 0)
+	{
+		char	   *vc = attr(value, "code");
+		char	   *vd = attr(value, "displayName");
+
+		if (vc)
+		{
+			row->value_code = vc;
+			row->value_system = ingest_system_from_uri(attr(value, "codeSystem"));
+		}
+		if (vd == NULL && child(value, "originalText"))
+			vd = text_of(child(value, "originalText"));
+		row->value_text = vd ? vd : vc;
+	}
+	else if (strcmp(type, "BL") == 0 || strcmp(type, "TS") == 0)
+		row->value_text = attr(value, "value");
+	else
+	{
+		/* ST, ED, SC and any other type: the text, else a value attribute */
+		char	   *t = text_of(value);
+		char	   *a;
+
+		if (*t)
+			row->value_text = t;
+		else if ((a = attr(value, "value")) != NULL)
+			row->value_text = a;
+		else if ((a = attr(value, "code")) != NULL)
+		{
+			row->value_code = a;
+			row->value_system = ingest_system_from_uri(attr(value, "codeSystem"));
+			row->value_text = attr(value, "displayName") ? attr(value, "displayName") : a;
+		}
+		else if (has_element_child(value))
+		{
+			/* e.g. an ED that only points into the narrative: not lost unseen */
+			ingest_fail(st->out, row, ERRCODE_INVALID_XML_CONTENT, where,
+						psprintf("a value of type %s with neither text nor a value or code attribute", type),
+						row->raw);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void
 read_observation(CcdaState *st, xmlNodePtr obs)
 {
 	IngestRow	row = st->ctx;
 	xmlNodePtr code = child(obs, "code");
 	xmlNodePtr c,
-				value,
 				et,
 				interp;
+	int			nvalues,
+				i;
 	char	   *code_code = NULL,
 			   *code_sys = NULL,
 			   *code_disp = NULL;
@@ -394,127 +603,32 @@ read_observation(CcdaState *st, xmlNodePtr obs)
 		break;
 	}
 
-	value = child(obs, "value");
-	if (value && (attr(value, "nullFlavor") == NULL || child(value, "translation")))
+	/*
+	 * CDA allows several values (observation/value is 0..*): one row each,
+	 * as for the repetitions of an HL7 v2 OBX-5; none gives a row without
+	 * a value (a pending or absent result).
+	 */
+	nvalues = 0;
+	for (c = obs->children; c; c = c->next)
+		if (is_el(c, "value"))
+			nvalues++;
+	if (nvalues == 0)
 	{
-		char	   *type = xsi_type(value);
-		double		v;
-		char	   *unit;
-		const char *bad = NULL;
-
-		if (type == NULL)
-			type = "ANY";
-		if (strcmp(type, "PQ") == 0)
-		{
-			if (!read_pq(value, &v, &unit, &bad))
-			{
-				ingest_fail(st->out, &row, ERRCODE_INVALID_XML_CONTENT,
-							psprintf("%s/value", where),
-							bad ? psprintf("\"%s\" is not a number (PQ)", bad)
-							: "the PQ has neither a value nor a translation with one", row.raw);
-				return;
-			}
-			row.has_num = true;
-			row.value_num = v;
-			row.unit = unit;
-			row.ucum_unit = ingest_ucum(st->out, unit);
-		}
-		else if (strcmp(type, "IVL_PQ") == 0)
-		{
-			xmlNodePtr lo = child(value, "low"),
-						hi = child(value, "high");
-			double		lv = 0,
-						hv = 0;
-			char	   *lu = NULL,
-					   *hu = NULL;
-			bool		has_lo = false,
-						has_hi = false;
-
-			if (lo && attr(lo, "nullFlavor") == NULL)
-			{
-				if (!read_pq(lo, &lv, &lu, &bad))
-					goto bad_ivl;
-				has_lo = true;
-			}
-			if (hi && attr(hi, "nullFlavor") == NULL)
-			{
-				if (!read_pq(hi, &hv, &hu, &bad))
-					goto bad_ivl;
-				has_hi = true;
-			}
-			if (has_lo && !has_hi)
-			{
-				char	   *inc = attr(lo, "inclusive");
-
-				row.comparator = inc && strcmp(inc, "false") == 0 ? ">" : ">=";
-				row.has_num = true, row.value_num = lv;
-				row.unit = lu, row.ucum_unit = ingest_ucum(st->out, lu);
-			}
-			else if (has_hi && !has_lo)
-			{
-				char	   *inc = attr(hi, "inclusive");
-
-				row.comparator = inc && strcmp(inc, "false") == 0 ? "<" : "<=";
-				row.has_num = true, row.value_num = hv;
-				row.unit = hu, row.ucum_unit = ingest_ucum(st->out, hu);
-			}
-			else if (has_lo && has_hi)
-			{
-				row.value_text = psprintf("%s-%s", attr(lo, "value") ? attr(lo, "value") : "",
-										  attr(hi, "value") ? attr(hi, "value") : "");
-				row.unit = lu ? lu : hu;
-				row.ucum_unit = ingest_ucum(st->out, row.unit);
-			}
-			else
-			{
-		bad_ivl:
-				ingest_fail(st->out, &row, ERRCODE_INVALID_XML_CONTENT,
-							psprintf("%s/value", where),
-							bad ? psprintf("\"%s\" is not a number (IVL_PQ)", bad)
-							: "the IVL_PQ has no bound with a value", row.raw);
-				return;
-			}
-		}
-		else if (strcmp(type, "INT") == 0 || strcmp(type, "REAL") == 0)
-		{
-			char	   *s = attr(value, "value");
-
-			if (s == NULL || !ingest_parse_number(s, &v))
-			{
-				ingest_fail(st->out, &row, ERRCODE_INVALID_XML_CONTENT,
-							psprintf("%s/value", where),
-							psprintf("\"%s\" is not a number (%s)", s ? s : "", type), row.raw);
-				return;
-			}
-			row.has_num = true;
-			row.value_num = v;
-		}
-		else if (strcmp(type, "CD") == 0 || strcmp(type, "CE") == 0 ||
-				 strcmp(type, "CV") == 0 || strcmp(type, "CO") == 0)
-		{
-			char	   *vc = attr(value, "code");
-			char	   *vd = attr(value, "displayName");
-
-			if (vc)
-			{
-				row.value_code = vc;
-				row.value_system = ingest_system_from_uri(attr(value, "codeSystem"));
-			}
-			if (vd == NULL && child(value, "originalText"))
-				vd = text_of(child(value, "originalText"));
-			row.value_text = vd ? vd : vc;
-		}
-		else if (strcmp(type, "BL") == 0 || strcmp(type, "TS") == 0)
-			row.value_text = attr(value, "value");
-		else
-		{
-			/* ST, ED and anything else: the text */
-			char	   *t = text_of(value);
-
-			row.value_text = *t ? t : NULL;
-		}
+		ingest_emit(st->out, &row);
+		return;
 	}
-	ingest_emit(st->out, &row);
+	i = 0;
+	for (c = obs->children; c; c = c->next)
+	{
+		IngestRow	r = row;
+
+		if (!is_el(c, "value"))
+			continue;
+		i++;
+		if (read_value(st, &r, c, nvalues == 1 ? psprintf("%s/value", where)
+					   : psprintf("%s/value[%d]", where, i)))
+			ingest_emit(st->out, &r);
+	}
 }
 
 static void
@@ -574,6 +688,7 @@ ccda_observations(PG_FUNCTION_ARGS)
 	CcdaState	st;
 	CcdaParse	parse;
 	text	   *doc_text;
+	char	   *input;
 	size_t		len;
 	bool		strict;
 	xmlParserCtxtPtr volatile ctxt = NULL;
@@ -599,6 +714,20 @@ ccda_observations(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	}
 
+	/*
+	 * libxml2 reads UTF-8 and gives UTF-8: the text goes in converted from
+	 * the database encoding (a no-op for UTF-8) and the rows are converted
+	 * back by ingest_emit.  SQL_ASCII text has no known encoding: libxml2
+	 * reads it by its XML declaration.
+	 */
+	input = VARDATA_ANY(doc_text);
+	if (GetDatabaseEncoding() != PG_UTF8 && GetDatabaseEncoding() != PG_SQL_ASCII)
+	{
+		input = pg_server_to_any(input, (int) len, PG_UTF8);
+		len = strlen(input);
+	}
+	ingest_set_source_encoding(&out, PG_UTF8);
+
 	memset(&st, 0, sizeof(st));
 	memset(&parse, 0, sizeof(parse));
 	st.out = &out;
@@ -620,20 +749,19 @@ ccda_observations(PG_FUNCTION_ARGS)
 		ctxt->vctxt.error = NULL;
 		ctxt->vctxt.warning = NULL;
 		/* no NOENT, DTDLOAD, DTDATTR, DTDVALID, HUGE or RECOVER */
-		/* the text is already in the database encoding: say so */
-		doc = xmlCtxtReadMemory(ctxt, VARDATA_ANY(doc_text), (int) len, NULL,
-								GetDatabaseEncoding() == PG_UTF8 ? "UTF-8" : NULL,
+		doc = xmlCtxtReadMemory(ctxt, input, (int) len, NULL,
+								GetDatabaseEncoding() == PG_SQL_ASCII ? NULL : "UTF-8",
 								XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
 		if (parse.dtd)
 			ingest_fail(&out, NULL, ERRCODE_INVALID_XML_DOCUMENT, "DOCTYPE",
 						"documents with a document type declaration (DTD) are refused: entities are never expanded or loaded",
-						text_to_cstring(doc_text));
+						pnstrdup(input, len));
 		else if (doc == NULL || !ctxt->wellFormed || xmlDocGetRootElement(doc) == NULL)
 			ingest_fail(&out, NULL, ERRCODE_INVALID_XML_DOCUMENT,
 						psprintf("line %d", parse.error_line),
 						psprintf("not well-formed XML: %s",
 								 parse.first_error[0] ? parse.first_error : "no root element"),
-						text_to_cstring(doc_text));
+						pnstrdup(input, len));
 		else
 		{
 			st.doc = doc;

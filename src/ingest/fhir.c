@@ -4,7 +4,9 @@
  *
  * A Bundle yields every Observation among its entries (nested Bundles too,
  * up to a depth limit); an Observation with components yields one row per
- * component, and a row for itself when it has a value of its own.
+ * component, and a row for itself when it has a value of its own.  Entries
+ * and members that cannot be read (not an object, no resourceType, a member
+ * of the wrong JSON kind) are reported, never passed over.
  */
 #include "ingest/ingest.h"
 
@@ -155,9 +157,200 @@ patient_ref(const char *ref)
 	return ref;
 }
 
+/* The JSON text of a member's value (scalar or container). */
+static char *
+jsonb_value_text(JsonbValue *v)
+{
+	if (v->type == jbvBinary)
+		return container_text(v->val.binary.data);
+	return JsonbToCString(NULL, &JsonbValueToJsonb(v)->root, 64);
+}
+
+/* The JSON kinds FHIR gives the members this reader uses. */
+typedef enum
+{
+	M_OBJECT, M_ARRAY, M_STRING, M_NUMBER, M_BOOL
+} MemberKind;
+
+static const char *const kind_names[] = {"object", "array", "string", "number", "boolean"};
+
+/*
+ * Members of an Observation (or a component) that are read, with their
+ * kind; is_value marks the value[x] choices of FHIR R4 Observation.
+ */
+#define MEMBER(name, kind, is_value) {name, sizeof(name) - 1, kind, is_value}
+static const struct
+{
+	const char *name;
+	int			len;
+	MemberKind	kind;
+	bool		is_value;
+}			observation_members[] =
+{
+	MEMBER("code", M_OBJECT, false),
+	MEMBER("subject", M_OBJECT, false),
+	MEMBER("status", M_STRING, false),
+	MEMBER("effectiveDateTime", M_STRING, false),
+	MEMBER("effectiveInstant", M_STRING, false),
+	MEMBER("effectivePeriod", M_OBJECT, false),
+	MEMBER("component", M_ARRAY, false),
+	MEMBER("referenceRange", M_ARRAY, false),
+	MEMBER("interpretation", M_ARRAY, false),
+	MEMBER("dataAbsentReason", M_OBJECT, false),
+	MEMBER("valueQuantity", M_OBJECT, true),
+	MEMBER("valueCodeableConcept", M_OBJECT, true),
+	MEMBER("valueString", M_STRING, true),
+	MEMBER("valueBoolean", M_BOOL, true),
+	MEMBER("valueInteger", M_NUMBER, true),
+	MEMBER("valueRange", M_OBJECT, true),
+	MEMBER("valueRatio", M_OBJECT, true),
+	MEMBER("valueSampledData", M_OBJECT, true),
+	MEMBER("valueTime", M_STRING, true),
+	MEMBER("valueDateTime", M_STRING, true),
+	MEMBER("valuePeriod", M_OBJECT, true),
+};
+
+static bool
+has_kind(JsonbValue *v, MemberKind kind)
+{
+	switch (kind)
+	{
+		case M_OBJECT:
+			return v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data);
+		case M_ARRAY:
+			return v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data);
+		case M_STRING:
+			return v->type == jbvString;
+		case M_NUMBER:
+			return v->type == jbvNumeric;
+		case M_BOOL:
+			return v->type == jbvBool;
+	}
+	return false;
+}
+
+/*
+ * Members read from o must have their FHIR JSON kind, and o may have one
+ * value[x], of a type Observation allows: otherwise a value, component or
+ * time would be passed over unseen.  Reports and returns false when not.
+ */
+static bool
+check_members(FhirState *st, IngestRow *row, JsonbContainer *o, const char *where)
+{
+	JsonbIterator *it = JsonbIteratorInit(o);
+	JsonbIteratorToken tok;
+	JsonbValue	k,
+				v;
+	const char *first_value = NULL;
+
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		const char *kv;
+		int			klen,
+					i;
+		const char *key;
+
+		if (tok != WJB_KEY)
+			continue;
+		(void) JsonbIteratorNext(&it, &v, true);
+		kv = k.val.string.val;
+		klen = k.val.string.len;
+		for (i = 0; i < lengthof(observation_members); i++)
+			if (observation_members[i].len == klen &&
+				memcmp(kv, observation_members[i].name, klen) == 0)
+				break;
+		if (i == lengthof(observation_members))
+		{
+			/* valueFoo: a value of a type Observation has not (R4) */
+			if (klen > 5 && memcmp(kv, "value", 5) == 0 && kv[5] >= 'A' && kv[5] <= 'Z')
+			{
+				key = pnstrdup(kv, klen);
+				ingest_fail(st->out, row, ERRCODE_INVALID_JSON_TEXT,
+							psprintf("%s.%s", where, key),
+							psprintf("\"%s\" is not a value[x] of a FHIR R4 Observation", key),
+							row->raw);
+				return false;
+			}
+			continue;
+		}
+		key = observation_members[i].name;
+		if (!has_kind(&v, observation_members[i].kind))
+		{
+			ingest_fail(st->out, row, ERRCODE_INVALID_JSON_TEXT,
+						psprintf("%s.%s", where, key),
+						psprintf("not a JSON %s", kind_names[observation_members[i].kind]),
+						row->raw);
+			return false;
+		}
+		if (observation_members[i].is_value)
+		{
+			if (first_value)
+			{
+				ingest_fail(st->out, row, ERRCODE_INVALID_JSON_TEXT,
+							psprintf("%s.value[x]", where),
+							psprintf("more than one value[x] (%s and %s)", first_value, key),
+							row->raw);
+				return false;
+			}
+			first_value = key;
+		}
+	}
+	return true;
+}
+
+/* The unit of a Quantity into row: the coded one when UCUM, else the text. */
+static void
+quantity_unit(FhirState *st, IngestRow *row, JsonbContainer *q)
+{
+	char	   *unit = get_string(q, "unit");
+	char	   *code = get_string(q, "code");
+	char	   *sys = get_string(q, "system");
+
+	row->unit = unit ? unit : code;
+	if (code && sys && strcmp(sys, "http://unitsofmeasure.org") == 0)
+		row->ucum_unit = ingest_ucum(st->out, code);
+	else
+		row->ucum_unit = ingest_ucum(st->out, row->unit);
+}
+
+/* A Quantity's value as written (jsonb keeps a number's digits), or NULL. */
+static char *
+quantity_number(JsonbContainer *q)
+{
+	JsonbValue	v;
+
+	if (!get_key(q, "value", &v) || v.type != jbvNumeric)
+		return NULL;
+	return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
+}
+
+/* A Ratio term as its literal: the number, then the unit when not "1". */
+static char *
+ratio_term(JsonbContainer *q)
+{
+	char	   *n = quantity_number(q);
+	char	   *u;
+
+	if (n == NULL)
+		return NULL;
+	u = get_string(q, "unit");
+	if (u == NULL)
+		u = get_string(q, "code");
+	if (u && !ingest_empty(u) && strcmp(u, "1") != 0)
+		return psprintf("%s %s", n, u);
+	return n;
+}
+
+static bool
+valid_comparator(const char *c)
+{
+	return strcmp(c, "<") == 0 || strcmp(c, "<=") == 0 ||
+		strcmp(c, ">=") == 0 || strcmp(c, ">") == 0;
+}
+
 /*
  * value[x] (or a component's) into row.  Returns false after reporting a
- * part that cannot be read.
+ * part that cannot be read.  Members have their JSON kinds (check_members).
  */
 static bool
 read_value(FhirState *st, IngestRow *row, JsonbContainer *o, const char *where,
@@ -170,9 +363,6 @@ read_value(FhirState *st, IngestRow *row, JsonbContainer *o, const char *where,
 	*has_value = true;
 	if ((q = get_object(o, "valueQuantity")) != NULL)
 	{
-		char	   *unit = get_string(q, "unit");
-		char	   *code = get_string(q, "code");
-		char	   *sys = get_string(q, "system");
 		char	   *cmp = get_string(q, "comparator");
 
 		switch (get_number(q, "value", &d))
@@ -191,8 +381,7 @@ read_value(FhirState *st, IngestRow *row, JsonbContainer *o, const char *where,
 		}
 		if (cmp)
 		{
-			if (strcmp(cmp, "<") != 0 && strcmp(cmp, "<=") != 0 &&
-				strcmp(cmp, ">=") != 0 && strcmp(cmp, ">") != 0)
+			if (!valid_comparator(cmp))
 			{
 				ingest_fail(st->out, row, ERRCODE_INVALID_JSON_TEXT,
 							psprintf("%s.valueQuantity.comparator", where),
@@ -201,12 +390,7 @@ read_value(FhirState *st, IngestRow *row, JsonbContainer *o, const char *where,
 			}
 			row->comparator = cmp;
 		}
-		row->unit = unit ? unit : code;
-		/* the coded unit when it is UCUM, else the human-readable one */
-		if (code && sys && strcmp(sys, "http://unitsofmeasure.org") == 0)
-			row->ucum_unit = ingest_ucum(st->out, code);
-		else
-			row->ucum_unit = ingest_ucum(st->out, row->unit);
+		quantity_unit(st, row, q);
 	}
 	else if ((q = get_object(o, "valueCodeableConcept")) != NULL)
 	{
@@ -222,50 +406,73 @@ read_value(FhirState *st, IngestRow *row, JsonbContainer *o, const char *where,
 		}
 		row->value_text = text ? text : row->value_code;
 	}
-	else if (get_key(o, "valueString", &v))
-	{
-		if (v.type != jbvString)
-		{
-			ingest_fail(st->out, row, ERRCODE_INVALID_JSON_TEXT,
-						psprintf("%s.valueString", where), "not a JSON string", row->raw);
-			return false;
-		}
-		row->value_text = pnstrdup(v.val.string.val, v.val.string.len);
-	}
+	else if ((row->value_text = get_string(o, "valueString")) != NULL)
+		;
 	else if (get_key(o, "valueInteger", &v))
 	{
 		if (get_number(o, "valueInteger", &d) != NUM_OK)
 		{
 			ingest_fail(st->out, row, ERRCODE_INVALID_JSON_TEXT,
-						psprintf("%s.valueInteger", where), "not a JSON number", row->raw);
+						psprintf("%s.valueInteger", where), "not a finite JSON number", row->raw);
 			return false;
 		}
 		row->has_num = true;
 		row->value_num = d;
 	}
 	else if (get_key(o, "valueBoolean", &v))
-	{
-		if (v.type != jbvBool)
-		{
-			ingest_fail(st->out, row, ERRCODE_INVALID_JSON_TEXT,
-						psprintf("%s.valueBoolean", where), "not a JSON boolean", row->raw);
-			return false;
-		}
 		row->value_text = v.val.boolean ? "true" : "false";
-	}
-	else if (get_key(o, "valueDateTime", &v) || get_key(o, "valueTime", &v))
+	else if ((row->value_text = get_string(o, "valueDateTime")) != NULL ||
+			 (row->value_text = get_string(o, "valueTime")) != NULL)
+		;
+	else if ((q = get_object(o, "valueRatio")) != NULL)
 	{
-		if (v.type != jbvString)
+		/* the literal n:d, as HL7 v2 SN (1:128) and C-CDA RTO give */
+		JsonbContainer *num = get_object(q, "numerator");
+		char	   *n = ratio_term(num);
+		char	   *dd = ratio_term(get_object(q, "denominator"));
+		char	   *cmp = get_string(num, "comparator");
+
+		if (n == NULL || dd == NULL)
 		{
 			ingest_fail(st->out, row, ERRCODE_INVALID_JSON_TEXT,
-						psprintf("%s.value[x]", where), "not a JSON string", row->raw);
+						psprintf("%s.valueRatio", where),
+						"the Ratio needs a numerator and a denominator with a JSON number value",
+						row->raw);
 			return false;
 		}
-		row->value_text = pnstrdup(v.val.string.val, v.val.string.len);
+		if (cmp && valid_comparator(cmp))
+			row->comparator = cmp;
+		row->value_text = psprintf("%s:%s", n, dd);
 	}
-	else if ((q = get_object(o, "valueRange")) != NULL ||
-			 (q = get_object(o, "valueRatio")) != NULL ||
-			 (q = get_object(o, "valuePeriod")) != NULL ||
+	else if ((q = get_object(o, "valueRange")) != NULL)
+	{
+		/* as C-CDA IVL_PQ: one bound is a value with >= or <=, two are text */
+		JsonbContainer *lo = get_object(q, "low"),
+				   *hi = get_object(q, "high");
+		char	   *ls = quantity_number(lo),
+				   *hs = quantity_number(hi);
+
+		if (ls && hs)
+		{
+			row->value_text = psprintf("%s-%s", ls, hs);
+			quantity_unit(st, row, get_string(lo, "unit") || get_string(lo, "code") ? lo : hi);
+		}
+		else if ((ls || hs) && get_number(ls ? lo : hi, "value", &d) == NUM_OK)
+		{
+			row->has_num = true;
+			row->value_num = d;
+			row->comparator = ls ? ">=" : "<=";
+			quantity_unit(st, row, ls ? lo : hi);
+		}
+		else
+		{
+			ingest_fail(st->out, row, ERRCODE_INVALID_JSON_TEXT,
+						psprintf("%s.valueRange", where),
+						"the Range has no bound with a finite JSON number value", row->raw);
+			return false;
+		}
+	}
+	else if ((q = get_object(o, "valuePeriod")) != NULL ||
 			 (q = get_object(o, "valueSampledData")) != NULL)
 		row->value_text = container_text(q);	/* kept whole, as JSON */
 	else if ((q = get_object(o, "dataAbsentReason")) != NULL)
@@ -281,15 +488,25 @@ read_value(FhirState *st, IngestRow *row, JsonbContainer *o, const char *where,
 	return true;
 }
 
-/* code into row; false when there is no code at all. */
+/*
+ * code into row; false when there is no code at all, or (with *bad set)
+ * when code.coding is not an array.
+ */
 static bool
-read_code(IngestRow *row, JsonbContainer *o)
+read_code(IngestRow *row, JsonbContainer *o, bool *bad)
 {
 	JsonbContainer *cc = get_object(o, "code");
 	JsonbContainer *coding;
+	JsonbValue	v;
 
+	*bad = false;
 	if (cc == NULL)
 		return false;
+	if (get_key(cc, "coding", &v) && !has_kind(&v, M_ARRAY))
+	{
+		*bad = true;
+		return false;
+	}
 	coding = best_coding(cc);
 	row->display = get_string(cc, "text");
 	if (coding)
@@ -338,7 +555,8 @@ read_observation(FhirState *st, JsonbContainer *o, const char *where)
 	JsonbContainer *period;
 	JsonbContainer *components;
 	char	   *t;
-	bool		has_value;
+	bool		has_value,
+				bad;
 	int			i,
 				n;
 
@@ -348,11 +566,14 @@ read_observation(FhirState *st, JsonbContainer *o, const char *where)
 		row.patient_id = patient_ref(get_string(subject, "reference"));
 	row.status = get_string(o, "status");
 
-	if (!read_code(&row, o))
+	if (!check_members(st, &row, o, where))
+		return;
+	if (!read_code(&row, o, &bad))
 	{
 		ingest_fail(st->out, &row, ERRCODE_INVALID_JSON_TEXT,
-					psprintf("%s.code", where),
-					"the Observation has no code (neither a coding with a code nor text)", row.raw);
+					psprintf(bad ? "%s.code.coding" : "%s.code", where),
+					bad ? "not a JSON array"
+					: "the Observation has no code (neither a coding with a code nor text)", row.raw);
 		return;
 	}
 
@@ -393,10 +614,19 @@ read_observation(FhirState *st, JsonbContainer *o, const char *where)
 
 		c.code = c.system = c.display = c.interpretation = NULL;
 		c.has_low = c.has_high = false;
-		if (comp == NULL || !read_code(&c, comp))
+		if (comp == NULL)
 		{
-			ingest_fail(st->out, &c, ERRCODE_INVALID_JSON_TEXT, psprintf("%s.code", cwhere),
-						"the component has no code", row.raw);
+			ingest_fail(st->out, &c, ERRCODE_INVALID_JSON_TEXT, cwhere,
+						"a component must be a JSON object", row.raw);
+			continue;
+		}
+		if (!check_members(st, &c, comp, cwhere))
+			continue;
+		if (!read_code(&c, comp, &bad))
+		{
+			ingest_fail(st->out, &c, ERRCODE_INVALID_JSON_TEXT,
+						psprintf(bad ? "%s.code.coding" : "%s.code", cwhere),
+						bad ? "not a JSON array" : "the component has no code", row.raw);
 			continue;
 		}
 		read_range(&c, comp);
@@ -411,9 +641,10 @@ static void read_resource(FhirState *st, JsonbContainer *r, const char *where, i
 static void
 read_bundle(FhirState *st, JsonbContainer *b, const char *where, int depth)
 {
-	JsonbContainer *entries = get_array(b, "entry");
+	JsonbValue	ev;
+	JsonbContainer *entries;
 	int			i,
-				n = array_size(entries);
+				n;
 	IngestRow	saved = st->ctx;
 
 	if (depth > FHIR_MAX_BUNDLE_DEPTH)
@@ -431,16 +662,62 @@ read_bundle(FhirState *st, JsonbContainer *b, const char *where, int depth)
 		if (st->ctx.message_id == NULL && ident)
 			st->ctx.message_id = get_string(ident, "value");
 	}
+	if (!get_key(b, "entry", &ev))
+	{
+		st->ctx = saved;
+		return;					/* an empty Bundle (a search that found nothing) */
+	}
+	if (!has_kind(&ev, M_ARRAY))
+	{
+		ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_JSON_TEXT,
+					psprintf("%s.entry", where), "Bundle.entry must be a JSON array",
+					jsonb_value_text(&ev));
+		st->ctx = saved;
+		return;
+	}
+	entries = ev.val.binary.data;
+	n = array_size(entries);
 	for (i = 0; i < n; i++)
 	{
-		JsonbContainer *entry = array_object(entries, i);
-		JsonbContainer *res = entry ? get_object(entry, "resource") : NULL;
+		JsonbValue *e = getIthJsonbValueFromContainer(entries, i);
+		JsonbValue	rv;
 
-		if (res)
-			read_resource(st, res, psprintf("%s.entry[%d].resource", where, i), depth + 1);
+		if (!has_kind(e, M_OBJECT))
+			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_JSON_TEXT,
+						psprintf("%s.entry[%d]", where, i), "an entry must be a JSON object",
+						jsonb_value_text(e));
+		else if (get_key(e->val.binary.data, "resource", &rv))
+		{
+			if (has_kind(&rv, M_OBJECT))
+				read_resource(st, rv.val.binary.data,
+							  psprintf("%s.entry[%d].resource", where, i), depth + 1);
+			else
+				ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_JSON_TEXT,
+							psprintf("%s.entry[%d].resource", where, i),
+							"a resource must be a JSON object", jsonb_value_text(e));
+		}
+		/* without a resource, an entry must be a request or a response (bdl-5) */
+		else if (!get_key(e->val.binary.data, "request", &rv) &&
+				 !get_key(e->val.binary.data, "response", &rv))
+			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_JSON_TEXT,
+						psprintf("%s.entry[%d]", where, i),
+						"the entry has neither a resource nor a request or response",
+						jsonb_value_text(e));
 		CHECK_FOR_INTERRUPTS();
 	}
 	st->ctx = saved;
+}
+
+/* A FHIR resource type name: an upper-case ASCII letter, then letters. */
+static bool
+resource_type_name(const char *s)
+{
+	if (!(*s >= 'A' && *s <= 'Z'))
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+			return false;
+	return true;
 }
 
 static void
@@ -450,10 +727,10 @@ read_resource(FhirState *st, JsonbContainer *r, const char *where, int depth)
 
 	if (type == NULL)
 	{
-		if (depth == 0)
-			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_JSON_TEXT,
-						psprintf("%s.resourceType", where),
-						"not a FHIR resource: resourceType is missing", container_text(r));
+		ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_JSON_TEXT,
+					psprintf("%s.resourceType", where),
+					"not a FHIR resource: resourceType is missing or not a string",
+					container_text(r));
 		return;
 	}
 	if (strcmp(type, "Observation") == 0)
@@ -468,10 +745,21 @@ read_resource(FhirState *st, JsonbContainer *r, const char *where, int depth)
 	}
 	else if (strcmp(type, "Bundle") == 0)
 		read_bundle(st, r, where, depth);
+	else if (pg_strcasecmp(type, "Observation") == 0 || pg_strcasecmp(type, "Bundle") == 0)
+		ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_JSON_TEXT,
+					psprintf("%s.resourceType", where),
+					psprintf("\"%s\" is not a FHIR resource type: resource types are case-sensitive (%s)",
+							 type, pg_strcasecmp(type, "Bundle") == 0 ? "Bundle" : "Observation"),
+					container_text(r));
 	else if (depth == 0)
 		ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_JSON_TEXT,
 					psprintf("%s.resourceType", where),
 					psprintf("\"%s\" is neither an Observation nor a Bundle", type),
+					container_text(r));
+	else if (!resource_type_name(type))
+		ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_JSON_TEXT,
+					psprintf("%s.resourceType", where),
+					psprintf("\"%s\" is not a FHIR resource type (an upper-case letter, then letters)", type),
 					container_text(r));
 	/* other resources inside a Bundle are not observations: skipped */
 }
@@ -556,6 +844,8 @@ fhir_observations(PG_FUNCTION_ARGS)
 		pm_error_null_argument("resource");
 	strict = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
 	ingest_begin(fcinfo, &out, "fhir", strict);
+	/* raw is JSON written from jsonb, or the JSON text given */
+	out.raw_is_input = true;
 	if (get_fn_expr_argtype(fcinfo->flinfo, 0) == TEXTOID)
 	{
 		jb = jsonb_from_text(&out, PG_GETARG_TEXT_PP(0));

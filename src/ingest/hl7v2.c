@@ -4,13 +4,15 @@
  * Segments may end in CR (the wire format), LF or CRLF; a UTF-8 byte order
  * mark is skipped.  Several messages in one text (a batch) are read one
  * after another, each MSH starting a new message.  The delimiters come from
- * MSH-1 and MSH-2 of each message; the standard escapes \F\ \S\ \T\ \R\ \E\
- * and \.br\ are decoded in text values and units.
+ * MSH-1 and MSH-2 of each message and must be ASCII (so splitting never cuts
+ * a character); the standard escapes \F\ \S\ \T\ \R\ \E\ and \.br\ are
+ * decoded in text values and units.
  */
 #include "ingest/ingest.h"
 
 #include <ctype.h>
 
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
@@ -28,6 +30,13 @@ typedef struct Hl7Fields
 	int			n;
 	char	  **f;				/* f[i] is field i (f[0] is the segment name) */
 } Hl7Fields;
+
+/* An ASCII letter or digit (never a byte of a multibyte character). */
+static bool
+isalnum_ascii(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
 
 /* Split s on sep (no escape handling: escapes never contain delimiters). */
 static char **
@@ -204,7 +213,7 @@ reference_range(const char *s, IngestRow *row)
 	{
 		const char *p = s;
 
-		while (isspace((unsigned char) *p))
+		while (ingest_isspace(*p))
 			p++;
 		sep = strchr(p + (*p == '-' ? 1 : 0), '-');
 	}
@@ -221,6 +230,22 @@ reference_range(const char *s, IngestRow *row)
 			row->ref_high = hi;
 		}
 	}
+}
+
+/*
+ * The segment this reader reads whose name seg has in other letter case
+ * ("obx"), or NULL: such a segment would otherwise be skipped unseen.
+ */
+static const char *
+miscased_segment(const char *seg)
+{
+	static const char *const read[] = {"MSH", "PID", "OBR", "OBX"};
+	int			i;
+
+	for (i = 0; i < lengthof(read); i++)
+		if (pg_strncasecmp(seg, read[i], 3) == 0 && strncmp(seg, read[i], 3) != 0)
+			return read[i];
+	return NULL;
 }
 
 typedef struct Hl7State
@@ -246,11 +271,26 @@ read_msh(Hl7State *st, const char *seg)
 	ingest_row_init(st->out, &ctx);
 	st->ctx = ctx;
 	st->in_message = false;
-	if (strlen(seg) < 8 || isalnum((unsigned char) seg[3]) || seg[3] == ' ')
+	if (strlen(seg) < 8 || isalnum_ascii(seg[3]) || seg[3] == ' ')
 	{
 		ingest_fail(st->out, NULL, ERRCODE_INVALID_TEXT_REPRESENTATION,
 					psprintf("MSH (segment %d)", st->segno),
 					"MSH-1 and MSH-2 (field separator and encoding characters) are missing or invalid",
+					seg);
+		return false;
+	}
+	/*
+	 * Delimiters must be ASCII: a byte of a multibyte character taken as a
+	 * delimiter would split characters apart and give invalid text.
+	 */
+	for (enc = seg + 3; *enc && (enc == seg + 3 || *enc != seg[3]); enc++)
+	{
+		if (!IS_HIGHBIT_SET(*enc))
+			continue;
+		ingest_fail(st->out, NULL, ERRCODE_INVALID_TEXT_REPRESENTATION,
+					psprintf("%s (segment %d)", enc == seg + 3 ? "MSH-1" : "MSH-2", st->segno),
+					psprintf("the delimiters must be ASCII characters; byte %d of the segment is 0x%02X",
+							 (int) (enc - seg) + 1, (unsigned char) *enc),
 					seg);
 		return false;
 	}
@@ -488,7 +528,8 @@ read_obx(Hl7State *st, const char *seg)
 	{
 		/* each repetition is one value */
 		int			n,
-					i;
+					i,
+					read = 0;
 		char	  **reps = split_on(value, d->repetition, &n);
 
 		for (i = 0; i < n; i++)
@@ -497,9 +538,12 @@ read_obx(Hl7State *st, const char *seg)
 
 			if (ingest_empty(reps[i]))
 				continue;
+			read++;
 			if (read_value(st, &r, type, reps[i], seg, where))
 				ingest_emit(st->out, &r);
 		}
+		if (read == 0)
+			ingest_emit(st->out, &row);	/* only empty repetitions: no value */
 	}
 	else
 	{
@@ -543,6 +587,8 @@ hl7v2_observations(PG_FUNCTION_ARGS)
 		pm_error_null_argument("message");
 	strict = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
 	ingest_begin(fcinfo, &out, "hl7v2", strict);
+	/* raw is a segment of the text, cut at CR/LF, or the text itself */
+	out.raw_is_input = true;
 	msg = PG_GETARG_TEXT_PP(0);
 	len = VARSIZE_ANY_EXHDR(msg);
 	if (len > INGEST_MAX_INPUT)
@@ -554,8 +600,9 @@ hl7v2_observations(PG_FUNCTION_ARGS)
 	}
 	buf = text_to_cstring(msg);
 	p = buf;
-	if ((unsigned char) p[0] == 0xEF && (unsigned char) p[1] == 0xBB &&
-		(unsigned char) p[2] == 0xBF)
+	/* a UTF-8 byte order mark (in another encoding these bytes are text) */
+	if (GetDatabaseEncoding() == PG_UTF8 && (unsigned char) p[0] == 0xEF &&
+		(unsigned char) p[1] == 0xBB && (unsigned char) p[2] == 0xBF)
 		p += 3;
 
 	memset(&st, 0, sizeof(st));
@@ -601,7 +648,7 @@ hl7v2_observations(PG_FUNCTION_ARGS)
 					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
 								"segment 1", "the message does not start with an MSH segment",
 								seg);
-				else if (strncmp(seg, "OBX", 3) == 0)
+				else if (pg_strncasecmp(seg, "OBX", 3) == 0)
 					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
 								psprintf("segment %d", st.segno),
 								"an OBX outside any message whose MSH could be read",
@@ -614,6 +661,12 @@ hl7v2_observations(PG_FUNCTION_ARGS)
 					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
 								psprintf("segment %d", st.segno),
 								"not a segment: expected a three-character segment name and a field separator",
+								seg);
+				else if (miscased_segment(seg))
+					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+								psprintf("segment %d", st.segno),
+								psprintf("segment names are upper case: \"%.3s\" is not %s",
+										 seg, miscased_segment(seg)),
 								seg);
 				else if (strncmp(seg, "PID", 3) == 0)
 					read_pid(&st, seg);

@@ -5,6 +5,8 @@
  * ingest_emit(), which appends it to the function's result tuplestore.  In
  * tolerant mode (strict => false) a part that cannot be read becomes a row
  * with status 'error', the reason in value_text and the raw input in raw.
+ * ingest_emit checks every text column against the database encoding, so no
+ * invalid byte ever leaves a parser, whatever it does with its input.
  */
 #ifndef PRECMED_INGEST_H
 #define PRECMED_INGEST_H
@@ -55,6 +57,12 @@ typedef struct IngestOut
 	int64		rows;
 	MemoryContext call_cxt;		/* lives for the whole call */
 	MemoryContext part_cxt;		/* reset after each segment/observation */
+	int			src_encoding;	/* encoding of the parser's strings */
+	Oid			conv_proc;		/* src_encoding -> database, when they differ */
+	bool		in_fail;		/* emitting an error row */
+	bool		raw_is_input;	/* raw is always valid database text: a slice
+								 * of the input cut at ASCII bytes, or JSON
+								 * PostgreSQL wrote (not checked again) */
 } IngestOut;
 
 /* obs_row.c */
@@ -62,6 +70,12 @@ extern void ingest_begin(FunctionCallInfo fcinfo, IngestOut *out,
 						 const char *source_format, bool strict);
 extern void ingest_row_init(IngestOut *out, IngestRow *row);
 extern void ingest_emit(IngestOut *out, IngestRow *row);
+
+/*
+ * The parser's strings are in encoding (libxml2: UTF-8) rather than the
+ * database's: ingest_emit converts them.  Call after ingest_begin.
+ */
+extern void ingest_set_source_encoding(IngestOut *out, int encoding);
 
 /*
  * A part of the input cannot be read.  Strict: ERROR with sqlstate and a
@@ -89,6 +103,7 @@ extern MemoryContext ingest_part_begin(IngestOut *out);
 extern void ingest_part_end(IngestOut *out, MemoryContext old);
 extern char *ingest_pstrndup_trim(const char *s, size_t len);
 extern bool ingest_empty(const char *s);
+extern bool ingest_isspace(char c);
 
 /* entry points */
 extern Datum hl7v2_observations(PG_FUNCTION_ARGS);

@@ -8,7 +8,9 @@
 #include <ctype.h>
 #include <math.h>
 
+#include "catalog/namespace.h"
 #include "datatype/timestamp.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
@@ -32,6 +34,31 @@ ingest_begin(FunctionCallInfo fcinfo, IngestOut *out,
 	out->call_cxt = CurrentMemoryContext;
 	out->part_cxt = AllocSetContextCreate(CurrentMemoryContext, "precmed ingest part",
 										  ALLOCSET_DEFAULT_SIZES);
+	out->src_encoding = GetDatabaseEncoding();
+	out->conv_proc = InvalidOid;
+	out->in_fail = false;
+	out->raw_is_input = false;
+}
+
+/* The parser's strings are in encoding; look up their conversion once. */
+void
+ingest_set_source_encoding(IngestOut *out, int encoding)
+{
+	int			db = GetDatabaseEncoding();
+
+	out->src_encoding = encoding;
+	out->conv_proc = InvalidOid;
+	/* SQL_ASCII stores bytes as they come: no conversion exists or is needed */
+	if (encoding == db || db == PG_SQL_ASCII || encoding == PG_SQL_ASCII)
+		return;
+	out->conv_proc = FindDefaultConversionProc(encoding, db);
+	if (!OidIsValid(out->conv_proc))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("no conversion from %s to the database encoding %s",
+						pg_encoding_to_char(encoding), GetDatabaseEncodingName()),
+				 errhint("Create the database with an encoding PostgreSQL can convert %s to.",
+						 pg_encoding_to_char(encoding))));
 }
 
 MemoryContext
@@ -54,13 +81,97 @@ ingest_row_init(IngestOut *out, IngestRow *row)
 	row->source_format = out->source_format;
 }
 
+/* One character of s (its length l) the database cannot hold, written in ASCII. */
 static void
-put_text(Datum *values, bool *nulls, int i, const char *s)
+append_unheld_char(IngestOut *out, StringInfo buf, const char *p, int l)
 {
-	if (s == NULL)
-		nulls[i] = true;
+	int			i;
+
+	if (out->src_encoding == PG_UTF8)
+		appendStringInfo(buf, "&#x%X;", utf8_to_unicode((const unsigned char *) p));
 	else
-		values[i] = CStringGetTextDatum(s);
+		for (i = 0; i < l; i++)
+			appendStringInfo(buf, "\\x%02X", (unsigned char) p[i]);
+}
+
+/*
+ * s made valid in the database encoding by writing what cannot be held in
+ * ASCII, which every server encoding holds: a byte that is not part of a
+ * valid character as \xNN, a valid character the database has no room for
+ * as a character reference &#xN; (exact in XML, where such text comes from).
+ */
+static char *
+escape_text(IngestOut *out, const char *s, int len)
+{
+	StringInfoData buf;
+	const char *p = s,
+			   *end = s + len;
+	int			db = GetDatabaseEncoding();
+
+	initStringInfo(&buf);
+	while (p < end)
+	{
+		int			l = pg_encoding_verifymbchar(out->src_encoding, p, end - p);
+
+		if (l <= 0)
+		{
+			appendStringInfo(&buf, "\\x%02X", (unsigned char) *p);
+			p++;
+			continue;
+		}
+		if (OidIsValid(out->conv_proc) && !IS_HIGHBIT_SET(*p))
+			appendBinaryStringInfo(&buf, p, l);
+		else if (OidIsValid(out->conv_proc))
+		{
+			unsigned char dst[MAX_CONVERSION_GROWTH * 8 + 1];
+			int			n;
+
+			n = pg_do_encoding_conversion_buf(out->conv_proc, out->src_encoding, db,
+											  (unsigned char *) p, l, dst, sizeof(dst), true);
+			if (n == l)
+				appendStringInfoString(&buf, (char *) dst);
+			else
+				append_unheld_char(out, &buf, p, l);
+		}
+		else
+			appendBinaryStringInfo(&buf, p, l);
+		p += l;
+	}
+	return buf.data;
+}
+
+/*
+ * s as text in the database encoding.  When s is not valid in its encoding,
+ * or has a character the database cannot hold, *ok is set false and s comes
+ * back escaped (escape_text): never are invalid bytes returned.
+ */
+static char *
+db_text(IngestOut *out, const char *s, bool *ok)
+{
+	int			len = strlen(s);
+
+	*ok = true;
+	if (!OidIsValid(out->conv_proc))
+	{
+		if (pg_verify_mbstr(out->src_encoding, s, len, true))
+			return (char *) s;
+	}
+	else if (len > 0)
+	{
+		unsigned char *dst = palloc((Size) len * MAX_CONVERSION_GROWTH + 1);
+		int			n;
+
+		n = pg_do_encoding_conversion_buf(out->conv_proc, out->src_encoding,
+										  GetDatabaseEncoding(), (unsigned char *) s, len,
+										  dst, len * MAX_CONVERSION_GROWTH + 1, true);
+		if (n == len)
+			return (char *) dst;
+		pfree(dst);
+	}
+	else
+		return (char *) s;
+	*ok = false;
+	return escape_text(out, s, len);
 }
 
 static void
@@ -72,40 +183,92 @@ put_float(Datum *values, bool *nulls, int i, bool has, double v)
 		values[i] = Float8GetDatum(v);
 }
 
+/* Result column names, for messages about a column's text. */
+static const char *const column_names[INGEST_NCOLS] = {
+	"source_format", "message_id", "patient_id", "observation_code",
+	"observation_system", "observation_display", "value_num", "value_text",
+	"comparator", "unit", "ucum_unit", "ref_low", "ref_high", "interpretation",
+	"effective_time", "status", "raw", "value_code", "value_system"
+};
+
+/*
+ * Append row to the result.  Every text column is checked (and converted,
+ * when the parser's strings are not in the database encoding), raw too
+ * unless the reader vouches for it (raw_is_input): a row with text the
+ * database cannot hold becomes an error row (tolerant) or an error (strict)
+ * naming the column, with raw escaped.
+ */
 void
 ingest_emit(IngestOut *out, IngestRow *row)
 {
 	Datum		values[INGEST_NCOLS];
 	bool		nulls[INGEST_NCOLS];
+	const char *text[INGEST_NCOLS];
+	int			i,
+				bad = -1;
 
 	memset(nulls, 0, sizeof(nulls));
-	put_text(values, nulls, 0, row->source_format);
-	put_text(values, nulls, 1, row->message_id);
-	put_text(values, nulls, 2, row->patient_id);
-	put_text(values, nulls, 3, row->code);
-	put_text(values, nulls, 4, row->system);
-	put_text(values, nulls, 5, row->display);
+	memset(text, 0, sizeof(text));
+	text[0] = row->source_format;
+	text[1] = row->message_id;
+	text[2] = row->patient_id;
+	text[3] = row->code;
+	text[4] = row->system;
+	text[5] = row->display;
+	text[7] = row->value_text;
+	text[8] = row->comparator;
+	text[9] = row->unit;
+	text[10] = row->ucum_unit;
+	text[13] = row->interpretation;
+	text[15] = row->status;
+	text[16] = row->raw;
+	text[17] = row->value_code;
+	text[18] = row->value_system;
+	for (i = 0; i < INGEST_NCOLS; i++)
+	{
+		bool		ok;
+
+		if (text[i] == NULL || (i == 16 && out->raw_is_input))
+			continue;
+		text[i] = db_text(out, text[i], &ok);
+		if (!ok && bad < 0)
+			bad = i;
+	}
+	if (bad >= 0 && !out->in_fail)
+	{
+		ingest_fail(out, row,
+					OidIsValid(out->conv_proc) ? ERRCODE_UNTRANSLATABLE_CHARACTER
+					: ERRCODE_CHARACTER_NOT_IN_REPERTOIRE,
+					psprintf("column %s", column_names[bad]),
+					psprintf("the text is not valid in the database encoding %s (raw shows the bytes as \\xNN, characters it cannot hold as &#xN;)",
+							 GetDatabaseEncodingName()),
+					row->raw);	/* as the parser gave it: ingest_fail escapes it */
+		return;
+	}
+
+	for (i = 0; i < INGEST_NCOLS; i++)
+		if (i != 6 && i != 11 && i != 12 && i != 14)
+		{
+			if (text[i] == NULL)
+				nulls[i] = true;
+			else
+				values[i] = CStringGetTextDatum(text[i]);
+		}
 	put_float(values, nulls, 6, row->has_num, row->value_num);
-	put_text(values, nulls, 7, row->value_text);
-	put_text(values, nulls, 8, row->comparator);
-	put_text(values, nulls, 9, row->unit);
-	put_text(values, nulls, 10, row->ucum_unit);
 	put_float(values, nulls, 11, row->has_low, row->ref_low);
 	put_float(values, nulls, 12, row->has_high, row->ref_high);
-	put_text(values, nulls, 13, row->interpretation);
 	if (row->has_time)
 		values[14] = TimestampTzGetDatum(row->effective_time);
 	else
 		nulls[14] = true;
-	put_text(values, nulls, 15, row->status);
-	put_text(values, nulls, 16, row->raw);
-	put_text(values, nulls, 17, row->value_code);
-	put_text(values, nulls, 18, row->value_system);
 	tuplestore_putvalues(out->rsinfo->setResult, out->rsinfo->setDesc,
 						 values, nulls);
 	out->rows++;
 	CHECK_FOR_INTERRUPTS();
 }
+
+/* Longest raw input shown in a strict-mode error (bytes, whole characters). */
+#define INGEST_SHOWN_MAX 200
 
 void
 ingest_fail(IngestOut *out, const IngestRow *ctx, int sqlstate,
@@ -116,12 +279,19 @@ ingest_fail(IngestOut *out, const IngestRow *ctx, int sqlstate,
 	if (out->strict)
 	{
 		char	   *shown = NULL;
+		bool		ok;
 
+		/* the message is sent as database text: make each part valid */
+		where = db_text(out, where, &ok);
+		reason = db_text(out, reason, &ok);
 		if (raw != NULL)
 		{
-			size_t		n = strlen(raw);
+			int			n;
 
-			shown = n > 200 ? psprintf("%.200s...", raw) : pstrdup(raw);
+			shown = db_text(out, raw, &ok);
+			n = strlen(shown);
+			if (n > INGEST_SHOWN_MAX)
+				shown = psprintf("%.*s...", pg_mbcliplen(shown, n, INGEST_SHOWN_MAX), shown);
 		}
 		ereport(ERROR,
 				(errcode(sqlstate),
@@ -142,7 +312,17 @@ ingest_fail(IngestOut *out, const IngestRow *ctx, int sqlstate,
 	row.status = "error";
 	row.value_text = psprintf("%s: %s", where, reason);
 	row.raw = raw;
+	out->in_fail = true;
 	ingest_emit(out, &row);
+	out->in_fail = false;
+	out->raw_is_input = false;
+}
+
+/* ASCII white space only: a byte of a multibyte character is never blank. */
+bool
+ingest_isspace(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 bool
@@ -152,7 +332,7 @@ ingest_empty(const char *s)
 		return true;
 	while (*s)
 	{
-		if (!isspace((unsigned char) *s))
+		if (!ingest_isspace(*s))
 			return false;
 		s++;
 	}
@@ -162,12 +342,12 @@ ingest_empty(const char *s)
 char *
 ingest_pstrndup_trim(const char *s, size_t len)
 {
-	while (len > 0 && isspace((unsigned char) *s))
+	while (len > 0 && ingest_isspace(*s))
 	{
 		s++;
 		len--;
 	}
-	while (len > 0 && isspace((unsigned char) s[len - 1]))
+	while (len > 0 && ingest_isspace(s[len - 1]))
 		len--;
 	return pnstrdup(s, len);
 }
@@ -240,12 +420,12 @@ ingest_parse_number(const char *s, double *out)
 
 	if (s == NULL)
 		return false;
-	while (isspace((unsigned char) *s))
+	while (ingest_isspace(*s))
 		s++;
 	if (*s == '\0')
 		return false;
 	/* strtod would also take hex, inf and nan: allow only digits, sign, dot, exponent */
-	for (p = s; *p && !isspace((unsigned char) *p); p++)
+	for (p = s; *p && !ingest_isspace(*p); p++)
 		if (!(isdigit((unsigned char) *p) || *p == '.' || *p == '-' ||
 			  *p == '+' || *p == 'e' || *p == 'E'))
 			return false;
@@ -253,7 +433,7 @@ ingest_parse_number(const char *s, double *out)
 	v = strtod(s, &end);
 	if (end == s || errno == ERANGE || !isfinite(v))
 		return false;
-	while (isspace((unsigned char) *end))
+	while (ingest_isspace(*end))
 		end++;
 	if (*end != '\0')
 		return false;
@@ -269,7 +449,7 @@ bool
 ingest_split_comparator(const char *s, const char **comparator,
 						const char **rest)
 {
-	while (isspace((unsigned char) *s))
+	while (ingest_isspace(*s))
 		s++;
 	*comparator = NULL;
 	*rest = s;
@@ -374,7 +554,7 @@ ingest_parse_hl7_ts(const char *s, TimestampTz *out)
 	bool		has_tz = false;
 	int			tz_minutes = 0;
 
-	while (isspace((unsigned char) *p))
+	while (ingest_isspace(*p))
 		p++;
 	for (i = 0; i < 6; i++)
 	{
@@ -397,7 +577,7 @@ ingest_parse_hl7_ts(const char *s, TimestampTz *out)
 		has_tz = true;
 		tz_minutes = sign * (tzh * 60 + tzm);
 	}
-	while (isspace((unsigned char) *p))
+	while (ingest_isspace(*p))
 		p++;
 	if (*p != '\0')
 		return false;
