@@ -17,9 +17,8 @@ check_age(double age)
 {
 	if (isnan(age) || isinf(age) || age < 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("age %g is not a valid age in years", age),
-				 "age must be a finite, non-negative number of years.",
-				 NULL);
+				 errmsg("age %g is not a valid age in years", age),
+				 errdetail("age must be a finite, non-negative number of years."));
 }
 
 /*
@@ -60,9 +59,9 @@ creatinine_baseline(PG_FUNCTION_ARGS)
 	check_age(age);
 	if (has_scr && (isnan(scr) || isinf(scr) || scr <= 0))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("scr_min %g mg/dL is not a valid creatinine", scr),
-				 "scr_min must be a positive, finite value in mg/dL.",
-				 "Convert umol/L to mg/dL by dividing by 88.4.");
+				 errmsg("scr_min %g mg/dL is not a valid creatinine", scr),
+				 errdetail("scr_min must be a positive, finite value in mg/dL."),
+				 errhint("Convert umol/L to mg/dL by dividing by 88.4."));
 	if (age < 18)
 		PG_RETURN_NULL();
 	/* the rule of the reference: scr_min <= 1.1, else scr_min with CKD, else MDRD */

@@ -109,9 +109,9 @@ aki_parse_stage3_rule(const char *s)
 	if (strcmp(s, "legacy") == 0)
 		return AKI_STAGE3_LEGACY;
 	pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-			 psprintf("invalid stage3_rule \"%s\"", s),
-			 "stage3_rule selects the stage-3 creatinine rule.",
-			 "Use 'current' (mimic-code since 2026-06-24) or 'legacy' (the rule before it).");
+			 errmsg("invalid stage3_rule \"%s\"", s),
+			 errdetail("stage3_rule selects the stage-3 creatinine rule."),
+			 errhint("Use 'current' (mimic-code since 2026-06-24) or 'legacy' (the rule before it)."));
 }
 
 int

@@ -106,9 +106,9 @@ aki_array(void *old, size_t count, size_t elsize)
 
 	if (elsize > 0 && count > (MaxAllocHugeSize - 1) / elsize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 psprintf("kdigo_stages needs an array of %zu elements of %zu bytes", count, elsize),
-				 "That is more memory than one allocation may take.",
-				 "Stage the stays in batches.");
+				 errmsg("kdigo_stages needs an array of %zu elements of %zu bytes", count, elsize),
+				 errdetail("That is more memory than one allocation may take."),
+				 errhint("Stage the stays in batches."));
 	bytes = Max(count * elsize, 1);
 	/* the call's working context is the nearest one of that name above */
 	while (call->parent != NULL && strcmp(call->name, AKI_WORK_CONTEXT) != 0)
@@ -272,9 +272,9 @@ finite_time(Datum d, const char *argname, const char *column)
 
 	if (TIMESTAMP_NOT_FINITE(t))
 		pm_error(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE,
-				 psprintf("column \"%s\" of argument \"%s\" is infinite", column, argname),
-				 "KDIGO windows are computed from finite times.",
-				 "Filter infinite times out of the query.");
+				 errmsg("column \"%s\" of argument \"%s\" is infinite", column, argname),
+				 errdetail("KDIGO windows are computed from finite times."),
+				 errhint("Filter infinite times out of the query."));
 	return t;
 }
 
@@ -298,10 +298,10 @@ read_stay(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 		d[c] = pm_row_value(in, values, nulls, c, &isnull);
 		if (isnull)
 			pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-					 psprintf("column \"%s\" of argument \"stays\" is NULL", stays_spec[c].name),
-					 "Every stay needs stay_id, subject_id, intime and outtime.",
-					 c == 3 ? "For a stay still in progress, pass the current time or the last charted time as outtime." :
-					 "Filter such rows out of the stays query.");
+					 errmsg("column \"%s\" of argument \"stays\" is NULL", stays_spec[c].name),
+					 errdetail("Every stay needs stay_id, subject_id, intime and outtime."),
+					 c == 3 ? errhint("For a stay still in progress, pass the current time or the last charted time as outtime.")
+					 : errhint("Filter such rows out of the stays query."));
 	}
 	s->stay_id = DatumGetInt64(d[0]);
 	s->subject_id = DatumGetInt64(d[1]);
@@ -375,10 +375,10 @@ read_urine(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 	u->ml = n2 ? 0 : DatumGetFloat8(v);
 	if (!n2 && (isnan(u->ml) || isinf(u->ml)))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("urine_output of stay %lld at %s is %g mL",
-						  (long long) DatumGetInt64(stay), DatumGetCString(DirectFunctionCall1(timestamp_out, TimestampGetDatum(u->t))), u->ml),
-				 "Urine volumes must be finite numbers.",
-				 "Filter or correct the row in the urine_output query.");
+				 errmsg("urine_output of stay %lld at %s is %g mL",
+						(long long) DatumGetInt64(stay), DatumGetCString(DirectFunctionCall1(timestamp_out, TimestampGetDatum(u->t))), u->ml),
+				 errdetail("Urine volumes must be finite numbers."),
+				 errhint("Filter or correct the row in the urine_output query."));
 }
 
 /* weight: charttime/weight_type (raw weights) or starttime/endtime */
@@ -439,11 +439,11 @@ read_weight(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 				admit = false;
 			else
 				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-						 psprintf("weight_type of stay %lld is %s",
-								  (long long) DatumGetInt64(stay),
-								  tt ? quote_literal_cstr(text_to_cstring(tt)) : "NULL"),
-						 "weight_type must be 'admit' (admission weight) or 'daily' (a later charted weight).",
-						 "Map the source's weight items to 'admit' or 'daily' in the weight query.");
+						 errmsg("weight_type of stay %lld is %s",
+								(long long) DatumGetInt64(stay),
+								tt ? quote_literal_cstr(text_to_cstring(tt)) : "NULL"),
+						 errdetail("weight_type must be 'admit' (admission weight) or 'daily' (a later charted weight)."),
+						 errhint("Map the source's weight items to 'admit' or 'daily' in the weight query."));
 		}
 		if (n2 || idx < 0)
 			return;
@@ -1387,8 +1387,8 @@ index_stays(AkiState *st, MemoryContext work)
 
 	if (n > PG_INT32_MAX / 2)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 psprintf("%zu stays are more than kdigo_stages handles in one call", n),
-				 NULL, "Stage the stays in batches.");
+				 errmsg("%zu stays are more than kdigo_stages handles in one call", n),
+				 errhint("Stage the stays in batches."));
 	if (n > 0)
 		qsort(stays, n, sizeof(AkiStay), cmp_stay);
 	hash_init(&st->stay_index, n);
@@ -1400,10 +1400,10 @@ index_stays(AkiState *st, MemoryContext work)
 			CHECK_FOR_INTERRUPTS();
 		if (hash_put(&st->stay_index, stays[i].stay_id, (int32) i) != (int32) i)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("stay_id %lld appears more than once in stays",
-							  (long long) stays[i].stay_id),
-					 "Each stay is one row of the stays query.",
-					 "Remove duplicate stays, e.g. with SELECT DISTINCT.");
+					 errmsg("stay_id %lld appears more than once in stays",
+							(long long) stays[i].stay_id),
+					 errdetail("Each stay is one row of the stays query."),
+					 errhint("Remove duplicate stays, e.g. with SELECT DISTINCT."));
 		if (i == 0 || stays[i].subject_id != stays[i - 1].subject_id)
 			hash_put(&st->subject_index, stays[i].subject_id, st->nsubjects++);
 		stays[i].subject_idx = st->nsubjects - 1;
@@ -1450,9 +1450,9 @@ kdigo_stages(PG_FUNCTION_ARGS)
 		st.smooth_by_stay = true;
 	else
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("invalid smooth_by \"%s\"", smooth_by),
-				 "smooth_by selects the partition of the 6-hour aki_stage_smoothed window.",
-				 "Use 'subject' (as mimic-code) or 'stay'.");
+				 errmsg("invalid smooth_by \"%s\"", smooth_by),
+				 errdetail("smooth_by selects the partition of the 6-hour aki_stage_smoothed window."),
+				 errhint("Use 'subject' (as mimic-code) or 'stay'."));
 
 	InitMaterializedSRF(fcinfo, 0);
 
@@ -1484,9 +1484,9 @@ kdigo_stages(PG_FUNCTION_ARGS)
 		st.weight_intervals = true;
 	else if (in->attno[2] == 0)
 		pm_error(ERRCODE_UNDEFINED_COLUMN,
-				 "query for argument \"weight\" has no column \"charttime\"",
-				 "The weight query gives either charted weights (stay_id, charttime, kg, weight_type) or weight intervals (stay_id, starttime, endtime, kg).",
-				 "Rename the columns with AS.");
+				 errmsg("query for argument \"weight\" has no column \"charttime\""),
+				 errdetail("The weight query gives either charted weights (stay_id, charttime, kg, weight_type) or weight intervals (stay_id, starttime, endtime, kg)."),
+				 errhint("Rename the columns with AS."));
 	(void) pm_query_stream(in, read_weight, &st, work);
 	if (q_crrt)
 	{

@@ -58,9 +58,8 @@ kdigo_summary_transfn(PG_FUNCTION_ARGS)
 	stage = PG_GETARG_INT32(2);
 	if (stage < 0 || stage > 3)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("aki_stage %d is not a KDIGO stage", stage),
-				 "KDIGO stages are 0, 1, 2 and 3.",
-				 NULL);
+				 errmsg("aki_stage %d is not a KDIGO stage", stage),
+				 errdetail("KDIGO stages are 0, 1, 2 and 3."));
 	s->rows++;
 	s->max_stage = Max(s->max_stage, stage);
 	if (!PG_ARGISNULL(1))
@@ -130,9 +129,8 @@ kdigo_summary_deserialfn(PG_FUNCTION_ARGS)
 		elog(ERROR, "kdigo_summary_deserialfn called in non-aggregate context");
 	if (VARSIZE_ANY_EXHDR(b) != KDIGO_SUMMARY_SERIAL_LEN)
 		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-				 psprintf("serialized kdigo_summary state has %d bytes, not %d",
-						  (int) VARSIZE_ANY_EXHDR(b), KDIGO_SUMMARY_SERIAL_LEN),
-				 NULL, NULL);
+				 errmsg("serialized kdigo_summary state has %d bytes, not %d",
+						(int) VARSIZE_ANY_EXHDR(b), KDIGO_SUMMARY_SERIAL_LEN));
 	s = MemoryContextAllocZero(aggctx, sizeof(KdigoSummary));
 	buf.data = VARDATA_ANY(b);
 	buf.len = VARSIZE_ANY_EXHDR(b);
@@ -142,7 +140,7 @@ kdigo_summary_deserialfn(PG_FUNCTION_ARGS)
 	s->max_stage = pq_getmsgint(&buf, 4);
 	if (s->rows < 0 || s->max_stage < -1 || s->max_stage > 3)
 		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-				 "serialized kdigo_summary state is corrupt", NULL, NULL);
+				 errmsg("serialized kdigo_summary state is corrupt"));
 	for (int k = 0; k < 3; k++)
 	{
 		s->has_first[k] = pq_getmsgbyte(&buf) != 0;

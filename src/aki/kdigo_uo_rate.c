@@ -39,8 +39,8 @@ finite_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 
 	if (isnan(x) || isinf(x))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("%s %g is not finite", name, x),
-				 "kdigo_uo_rate needs finite volumes, hours and weights.", NULL);
+				 errmsg("%s %g is not finite", name, x),
+				 errdetail("kdigo_uo_rate needs finite volumes, hours and weights."));
 	return x;
 }
 
@@ -162,9 +162,8 @@ kdigo_uo_rate_deserialfn(PG_FUNCTION_ARGS)
 		elog(ERROR, "kdigo_uo_rate_deserialfn called in non-aggregate context");
 	if (VARSIZE_ANY_EXHDR(b) != UO_RATE_SERIAL_LEN)
 		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-				 psprintf("serialized kdigo_uo_rate state has %d bytes, not %d",
-						  (int) VARSIZE_ANY_EXHDR(b), UO_RATE_SERIAL_LEN),
-				 NULL, NULL);
+				 errmsg("serialized kdigo_uo_rate state has %d bytes, not %d",
+						(int) VARSIZE_ANY_EXHDR(b), UO_RATE_SERIAL_LEN));
 	s = MemoryContextAllocZero(aggctx, sizeof(UoRateState));
 	buf.data = VARDATA_ANY(b);
 	buf.len = VARSIZE_ANY_EXHDR(b);

@@ -24,11 +24,10 @@ checked_elements(ArrayType *a, const char *argname, int ndim_wanted)
 		elog(ERROR, "argument \"%s\" is not a float8[] array", argname);
 	if (ARR_NDIM(a) != ndim_wanted)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("argument \"%s\" must be a %d-dimensional array, not %d-dimensional",
-						  argname, ndim_wanted, ARR_NDIM(a)),
-				 NULL,
-				 ndim_wanted == 1 ? "Pass a flat array such as ARRAY[1.0, 2.0]."
-				 : "Pass a rectangular array such as ARRAY[[1.0, 2.0], [3.0, 4.0]].");
+				 errmsg("argument \"%s\" must be a %d-dimensional array, not %d-dimensional",
+						argname, ndim_wanted, ARR_NDIM(a)),
+				 ndim_wanted == 1 ? errhint("Pass a flat array such as ARRAY[1.0, 2.0].")
+				 : errhint("Pass a rectangular array such as ARRAY[[1.0, 2.0], [3.0, 4.0]]."));
 	if (ARR_HASNULL(a))
 	{
 		bits8	   *nulls = ARR_NULLBITMAP(a);
@@ -37,21 +36,19 @@ checked_elements(ArrayType *a, const char *argname, int ndim_wanted)
 		for (int i = 0; i < n; i++)
 			if (!(nulls[i / 8] & (1 << (i % 8))))
 				pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-						 psprintf("argument \"%s\" has a NULL element at position %d",
-								  argname, i + 1),
-						 NULL,
-						 "Replace missing values first, for example with coalesce() or an imputed value.");
+						 errmsg("argument \"%s\" has a NULL element at position %d",
+								argname, i + 1),
+						 errhint("Replace missing values first, for example with coalesce() or an imputed value."));
 	}
 	n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 	v = (double *) ARR_DATA_PTR(a);
 	for (int i = 0; i < n; i++)
 		if (isnan(v[i]) || isinf(v[i]))
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("argument \"%s\" has a non-finite element (%s) at position %d",
-							  argname, isnan(v[i]) ? "NaN" : (v[i] > 0 ? "Infinity" : "-Infinity"),
-							  i + 1),
-					 NULL,
-					 "Replace NaN and infinite values first.");
+					 errmsg("argument \"%s\" has a non-finite element (%s) at position %d",
+							argname, isnan(v[i]) ? "NaN" : (v[i] > 0 ? "Infinity" : "-Infinity"),
+							i + 1),
+					 errhint("Replace NaN and infinite values first."));
 	return v;
 }
 
@@ -73,10 +70,9 @@ pm_float8_vector(ArrayType *a, const char *argname, int expected_len, int *len)
 	}
 	if (expected_len >= 0 && *len != expected_len)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("argument \"%s\" has %d elements, expected %d",
-						  argname, *len, expected_len),
-				 NULL,
-				 "Every vector passed here must have the same length.");
+				 errmsg("argument \"%s\" has %d elements, expected %d",
+						argname, *len, expected_len),
+				 errhint("Every vector passed here must have the same length."));
 	return v;
 }
 

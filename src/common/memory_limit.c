@@ -41,10 +41,10 @@ pm_check_memory(double bytes, const char *what)
 
 	if (!(bytes <= limit))
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 psprintf("%s needs more memory than precmed.max_memory_mb allows", what),
-				 psprintf("It needs about %.0f MB; the limit is %d MB.",
-						  ceil(bytes / (1024.0 * 1024.0)), pm_max_memory_mb),
-				 "Use less data (a sample, fewer features), or ask a superuser to raise "
-				 "precmed.max_memory_mb (SET, ALTER ROLE ... SET or ALTER SYSTEM) if the "
-				 "server has the memory.");
+				 errmsg("%s needs more memory than precmed.max_memory_mb allows", what),
+				 errdetail("It needs about %.0f MB; the limit is %d MB.",
+						   ceil(bytes / (1024.0 * 1024.0)), pm_max_memory_mb),
+				 errhint("Use less data (a sample, fewer features), or ask a superuser to raise "
+						 "precmed.max_memory_mb (SET, ALTER ROLE ... SET or ALTER SYSTEM) if the "
+						 "server has the memory."));
 }

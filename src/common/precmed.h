@@ -17,14 +17,19 @@
 /* ---- errors.c ---- */
 
 /*
- * Raise ERROR with the given SQLSTATE, message, detail and hint (detail and
- * hint may be NULL).  The strings are used as they are: format them first.
+ * Raise ERROR with a specific SQLSTATE, ereport-style:
+ *   pm_error(ERRCODE_..., errmsg("... %s", x), errdetail(...), errhint(...));
+ * errdetail and errhint are optional.  It expands at the caller, so the
+ * error reports the caller's file and line and its texts are translatable.
  */
-extern void pm_error(int sqlstate, const char *message, const char *detail,
-					 const char *hint) pg_attribute_noreturn();
+#define pm_error(sqlstate, ...) \
+	ereport(ERROR, errcode(sqlstate), __VA_ARGS__)
 
-/* 22004: a required argument was NULL. */
-extern void pm_error_null_argument(const char *argname) pg_attribute_noreturn();
+/* 22004: the required argument argname was NULL. */
+#define pm_error_null_argument(argname) \
+	pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED, \
+			 errmsg("argument \"%s\" must not be NULL", (argname)), \
+			 errhint("Pass a value for \"%s\".", (argname)))
 
 /* Fetch argument argno as text, raising 22004 naming argname if NULL. */
 extern char *pm_text_arg(FunctionCallInfo fcinfo, int argno, const char *argname);

@@ -158,13 +158,12 @@ read_pair(void *arg, PmQueryInput *input, Datum *values, bool *nulls)
 	r->rowno++;
 	if (nl || nr)
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-				 psprintf("pair %lld of \"pairs\" has a NULL record id", (long long) r->rowno),
-				 NULL, "Every pair names two records in id_l and id_r.");
+				 errmsg("pair %lld of \"pairs\" has a NULL record id", (long long) r->rowno),
+				 errhint("Every pair names two records in id_l and id_r."));
 	if (!np && isnan(DatumGetFloat8(dp)))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("pair %lld of \"pairs\" (%s, %s) has match_probability NaN",
-						  (long long) r->rowno, TextDatumGetCString(dl), TextDatumGetCString(dr)),
-				 NULL, NULL);
+				 errmsg("pair %lld of \"pairs\" (%s, %s) has match_probability NaN",
+						(long long) r->rowno, TextDatumGetCString(dl), TextDatumGetCString(dr)));
 	a = id_table_text_node(r->table, dl);
 	b = id_table_text_node(r->table, dr);
 	/* a NULL score links nothing; the records still get a cluster */
@@ -200,8 +199,9 @@ link_clusters(PG_FUNCTION_ARGS)
 		pm_error_null_argument("threshold");
 	threshold = PG_GETARG_FLOAT8(1);
 	if (isnan(threshold))
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE, "threshold must not be NaN", NULL,
-				 "A match probability threshold is usually between 0.5 and 0.99.");
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("threshold must not be NaN"),
+				 errhint("A match probability threshold is usually between 0.5 and 0.99."));
 
 	InitMaterializedSRF(fcinfo, 0);
 	outer = CurrentMemoryContext;

@@ -106,9 +106,9 @@ static void
 bad_model(const char *argname, const char *detail)
 {
 	pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-			 psprintf("argument \"%s\" is not a precmed Fellegi-Sunter model", argname),
-			 detail,
-			 "Pass the value returned by precmed.fs_train or precmed.fs_model.");
+			 errmsg("argument \"%s\" is not a precmed Fellegi-Sunter model", argname),
+			 detail ? errdetail("%s", detail) : 0,
+			 errhint("Pass the value returned by precmed.fs_train or precmed.fs_model."));
 }
 
 LkModel *
@@ -256,15 +256,15 @@ match_weight_of(FunctionCallInfo fcinfo)
 		elog(ERROR, "comparisons must be an int[]");
 	if (ARR_NDIM(arr) != 1)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("comparisons must be a one-dimensional array, got %d dimensions",
-						  ARR_NDIM(arr)),
-				 NULL, psprintf("Give one level per field: %d values.", model->nfields));
+				 errmsg("comparisons must be a one-dimensional array, got %d dimensions",
+						ARR_NDIM(arr)),
+				 errhint("Give one level per field: %d values.", model->nfields));
 	n = ARR_DIMS(arr)[0];
 	if (n != model->nfields)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("comparisons has %d elements but the model has %d fields",
-						  n, model->nfields),
-				 NULL, "Build the comparison vector with the same fields, in the same order, as for training.");
+				 errmsg("comparisons has %d elements but the model has %d fields",
+						n, model->nfields),
+				 errhint("Build the comparison vector with the same fields, in the same order, as for training."));
 	levels = (int32 *) ARR_DATA_PTR(arr);
 	nullmap = ARR_NULLBITMAP(arr);
 	for (int k = 0; k < n; k++)
@@ -276,11 +276,11 @@ match_weight_of(FunctionCallInfo fcinfo)
 		l = *levels++;
 		if (l < 0 || l >= model->nlevels[k])
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("comparison level %d of field %d%s%s%s is out of range 0..%d",
-							  l, k + 1,
-							  model->names ? " (" : "", model->names ? model->names[k] : "",
-							  model->names ? ")" : "", model->nlevels[k] - 1),
-					 NULL, "Use the same comparison levels as for training.");
+					 errmsg("comparison level %d of field %d%s%s%s is out of range 0..%d",
+							l, k + 1,
+							model->names ? " (" : "", model->names ? model->names[k] : "",
+							model->names ? ")" : "", model->nlevels[k] - 1),
+					 errhint("Use the same comparison levels as for training."));
 		w += cache->weight[model->offset[k] + l];
 	}
 	return w;
@@ -402,36 +402,32 @@ lk_check_probability_rows(double **rows, int nrows, int *lens, const char *what,
 {
 	if (nrows != nfields)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("\"%s\" has %d rows but there are %d fields", what, nrows, nfields),
-				 NULL, "Give one array of level probabilities per field.");
+				 errmsg("\"%s\" has %d rows but there are %d fields", what, nrows, nfields),
+				 errhint("Give one array of level probabilities per field."));
 	for (int k = 0; k < nrows; k++)
 	{
 		double		sum = 0.0;
 
 		if (nlevels && lens[k] != nlevels[k])
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("\"%s\" row %d has %d probabilities but field %d has %d levels",
-							  what, k + 1, lens[k], k + 1, nlevels[k]),
-					 NULL, NULL);
+					 errmsg("\"%s\" row %d has %d probabilities but field %d has %d levels",
+							what, k + 1, lens[k], k + 1, nlevels[k]));
 		if (lens[k] < 2 || lens[k] > LK_MAX_LEVELS)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("\"%s\" row %d has %d probabilities; a field has 2 to %d levels",
-							  what, k + 1, lens[k], LK_MAX_LEVELS),
-					 NULL, NULL);
+					 errmsg("\"%s\" row %d has %d probabilities; a field has 2 to %d levels",
+							what, k + 1, lens[k], LK_MAX_LEVELS));
 		for (int l = 0; l < lens[k]; l++)
 		{
 			if (rows[k][l] < 0.0 || rows[k][l] > 1.0)
 				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-						 psprintf("\"%s\"[%d][%d] = %g is not a probability",
-								  what, k + 1, l + 1, rows[k][l]),
-						 NULL, NULL);
+						 errmsg("\"%s\"[%d][%d] = %g is not a probability",
+								what, k + 1, l + 1, rows[k][l]));
 			sum += rows[k][l];
 		}
 		if (fabs(sum - 1.0) > 1e-6)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("\"%s\" row %d sums to %.9g, not 1", what, k + 1, sum),
-					 "Each field's level probabilities are a distribution over its levels.",
-					 NULL);
+					 errmsg("\"%s\" row %d sums to %.9g, not 1", what, k + 1, sum),
+					 errdetail("Each field's level probabilities are a distribution over its levels."));
 	}
 }
 
@@ -455,28 +451,26 @@ fs_model(PG_FUNCTION_ARGS)
 	lk_json_check_keys(spec, "the model specification", keys);
 	if ((v = lk_json_get(spec, "m")) == NULL)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "the model specification has no \"m\"", NULL,
-				 "Give {\"prior\": p, \"m\": [[...], ...], \"u\": [[...], ...]}.");
+				 errmsg("the model specification has no \"m\""),
+				 errhint("Give {\"prior\": p, \"m\": [[...], ...], \"u\": [[...], ...]}."));
 	m = lk_json_number_rows(v, "\"m\"", &nm, &lm);
 	if (nm < 1 || nm > LK_MAX_FIELDS)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("\"m\" has %d fields; a model has 1 to %d", nm, LK_MAX_FIELDS),
-				 NULL, NULL);
+				 errmsg("\"m\" has %d fields; a model has 1 to %d", nm, LK_MAX_FIELDS));
 	lk_check_probability_rows(m, nm, lm, "m", nm, NULL);
 	if ((v = lk_json_get(spec, "u")) == NULL)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "the model specification has no \"u\"", NULL, NULL);
+				 errmsg("the model specification has no \"u\""));
 	u = lk_json_number_rows(v, "\"u\"", &nu, &lu);
 	lk_check_probability_rows(u, nu, lu, "u", nm, lm);
 	if ((v = lk_json_get(spec, "prior")) == NULL)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "the model specification has no \"prior\"", NULL,
-				 "Give the prior match probability of a candidate pair, between 0 and 1.");
+				 errmsg("the model specification has no \"prior\""),
+				 errhint("Give the prior match probability of a candidate pair, between 0 and 1."));
 	model->prior = lk_json_number(v, "\"prior\"");
 	if (!(model->prior > 0.0 && model->prior < 1.0))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("\"prior\" must be strictly between 0 and 1, got %g", model->prior),
-				 NULL, NULL);
+				 errmsg("\"prior\" must be strictly between 0 and 1, got %g", model->prior));
 	if ((v = lk_json_get(spec, "fields")) != NULL)
 	{
 		int			n;
@@ -484,7 +478,7 @@ fs_model(PG_FUNCTION_ARGS)
 		model->names = lk_json_strings(v, "\"fields\"", &n);
 		if (n != nm)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("\"fields\" names %d fields but \"m\" has %d", n, nm), NULL, NULL);
+					 errmsg("\"fields\" names %d fields but \"m\" has %d", n, nm));
 	}
 	model->nfields = nm;
 	for (int k = 0; k < nm; k++)

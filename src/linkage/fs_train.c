@@ -92,16 +92,15 @@ state_read_levels(FsTrainState *st, Jsonb *params)
 	lv = lk_json_numbers(v, "params \"levels\"", &n);
 	if (n != st->nfields)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("params \"levels\" has %d entries but comparisons has %d fields",
-						  n, st->nfields),
-				 NULL, "Give the number of levels of each field, e.g. {\"levels\": [4, 4, 3]}.");
+				 errmsg("params \"levels\" has %d entries but comparisons has %d fields",
+						n, st->nfields),
+				 errhint("Give the number of levels of each field, e.g. {\"levels\": [4, 4, 3]}."));
 	for (int k = 0; k < n; k++)
 	{
 		if (lv[k] != floor(lv[k]) || lv[k] < 2 || lv[k] > LK_MAX_LEVELS)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("params \"levels\"[%d] = %g; a field has a whole number of levels from 2 to %d",
-							  k + 1, lv[k], LK_MAX_LEVELS),
-					 NULL, NULL);
+					 errmsg("params \"levels\"[%d] = %g; a field has a whole number of levels from 2 to %d",
+							k + 1, lv[k], LK_MAX_LEVELS));
 		st->declared[k] = (int) lv[k];
 	}
 }
@@ -125,16 +124,16 @@ fs_train_transfn(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(1))
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-				 "fs_train: comparisons must not be NULL",
-				 psprintf("Row %lld of the aggregate has a NULL comparison vector.",
-						  (long long) (st ? st->rows + 1 : 1)),
-				 "A missing field is a NULL element inside the array, not a NULL array.");
+				 errmsg("fs_train: comparisons must not be NULL"),
+				 errdetail("Row %lld of the aggregate has a NULL comparison vector.",
+						   (long long) (st ? st->rows + 1 : 1)),
+				 errhint("A missing field is a NULL element inside the array, not a NULL array."));
 	arr = PG_GETARG_ARRAYTYPE_P(1);
 	if (ARR_NDIM(arr) != 1)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("fs_train: comparisons must be a one-dimensional array, got %d dimensions",
-						  ARR_NDIM(arr)),
-				 NULL, "Give one comparison level per field.");
+				 errmsg("fs_train: comparisons must be a one-dimensional array, got %d dimensions",
+						ARR_NDIM(arr)),
+				 errhint("Give one comparison level per field."));
 	deconstruct_array(arr, INT4OID, sizeof(int32), true, TYPALIGN_INT,
 					  &elems, &nulls, &n);
 
@@ -145,9 +144,8 @@ fs_train_transfn(PG_FUNCTION_ARGS)
 
 		if (n > LK_MAX_FIELDS)
 			pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-					 psprintf("fs_train: comparisons has %d fields; at most %d are supported",
-							  n, LK_MAX_FIELDS),
-					 NULL, NULL);
+					 errmsg("fs_train: comparisons has %d fields; at most %d are supported",
+							n, LK_MAX_FIELDS));
 		st = palloc0(sizeof(FsTrainState));
 		st->nfields = n;
 		for (int k = 0; k < n; k++)
@@ -163,9 +161,9 @@ fs_train_transfn(PG_FUNCTION_ARGS)
 	}
 	else if (n != st->nfields)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("fs_train: comparisons has %d elements in row %lld but %d in the first row",
-						  n, (long long) st->rows + 1, st->nfields),
-				 NULL, "Every pair needs one level per field, NULL for a missing field.");
+				 errmsg("fs_train: comparisons has %d elements in row %lld but %d in the first row",
+						n, (long long) st->rows + 1, st->nfields),
+				 errhint("Every pair needs one level per field, NULL for a missing field."));
 
 	for (int k = 0; k < n; k++)
 	{
@@ -182,12 +180,12 @@ fs_train_transfn(PG_FUNCTION_ARGS)
 			int			top = st->declared[k] ? st->declared[k] - 1 : LK_MAX_LEVELS - 1;
 
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 l < 0 ? psprintf("fs_train: comparison level %d of field %d is negative", l, k + 1)
-					 : psprintf("fs_train: comparison level %d of field %d is above the top level %d",
-								l, k + 1, top),
-					 psprintf("Row %lld of the aggregate.", (long long) st->rows + 1),
-					 st->declared[k] ? "Params \"levels\" gives each field's number of levels; levels run from 0 to that number minus 1."
-					 : "Levels run from 0 (least similar) up to the field's top level; a missing field is NULL.");
+					 l < 0 ? errmsg("fs_train: comparison level %d of field %d is negative", l, k + 1)
+					 : errmsg("fs_train: comparison level %d of field %d is above the top level %d",
+							  l, k + 1, top),
+					 errdetail("Row %lld of the aggregate.", (long long) st->rows + 1),
+					 st->declared[k] ? errhint("Params \"levels\" gives each field's number of levels; levels run from 0 to that number minus 1.")
+					 : errhint("Levels run from 0 (least similar) up to the field's top level; a missing field is NULL."));
 		}
 		key[k] = (int8) l;
 		if (l > st->max_seen[k])
@@ -237,13 +235,13 @@ fs_train_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(state_copy(b, aggcxt));
 	if (a->nfields != b->nfields)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("fs_train: comparisons have %d fields in one part of the input and %d in another",
-						  a->nfields, b->nfields),
-				 NULL, "Every pair needs one level per field, NULL for a missing field.");
+				 errmsg("fs_train: comparisons have %d fields in one part of the input and %d in another",
+						a->nfields, b->nfields),
+				 errhint("Every pair needs one level per field, NULL for a missing field."));
 	if (memcmp(a->declared, b->declared, sizeof(a->declared)) != 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "fs_train: params \"levels\" differ between rows", NULL,
-				 "Pass the same params to every row.");
+				 errmsg("fs_train: params \"levels\" differ between rows"),
+				 errhint("Pass the same params to every row."));
 	old = MemoryContextSwitchTo(aggcxt);
 	for (int k = 0; k < a->nfields; k++)
 		a->max_seen[k] = Max(a->max_seen[k], b->max_seen[k]);
@@ -395,8 +393,7 @@ read_options(FsTrainState *st, const int *nlevels, EmOptions *o)
 
 		if (d != floor(d) || d < 1 || d > 100000)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("params \"max_iterations\" must be a whole number from 1 to 100000, got %g", d),
-					 NULL, NULL);
+					 errmsg("params \"max_iterations\" must be a whole number from 1 to 100000, got %g", d));
 		o->max_iterations = (int) d;
 	}
 	if ((v = lk_json_get(params, "tolerance")) != NULL)
@@ -404,24 +401,21 @@ read_options(FsTrainState *st, const int *nlevels, EmOptions *o)
 		o->tolerance = lk_json_number(v, "params \"tolerance\"");
 		if (!(o->tolerance > 0 && o->tolerance < 1))
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("params \"tolerance\" must be between 0 and 1 (exclusive), got %g", o->tolerance),
-					 NULL, NULL);
+					 errmsg("params \"tolerance\" must be between 0 and 1 (exclusive), got %g", o->tolerance));
 	}
 	if ((v = lk_json_get(params, "prior")) != NULL)
 	{
 		o->prior = lk_json_number(v, "params \"prior\"");
 		if (!(o->prior > 0 && o->prior < 1))
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("params \"prior\" must be strictly between 0 and 1, got %g", o->prior),
-					 NULL, NULL);
+					 errmsg("params \"prior\" must be strictly between 0 and 1, got %g", o->prior));
 	}
 	if ((v = lk_json_get(params, "smoothing")) != NULL)
 	{
 		o->smoothing = lk_json_number(v, "params \"smoothing\"");
 		if (o->smoothing < 0)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("params \"smoothing\" must not be negative, got %g", o->smoothing),
-					 NULL, NULL);
+					 errmsg("params \"smoothing\" must not be negative, got %g", o->smoothing));
 	}
 	if ((v = lk_json_get(params, "m")) != NULL)
 	{
@@ -440,8 +434,7 @@ read_options(FsTrainState *st, const int *nlevels, EmOptions *o)
 		o->names = lk_json_strings(v, "params \"fields\"", &n);
 		if (n != st->nfields)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("params \"fields\" names %d fields but comparisons has %d", n, st->nfields),
-					 NULL, NULL);
+					 errmsg("params \"fields\" names %d fields but comparisons has %d", n, st->nfields));
 	}
 }
 
@@ -467,14 +460,14 @@ fs_train_finalfn(PG_FUNCTION_ARGS)
 	agg_context(fcinfo, "fs_train_finalfn");
 	if (st == NULL || st->rows == 0)
 		pm_error(ERRCODE_DATA_EXCEPTION,
-				 "fs_train: no candidate pairs to train on",
-				 "The aggregate received zero rows.",
-				 "Check the blocking join that produces the candidate pairs.");
+				 errmsg("fs_train: no candidate pairs to train on"),
+				 errdetail("The aggregate received zero rows."),
+				 errhint("Check the blocking join that produces the candidate pairs."));
 	K = st->nfields;
 	if (K == 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "fs_train: comparison vectors are empty", NULL,
-				 "Give one comparison level per field.");
+				 errmsg("fs_train: comparison vectors are empty"),
+				 errhint("Give one comparison level per field."));
 
 	model = palloc0(sizeof(LkModel));
 	model->nfields = K;
@@ -504,9 +497,9 @@ fs_train_finalfn(PG_FUNCTION_ARGS)
 		N += pat[i].count;
 	if (npat == 1)
 		pm_error(ERRCODE_DATA_EXCEPTION,
-				 "fs_train: every candidate pair has the same comparison vector",
-				 psprintf("All %.0f pairs compare identically, so matches and non-matches cannot be told apart.", N),
-				 "Train on pairs that include non-matches (a looser blocking rule), or use more fields or levels.");
+				 errmsg("fs_train: every candidate pair has the same comparison vector"),
+				 errdetail("All %.0f pairs compare identically, so matches and non-matches cannot be told apart.", N),
+				 errhint("Train on pairs that include non-matches (a looser blocking rule), or use more fields or levels."));
 
 	model->m = palloc0(sizeof(double) * model->total);
 	model->u = palloc0(sizeof(double) * model->total);
@@ -673,8 +666,8 @@ fs_level_frequencies_finalfn(PG_FUNCTION_ARGS)
 	agg_context(fcinfo, "fs_level_frequencies_finalfn");
 	if (st == NULL || st->rows == 0)
 		pm_error(ERRCODE_DATA_EXCEPTION,
-				 "fs_level_frequencies: no pairs to count",
-				 "The aggregate received zero rows.", NULL);
+				 errmsg("fs_level_frequencies: no pairs to count"),
+				 errdetail("The aggregate received zero rows."));
 	for (int k = 0; k < st->nfields; k++)
 	{
 		nlevels[k] = st->declared[k] ? st->declared[k] : Max(st->max_seen[k] + 1, 2);

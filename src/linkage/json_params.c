@@ -51,13 +51,12 @@ lk_json_number(JsonbValue *v, const char *what)
 
 	if (v->type != jbvNumeric)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("%s must be a number, not %s", what, json_type_name(v)),
-				 NULL, NULL);
+				 errmsg("%s must be a number, not %s", what, json_type_name(v)));
 	d = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
 										   NumericGetDatum(v->val.numeric)));
 	if (!isfinite(d))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("%s must be finite", what), NULL, NULL);
+				 errmsg("%s must be finite", what));
 	return d;
 }
 
@@ -67,8 +66,7 @@ json_array(JsonbValue *v, const char *what)
 	if (v->type != jbvBinary || JsonContainerIsObject(v->val.binary.data) ||
 		JsonContainerIsScalar(v->val.binary.data))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("%s must be an array, not %s", what, json_type_name(v)),
-				 NULL, NULL);
+				 errmsg("%s must be an array, not %s", what, json_type_name(v)));
 	return v->val.binary.data;
 }
 
@@ -122,9 +120,8 @@ lk_json_strings(JsonbValue *v, const char *what, int *n)
 
 		if (e->type != jbvString)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("element %d of %s must be a string, not %s",
-							  i + 1, what, json_type_name(e)),
-					 NULL, NULL);
+					 errmsg("element %d of %s must be a string, not %s",
+							i + 1, what, json_type_name(e)));
 		out[i] = pnstrdup(e->val.string.val, e->val.string.len);
 	}
 	return out;
@@ -142,8 +139,8 @@ lk_json_check_keys(Jsonb *j, const char *what, const char *const *allowed)
 		return;
 	if (!JsonContainerIsObject(&j->root))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("%s must be a JSON object", what), NULL,
-				 "Pass '{}' for the defaults.");
+				 errmsg("%s must be a JSON object", what),
+				 errhint("Pass '{}' for the defaults."));
 	it = JsonbIteratorInit(&j->root);
 	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
 	{
@@ -166,9 +163,9 @@ lk_json_check_keys(Jsonb *j, const char *what, const char *const *allowed)
 			}
 			if (!ok)
 				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-						 psprintf("unknown key \"%.*s\" in %s", v.val.string.len,
-								  v.val.string.val, what),
-						 psprintf("Known keys: %s.", known.data), NULL);
+						 errmsg("unknown key \"%.*s\" in %s", v.val.string.len,
+								v.val.string.val, what),
+						 errdetail("Known keys: %s.", known.data));
 		}
 	}
 }

@@ -310,9 +310,9 @@ prefix_scale_arg(FunctionCallInfo fcinfo, int argno)
 	/* above 0.25 a 4-character prefix could push the similarity over 1 */
 	if (isnan(p) || p < 0.0 || p > 0.25)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("prefix_scale must be between 0 and 0.25, got %g", p),
-				 "Winkler's prefix bonus is prefix_length * prefix_scale * (1 - jaro), with at most 4 prefix characters.",
-				 "Use the standard 0.1.");
+				 errmsg("prefix_scale must be between 0 and 0.25, got %g", p),
+				 errdetail("Winkler's prefix bonus is prefix_length * prefix_scale * (1 - jaro), with at most 4 prefix characters."),
+				 errhint("Use the standard 0.1."));
 	return p;
 }
 
@@ -355,8 +355,8 @@ damerau_levenshtein(PG_FUNCTION_ARGS)
 		bound = PG_GETARG_INT32(2);
 		if (bound < 0)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("max_distance must not be negative, got %d", bound),
-					 NULL, "Give NULL for an unbounded distance.");
+					 errmsg("max_distance must not be negative, got %d", bound),
+					 errhint("Give NULL for an unbounded distance."));
 	}
 	la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
 	lb = text_to_chars(PG_GETARG_TEXT_PP(1), bbuf, &b);
@@ -401,8 +401,7 @@ cached_thresholds(FunctionCallInfo fcinfo, int argno, const char *argname,
 
 	if (ARR_NDIM(arr) > 1)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("\"%s\" must be a one-dimensional array", argname),
-				 NULL, NULL);
+				 errmsg("\"%s\" must be a one-dimensional array", argname));
 	/* element types are fixed by the SQL signatures: no catalog lookup */
 	if (elemtype == FLOAT8OID)
 		deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
@@ -412,17 +411,15 @@ cached_thresholds(FunctionCallInfo fcinfo, int argno, const char *argname,
 						  &values, &nulls, &n);
 	if (n > LK_MAX_LEVELS - 2)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 psprintf("\"%s\" has %d thresholds; at most %d are allowed",
-						  argname, n, LK_MAX_LEVELS - 2),
-				 NULL, NULL);
+				 errmsg("\"%s\" has %d thresholds; at most %d are allowed",
+						argname, n, LK_MAX_LEVELS - 2));
 	if (cache == NULL)
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ThresholdCache));
 	for (int i = 0; i < n; i++)
 	{
 		if (nulls[i])
 			pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-					 psprintf("\"%s\" must not contain NULL (position %d)", argname, i + 1),
-					 NULL, NULL);
+					 errmsg("\"%s\" must not contain NULL (position %d)", argname, i + 1));
 		cache->value[i] = elemtype == FLOAT8OID ? DatumGetFloat8(values[i])
 			: (double) DatumGetInt32(values[i]);
 	}
@@ -445,13 +442,12 @@ check_similarity_thresholds(const double *t, int n)
 	{
 		if (isnan(t[i]) || t[i] < 0.0 || t[i] > 1.0)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("Jaro-Winkler threshold %g (position %d) is not between 0 and 1", t[i], i + 1),
-					 NULL, NULL);
+					 errmsg("Jaro-Winkler threshold %g (position %d) is not between 0 and 1", t[i], i + 1));
 		if (i > 0 && t[i] >= t[i - 1])
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("Jaro-Winkler thresholds must decrease: %g follows %g (position %d)",
-							  t[i], t[i - 1], i + 1),
-					 NULL, "List them from the strictest to the loosest, e.g. '{0.92,0.8}'.");
+					 errmsg("Jaro-Winkler thresholds must decrease: %g follows %g (position %d)",
+							t[i], t[i - 1], i + 1),
+					 errhint("List them from the strictest to the loosest, e.g. '{0.92,0.8}'."));
 	}
 }
 
@@ -462,13 +458,13 @@ check_distance_thresholds(const double *t, int n)
 	{
 		if (t[i] < 1)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("max_distances must be positive, got %d (position %d)", (int) t[i], i + 1),
-					 "Distance 0 is the \"identical\" level, which is always the top level.", NULL);
+					 errmsg("max_distances must be positive, got %d (position %d)", (int) t[i], i + 1),
+					 errdetail("Distance 0 is the \"identical\" level, which is always the top level."));
 		if (i > 0 && t[i] <= t[i - 1])
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("max_distances must increase: %d follows %d (position %d)",
-							  (int) t[i], (int) t[i - 1], i + 1),
-					 NULL, "List them from the strictest to the loosest, e.g. '{1,2}'.");
+					 errmsg("max_distances must increase: %d follows %d (position %d)",
+							(int) t[i], (int) t[i - 1], i + 1),
+					 errhint("List them from the strictest to the loosest, e.g. '{1,2}'."));
 	}
 }
 

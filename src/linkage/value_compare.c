@@ -58,18 +58,17 @@ level_array(FunctionCallInfo fcinfo, int argno, const char *argname, Oid elemtyp
 	arr = PG_GETARG_ARRAYTYPE_P(argno);
 	if (ARR_NDIM(arr) > 1)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("\"%s\" must be a one-dimensional array", argname), NULL, NULL);
+				 errmsg("\"%s\" must be a one-dimensional array", argname));
 	get_typlenbyvalalign(elemtype, &typlen, &byval, &align);
 	deconstruct_array(arr, elemtype, typlen, byval, align, &values, &nulls, n);
 	if (*n > LK_MAX_LEVELS - 3)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 psprintf("\"%s\" has %d thresholds; at most %d are allowed",
-						  argname, *n, LK_MAX_LEVELS - 3), NULL, NULL);
+				 errmsg("\"%s\" has %d thresholds; at most %d are allowed",
+						argname, *n, LK_MAX_LEVELS - 3));
 	for (int i = 0; i < *n; i++)
 		if (nulls[i])
 			pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-					 psprintf("\"%s\" must not contain NULL (position %d)", argname, i + 1),
-					 NULL, NULL);
+					 errmsg("\"%s\" must not contain NULL (position %d)", argname, i + 1));
 	return values;
 }
 
@@ -94,13 +93,13 @@ date_level(PG_FUNCTION_ARGS)
 
 		if (t < 1)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("within_days must be positive, got %d (position %d)", t, i + 1),
-					 "The same date is always the top level.", NULL);
+					 errmsg("within_days must be positive, got %d (position %d)", t, i + 1),
+					 errdetail("The same date is always the top level."));
 		if (i > 0 && t <= DatumGetInt32(lim[i - 1]))
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("within_days must increase: %d follows %d (position %d)",
-							  t, DatumGetInt32(lim[i - 1]), i + 1),
-					 NULL, "List them from the strictest to the loosest, e.g. '{1,30}'.");
+					 errmsg("within_days must increase: %d follows %d (position %d)",
+							t, DatumGetInt32(lim[i - 1]), i + 1),
+					 errhint("List them from the strictest to the loosest, e.g. '{1,30}'."));
 	}
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
@@ -146,13 +145,13 @@ number_level(PG_FUNCTION_ARGS)
 
 		if (!isfinite(t) || t <= 0.0)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("tolerances in \"within\" must be positive and finite, got %g (position %d)", t, i + 1),
-					 "Equality is always the top level.", NULL);
+					 errmsg("tolerances in \"within\" must be positive and finite, got %g (position %d)", t, i + 1),
+					 errdetail("Equality is always the top level."));
 		if (i > 0 && t <= DatumGetFloat8(lim[i - 1]))
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("tolerances in \"within\" must increase: %g follows %g (position %d)",
-							  t, DatumGetFloat8(lim[i - 1]), i + 1),
-					 NULL, "List them from the strictest to the loosest, e.g. '{0.5,2}'.");
+					 errmsg("tolerances in \"within\" must increase: %g follows %g (position %d)",
+							t, DatumGetFloat8(lim[i - 1]), i + 1),
+					 errhint("List them from the strictest to the loosest, e.g. '{0.5,2}'."));
 	}
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
@@ -160,8 +159,8 @@ number_level(PG_FUNCTION_ARGS)
 	b = PG_GETARG_FLOAT8(1);
 	if (isnan(a) || isnan(b))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("cannot compare NaN (a = %g, b = %g)", a, b),
-				 NULL, "Turn unknown values into NULL, which is the \"missing\" level.");
+				 errmsg("cannot compare NaN (a = %g, b = %g)", a, b),
+				 errhint("Turn unknown values into NULL, which is the \"missing\" level."));
 	if (a == b)
 		PG_RETURN_INT32(n + 1);
 	if (isinf(a) || isinf(b))

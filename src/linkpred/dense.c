@@ -65,9 +65,9 @@ lp_syevd(LpRun *run, int n, double *a, double *w)
 	dsyevd_("V", "U", &n, a, &n, w, ws->work, &ws->lwork, ws->iwork, &ws->liwork, &info);
 	if (info != 0)
 		pm_error(ERRCODE_INTERNAL_ERROR,
-				 psprintf("eigendecomposition of a %d x %d matrix did not converge (LAPACK dsyevd info %d)",
-						  n, n, info),
-				 "The matrix probably holds non-finite values.", NULL);
+				 errmsg("eigendecomposition of a %d x %d matrix did not converge (LAPACK dsyevd info %d)",
+						n, n, info),
+				 errdetail("The matrix probably holds non-finite values."));
 	CHECK_FOR_INTERRUPTS();
 }
 
@@ -170,8 +170,8 @@ lp_svt_rect(LpRun *run, int m, int n, double *a, double tau,
 	dgesdd_("S", &m, &n, a, &m, s, u, &m, vt, &k, w->work, &w->lwork, w->iwork, &info);
 	if (info != 0)
 		pm_error(ERRCODE_INTERNAL_ERROR,
-				 psprintf("singular value decomposition of a %d x %d matrix did not converge (LAPACK dgesdd info %d)",
-						  m, n, info), NULL, NULL);
+				 errmsg("singular value decomposition of a %d x %d matrix did not converge (LAPACK dgesdd info %d)",
+						m, n, info));
 	CHECK_FOR_INTERRUPTS();
 	/* singular values are descending: scale the kept columns of U */
 	for (int j = 0; j < k; j++)

@@ -131,7 +131,7 @@ triples_add(Triples *t, int a, int b, double v)
 		t->cap = t->cap ? t->cap * 2 : 4096;
 		if ((Size) t->cap * sizeof(double) >= MaxAllocSize)
 			pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-					 "too many rows in a link prediction input", NULL, NULL);
+					 errmsg("too many rows in a link prediction input"));
 		t->a = t->a ? repalloc(t->a, sizeof(int) * t->cap) : palloc(sizeof(int) * t->cap);
 		t->b = t->b ? repalloc(t->b, sizeof(int) * t->cap) : palloc(sizeof(int) * t->cap);
 		t->v = t->v ? repalloc(t->v, sizeof(double) * t->cap) : palloc(sizeof(double) * t->cap);
@@ -151,9 +151,9 @@ text_value(PmQueryInput *in, Datum *values, bool *nulls, int col,
 
 	if (isnull)
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-				 psprintf("column \"%s\" of the query for argument \"%s\" is NULL",
-						  colname, in->argname),
-				 NULL, "Filter NULL ids out in the query.");
+				 errmsg("column \"%s\" of the query for argument \"%s\" is NULL",
+						colname, in->argname),
+				 errhint("Filter NULL ids out in the query."));
 	return TextDatumGetCString(d);
 }
 
@@ -207,14 +207,14 @@ sim_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 
 	if (isnull)
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-				 psprintf("similarity of (%s, %s) in argument \"%s\" is NULL", ida, idb, in->argname),
-				 NULL, "Leave the pair out (a missing pair counts as 0) or give a value in [0, 1].");
+				 errmsg("similarity of (%s, %s) in argument \"%s\" is NULL", ida, idb, in->argname),
+				 errhint("Leave the pair out (a missing pair counts as 0) or give a value in [0, 1]."));
 	if (isnan(v) || isinf(v) || v < 0.0 || v > 1.0)
 		pm_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-				 psprintf("similarity of (%s, %s) in argument \"%s\" is %g, outside [0, 1]",
-						  ida, idb, in->argname, v),
-				 "Similarities must be finite numbers between 0 and 1.",
-				 "Rescale the similarity (for example divide by its maximum) before calling.");
+				 errmsg("similarity of (%s, %s) in argument \"%s\" is %g, outside [0, 1]",
+						ida, idb, in->argname, v),
+				 errdetail("Similarities must be finite numbers between 0 and 1."),
+				 errhint("Rescale the similarity (for example divide by its maximum) before calling."));
 	a = dict_intern(s->dict, ida);
 	b = dict_intern(s->dict, idb);
 	s->dict->in_similarity[a] = true;
@@ -268,16 +268,16 @@ build_similarity(IdDict *d, Triples *t, int *map, const char *argname)
 			continue;			/* the diagonal is 1 */
 		if (given[LP_IDX(a, b, n)])
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("similarity pair (%s, %s) is given more than once in argument \"%s\"",
-							  d->ids[t->a[i]], d->ids[t->b[i]], argname),
-					 NULL, "Give each pair once (in one or both directions).");
+					 errmsg("similarity pair (%s, %s) is given more than once in argument \"%s\"",
+							d->ids[t->a[i]], d->ids[t->b[i]], argname),
+					 errhint("Give each pair once (in one or both directions)."));
 		if (given[LP_IDX(b, a, n)] && fabs(S[LP_IDX(b, a, n)] - v) > 1e-9)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("similarity in argument \"%s\" is not symmetric: (%s, %s) = %g but (%s, %s) = %g",
-							  argname, d->ids[t->a[i]], d->ids[t->b[i]], v,
-							  d->ids[t->b[i]], d->ids[t->a[i]], S[LP_IDX(b, a, n)]),
-					 "The methods need a symmetric similarity; a pair given in one direction only is mirrored.",
-					 "Symmetrize it in the query, e.g. take the mean or the maximum of both directions.");
+					 errmsg("similarity in argument \"%s\" is not symmetric: (%s, %s) = %g but (%s, %s) = %g",
+							argname, d->ids[t->a[i]], d->ids[t->b[i]], v,
+							d->ids[t->b[i]], d->ids[t->a[i]], S[LP_IDX(b, a, n)]),
+					 errdetail("The methods need a symmetric similarity; a pair given in one direction only is mirrored."),
+					 errhint("Symmetrize it in the query, e.g. take the mean or the maximum of both directions."));
 		given[LP_IDX(a, b, n)] = 1;
 		S[LP_IDX(a, b, n)] = v;
 		S[LP_IDX(b, a, n)] = v;
@@ -294,11 +294,11 @@ check_declared(IdDict *d, const char *argname)
 	for (int i = 0; i < d->n; i++)
 		if (d->in_associations[i] && !d->in_similarity[i])
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("%s id \"%s\" of the associations is missing from argument \"%s\"",
-							  d->side, d->ids[i], argname),
-					 "Every associated entity must appear in its side's similarity query.",
-					 psprintf("Add the row (%s, %s, 1) to declare an entity with no known similarity to others.",
-							  d->ids[i], d->ids[i]));
+					 errmsg("%s id \"%s\" of the associations is missing from argument \"%s\"",
+							d->side, d->ids[i], argname),
+					 errdetail("Every associated entity must appear in its side's similarity query."),
+					 errhint("Add the row (%s, %s, 1) to declare an entity with no known similarity to others.",
+							 d->ids[i], d->ids[i]));
 }
 
 static int
@@ -347,9 +347,9 @@ lp_read_problem(const char *associations, const char *left_similarity,
 	read_query("associations", associations, assoc_spec, 2, assoc_row, &aa, keep);
 	if (pairs.n == 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "argument \"associations\" returned no rows",
-				 "The methods learn from known associations; with none every score would be 0.",
-				 "Check the query's WHERE clause.");
+				 errmsg("argument \"associations\" returned no rows"),
+				 errdetail("The methods learn from known associations; with none every score would be 0."),
+				 errhint("Check the query's WHERE clause."));
 
 	sa.dict = &left;
 	sa.rows = &lsim;
@@ -362,10 +362,10 @@ lp_read_problem(const char *associations, const char *left_similarity,
 	check_declared(&right, "right_similarity");
 	if (left.n < 2 || right.n < 2)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("link prediction needs at least 2 entities on each side, got %d left and %d right",
-						  left.n, right.n),
-				 "A side with a single entity has no similarity structure to learn from.",
-				 "Add entities (with their similarities) to the smaller side.");
+				 errmsg("link prediction needs at least 2 entities on each side, got %d left and %d right",
+						left.n, right.n),
+				 errdetail("A side with a single entity has no similarity structure to learn from."),
+				 errhint("Add entities (with their similarities) to the smaller side."));
 
 	/* size the whole run before building anything */
 	lp_check_memory(params, left.n, right.n, extra_matrices, what);
@@ -391,10 +391,10 @@ lp_read_problem(const char *associations, const char *left_similarity,
 		if (i > 0 && sorted_pairs[2 * i] == sorted_pairs[2 * i - 2] &&
 			sorted_pairs[2 * i + 1] == sorted_pairs[2 * i - 1])
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("association (%s, %s) is given more than once",
-							  prob->left_ids[sorted_pairs[2 * i]],
-							  prob->right_ids[sorted_pairs[2 * i + 1]]),
-					 NULL, "Use SELECT DISTINCT in the associations query.");
+					 errmsg("association (%s, %s) is given more than once",
+							prob->left_ids[sorted_pairs[2 * i]],
+							prob->right_ids[sorted_pairs[2 * i + 1]]),
+					 errhint("Use SELECT DISTINCT in the associations query."));
 		prob->pair_l[i] = sorted_pairs[2 * i];
 		prob->pair_r[i] = sorted_pairs[2 * i + 1];
 	}
@@ -458,21 +458,20 @@ fold_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 
 	if (isnull)
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-				 psprintf("fold of (%s, %s) in argument \"folds\" is NULL", lid, rid), NULL, NULL);
+				 errmsg("fold of (%s, %s) in argument \"folds\" is NULL", lid, rid));
 	if (f->matrix)
 	{
 		size_t		e;
 
 		if (l < 0 || r < 0)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("fold row (%s, %s) names an id that is in no input", lid, rid),
-					 "With protocol \"pooled\" the folds query gives a fold to every left x right pair.",
-					 NULL);
+					 errmsg("fold row (%s, %s) names an id that is in no input", lid, rid),
+					 errdetail("With protocol \"pooled\" the folds query gives a fold to every left x right pair."));
 		e = LP_IDX(l, r, f->prob->nl);
 		if (f->given[e])
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("pair (%s, %s) is given more than one fold", lid, rid),
-					 NULL, "Give each pair exactly one fold.");
+					 errmsg("pair (%s, %s) is given more than one fold", lid, rid),
+					 errhint("Give each pair exactly one fold."));
 		f->given[e] = true;
 		f->matrix[e] = fold;
 		if (p >= 0)
@@ -487,13 +486,13 @@ fold_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 	}
 	if (p < 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("fold row (%s, %s) is not a known association", lid, rid),
-				 "The folds query assigns each known association (and only those) to a fold.",
-				 "Join the folds to the associations query.");
+				 errmsg("fold row (%s, %s) is not a known association", lid, rid),
+				 errdetail("The folds query assigns each known association (and only those) to a fold."),
+				 errhint("Join the folds to the associations query."));
 	if (f->has_fold[p])
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("association (%s, %s) is given more than one fold", lid, rid),
-				 NULL, "Give each known association exactly one fold.");
+				 errmsg("association (%s, %s) is given more than one fold", lid, rid),
+				 errhint("Give each known association exactly one fold."));
 	f->has_fold[p] = true;
 	f->fold_of[p] = fold;
 	pfree(lid);
@@ -556,18 +555,17 @@ lp_read_folds(LpProblem *prob, const char *folds, bool all_pairs, int *nfolds,
 			for (int i = 0; i < prob->nl; i++)
 				if (!fa.given[LP_IDX(i, j, prob->nl)])
 					pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-							 psprintf("pair (%s, %s) has no fold", prob->left_ids[i], prob->right_ids[j]),
-							 "With protocol \"pooled\" every left x right pair, known or not, needs a fold.",
-							 NULL);
+							 errmsg("pair (%s, %s) has no fold", prob->left_ids[i], prob->right_ids[j]),
+							 errdetail("With protocol \"pooled\" every left x right pair, known or not, needs a fold."));
 	}
 
 	for (int i = 0; i < prob->npairs; i++)
 		if (!fa.has_fold[i])
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("association (%s, %s) has no fold",
-							  prob->left_ids[prob->pair_l[i]], prob->right_ids[prob->pair_r[i]]),
-					 "Every known association must be held out in exactly one fold.",
-					 "Generate folds with precmed.link_folds(associations, 10, seed).");
+					 errmsg("association (%s, %s) has no fold",
+							prob->left_ids[prob->pair_l[i]], prob->right_ids[prob->pair_r[i]]),
+					 errdetail("Every known association must be held out in exactly one fold."),
+					 errhint("Generate folds with precmed.link_folds(associations, 10, seed)."));
 
 	{
 		/* distinct fold labels: of the known pairs, or of all pairs */
@@ -583,8 +581,8 @@ lp_read_folds(LpProblem *prob, const char *folds, bool all_pairs, int *nfolds,
 	}
 	if (nd < 2)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("argument \"folds\" has %d distinct fold, at least 2 are needed", nd),
-				 NULL, "Use for example 10 folds: precmed.link_folds(associations, 10, seed).");
+				 errmsg("argument \"folds\" has %d distinct fold, at least 2 are needed", nd),
+				 errhint("Use for example 10 folds: precmed.link_folds(associations, 10, seed)."));
 	for (int i = 0; i < prob->npairs; i++)
 		fa.fold_of[i] = ((int *) bsearch(&fa.fold_of[i], vals, nd, sizeof(int), cmp_int)) - vals;
 	if (all_pairs)
@@ -629,7 +627,7 @@ pair_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 		p->cap *= 2;
 		if ((Size) p->cap * 2 * sizeof(char *) >= MaxAllocSize)
 			pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-					 "too many rows in argument \"associations\"", NULL, NULL);
+					 errmsg("too many rows in argument \"associations\""));
 		p->ids = repalloc(p->ids, sizeof(char *) * 2 * p->cap);
 	}
 	p->ids[2 * p->n] = text_value(in, values, nulls, 0, "left_id");
@@ -656,15 +654,15 @@ lp_read_pairs(const char *associations, char ***ids)
 			   CurrentMemoryContext);
 	if (pa.n == 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "argument \"associations\" returned no rows", NULL,
-				 "Check the query's WHERE clause.");
+				 errmsg("argument \"associations\" returned no rows"),
+				 errhint("Check the query's WHERE clause."));
 	qsort(pa.ids, pa.n, 2 * sizeof(char *), cmp_id_pair);
 	for (int i = 1; i < pa.n; i++)
 		if (cmp_id_pair(&pa.ids[2 * i], &pa.ids[2 * i - 2]) == 0)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("association (%s, %s) is given more than once",
-							  pa.ids[2 * i], pa.ids[2 * i + 1]),
-					 NULL, "Use SELECT DISTINCT in the associations query.");
+					 errmsg("association (%s, %s) is given more than once",
+							pa.ids[2 * i], pa.ids[2 * i + 1]),
+					 errhint("Use SELECT DISTINCT in the associations query."));
 	*ids = pa.ids;
 	return pa.n;
 }

@@ -19,9 +19,8 @@ lp_parse_method(const char *name)
 		if (strcmp(name, method_names[i]) == 0)
 			return (LpMethod) i;
 	pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-			 psprintf("unknown link prediction method \"%s\"", name),
-			 NULL,
-			 "Use one of krls_gip (the default), knn, hgimc, bnnr, ensemble.");
+			 errmsg("unknown link prediction method \"%s\"", name),
+			 errhint("Use one of krls_gip (the default), knn, hgimc, bnnr, ensemble."));
 }
 
 const char *
@@ -138,8 +137,8 @@ lp_parse_params(LpParams *p, LpMethod method, Jsonb *json)
 		return;
 	if (!JB_ROOT_IS_OBJECT(json))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "argument \"params\" must be a JSON object",
-				 NULL, "Pass for example '{\"sigma\": 5}'::jsonb, or '{}' for the defaults.");
+				 errmsg("argument \"params\" must be a JSON object"),
+				 errhint("Pass for example '{\"sigma\": 5}'::jsonb, or '{}' for the defaults."));
 
 	it = JsonbIteratorInit(&json->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -160,9 +159,9 @@ lp_parse_params(LpParams *p, LpMethod method, Jsonb *json)
 				spec = &param_specs[i];
 		if (spec == NULL)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("unknown parameter \"%s\" for method %s", key, lp_method_name(method)),
-					 psprintf("Parameters of %s: %s.", lp_method_name(method), allowed_keys(method)),
-					 "See docs/repositioning.md for their meaning and defaults.");
+					 errmsg("unknown parameter \"%s\" for method %s", key, lp_method_name(method)),
+					 errdetail("Parameters of %s: %s.", lp_method_name(method), allowed_keys(method)),
+					 errhint("See docs/repositioning.md for their meaning and defaults."));
 		where = (char *) p + spec->offset;
 
 		switch (spec->kind)
@@ -170,7 +169,7 @@ lp_parse_params(LpParams *p, LpMethod method, Jsonb *json)
 			case PK_BOOL:
 				if (v.type != jbvBool)
 					pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-							 psprintf("parameter \"%s\" must be true or false", key), NULL, NULL);
+							 errmsg("parameter \"%s\" must be true or false", key));
 				*(bool *) where = v.val.boolean;
 				break;
 			case PK_PROTOCOL:
@@ -179,8 +178,8 @@ lp_parse_params(LpParams *p, LpMethod method, Jsonb *json)
 
 					if (v.type != jbvString)
 						pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-								 psprintf("parameter \"%s\" must be a string", key), NULL,
-								 "Use \"global\" (the default) or \"pooled\".");
+								 errmsg("parameter \"%s\" must be a string", key),
+								 errhint("Use \"global\" (the default) or \"pooled\"."));
 					str = pnstrdup(v.val.string.val, v.val.string.len);
 					if (strcmp(str, "global") == 0)
 						p->pooled = false;
@@ -188,8 +187,8 @@ lp_parse_params(LpParams *p, LpMethod method, Jsonb *json)
 						p->pooled = true;
 					else
 						pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-								 psprintf("unknown protocol \"%s\"", str), NULL,
-								 "Use \"global\" (the default) or \"pooled\".");
+								 errmsg("unknown protocol \"%s\"", str),
+								 errhint("Use \"global\" (the default) or \"pooled\"."));
 					p->protocol_given = true;
 				}
 				break;
@@ -200,25 +199,24 @@ lp_parse_params(LpParams *p, LpMethod method, Jsonb *json)
 
 					if (v.type != jbvNumeric)
 						pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-								 psprintf("parameter \"%s\" must be a number", key), NULL, NULL);
+								 errmsg("parameter \"%s\" must be a number", key));
 					d = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
 														   NumericGetDatum(v.val.numeric)));
 					if (isnan(d) || d < spec->lo || d > spec->hi ||
 						(spec->lo_open && d <= spec->lo) ||
 						(spec->kind == PK_INT && d != floor(d)))
 						pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-								 psprintf("parameter \"%s\" = %g is out of range", key, d),
-								 psprintf("It must be %s%s in %s%g, %g].",
-										  spec->kind == PK_INT ? "an integer" : "a number",
-										  "", spec->lo_open ? "(" : "[", spec->lo, spec->hi),
-								 NULL);
+								 errmsg("parameter \"%s\" = %g is out of range", key, d),
+								 errdetail("It must be %s%s in %s%g, %g].",
+										   spec->kind == PK_INT ? "an integer" : "a number",
+										   "", spec->lo_open ? "(" : "[", spec->lo, spec->hi));
 					/* a user may lower the limit, only a superuser may raise it */
 					if (spec->offset == OFF(memory_limit_mb) && d > pm_max_memory_mb)
 						pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-								 psprintf("parameter \"memory_limit_mb\" = %g is above precmed.max_memory_mb (%d MB)",
-										  d, pm_max_memory_mb),
-								 "memory_limit_mb may lower the memory cap of a call, not raise it.",
-								 "Leave memory_limit_mb out to use the whole cap, or ask a superuser to raise precmed.max_memory_mb (SET, ALTER ROLE ... SET or ALTER SYSTEM).");
+								 errmsg("parameter \"memory_limit_mb\" = %g is above precmed.max_memory_mb (%d MB)",
+										d, pm_max_memory_mb),
+								 errdetail("memory_limit_mb may lower the memory cap of a call, not raise it."),
+								 errhint("Leave memory_limit_mb out to use the whole cap, or ask a superuser to raise precmed.max_memory_mb (SET, ALTER ROLE ... SET or ALTER SYSTEM)."));
 					if (spec->kind == PK_INT)
 						*(int *) where = (int) d;
 					else
@@ -270,16 +268,16 @@ lp_check_memory(const LpParams *p, int nl, int nr, int extra_matrices,
 	if (lr >= (double) PG_INT32_MAX ||
 		2.0 * ((p->method == LP_BNNR || p->method == LP_ENSEMBLE) ? n * n : mx * mx) + 6 * n >= (double) PG_INT32_MAX)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 psprintf("%s with method %s on %d x %d entities is too large",
-						  what, lp_method_name(p->method), nl, nr),
-				 "Matrix sizes and LAPACK workspaces must fit 32-bit integers.",
-				 "Split the problem, or use krls_gip, whose largest matrix is the larger side squared.");
+				 errmsg("%s with method %s on %d x %d entities is too large",
+						what, lp_method_name(p->method), nl, nr),
+				 errdetail("Matrix sizes and LAPACK workspaces must fit 32-bit integers."),
+				 errhint("Split the problem, or use krls_gip, whose largest matrix is the larger side squared."));
 	mb = doubles * sizeof(double) / (1024.0 * 1024.0);
 	if (mb > p->memory_limit_mb)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 psprintf("%s with method %s on %d x %d entities needs about %.0f MB of working memory, more than memory_limit_mb = %.0f",
-						  what, lp_method_name(p->method), nl, nr, mb, p->memory_limit_mb),
-				 psprintf("Working memory is sized before the run starts; memory_limit_mb defaults to precmed.max_memory_mb (%d MB), and cannot exceed it.",
-						  pm_max_memory_mb),
-				 "Use krls_gip (memory grows with the square of each side, not of their sum), or, if the server has the memory, ask a superuser to raise precmed.max_memory_mb (memory_limit_mb defaults to it).");
+				 errmsg("%s with method %s on %d x %d entities needs about %.0f MB of working memory, more than memory_limit_mb = %.0f",
+						what, lp_method_name(p->method), nl, nr, mb, p->memory_limit_mb),
+				 errdetail("Working memory is sized before the run starts; memory_limit_mb defaults to precmed.max_memory_mb (%d MB), and cannot exceed it.",
+						   pm_max_memory_mb),
+				 errhint("Use krls_gip (memory grows with the square of each side, not of their sum), or, if the server has the memory, ask a superuser to raise precmed.max_memory_mb (memory_limit_mb defaults to it)."));
 }

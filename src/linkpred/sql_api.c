@@ -94,8 +94,8 @@ link_predict(PG_FUNCTION_ARGS)
 	call_begin(&c, fcinfo, 3, 4);
 	if (c.params.protocol_given)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "parameter \"protocol\" applies to link_cv only", NULL,
-				 "Remove it from the params of link_predict.");
+				 errmsg("parameter \"protocol\" applies to link_cv only"),
+				 errhint("Remove it from the params of link_predict."));
 	prob = lp_read_problem(assoc, lsim, rsim, &c.params, 0, "link_predict");
 	SPI_finish();
 	MemoryContextSwitchTo(c.work);
@@ -291,8 +291,8 @@ link_folds(PG_FUNCTION_ARGS)
 	seed = PG_GETARG_INT64(2);
 	if (k < 2)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("number of folds k = %d is below 2", k), NULL,
-				 "Use k = 10 for the usual 10-fold cross-validation.");
+				 errmsg("number of folds k = %d is below 2", k),
+				 errhint("Use k = 10 for the usual 10-fold cross-validation."));
 
 	InitMaterializedSRF(fcinfo, 0);
 	c.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -307,8 +307,8 @@ link_folds(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(c.work);
 	if (k > n)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("number of folds k = %d exceeds the %d associations", k, n),
-				 "Every fold must hold out at least one association.", NULL);
+				 errmsg("number of folds k = %d exceeds the %d associations", k, n),
+				 errdetail("Every fold must hold out at least one association."));
 
 	/* Fisher-Yates over pairs sorted by id, then fold = floor(position * k / n) */
 	state = (uint64) seed;

@@ -55,8 +55,8 @@ Datum
 aki_input_sql(PG_FUNCTION_ARGS)
 {
 	pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
-			 "precmed's SQL definitions are older than its library",
-			 "aki_input_sql belongs to precmed 0.1.0 and is not served by this library.",
-			 "Run ALTER EXTENSION precmed UPDATE.");
+			 errmsg("precmed's SQL definitions are older than its library"),
+			 errdetail("aki_input_sql belongs to precmed 0.1.0 and is not served by this library."),
+			 errhint("Run ALTER EXTENSION precmed UPDATE."));
 	PG_RETURN_NULL();
 }

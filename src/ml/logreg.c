@@ -63,15 +63,17 @@ read_number_param(Jsonb *jb, const char *key, double dflt, double lo, double hi,
 		return dflt;
 	if (v.type != jbvNumeric)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("logistic regression parameter \"%s\" must be a number", key),
-				 range, "See the parameter table of precmed.train_logreg in docs/aki_risk.md.");
+				 errmsg("logistic regression parameter \"%s\" must be a number", key),
+				 errdetail("%s", range),
+				 errhint("See the parameter table of precmed.train_logreg in docs/aki_risk.md."));
 	text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
 	d = strtod(text, &end);
 	if (!(d >= lo && d <= hi) || *end != '\0' || (integer && d != floor(d)))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("logistic regression parameter \"%s\" is %s, outside its allowed range",
-						  key, strlen(text) <= 40 ? text : psprintf("%g", d)),
-				 range, "See the parameter table of precmed.train_logreg in docs/aki_risk.md.");
+				 errmsg("logistic regression parameter \"%s\" is %s, outside its allowed range",
+						key, strlen(text) <= 40 ? text : psprintf("%g", d)),
+				 errdetail("%s", range),
+				 errhint("See the parameter table of precmed.train_logreg in docs/aki_risk.md."));
 	return d;
 }
 
@@ -131,16 +133,16 @@ train_logreg_final(PG_FUNCTION_ARGS)
 	r = PG_ARGISNULL(0) ? NULL : (MlTrainRows *) PG_GETARG_POINTER(0);
 	if (r == NULL || r->nrows == 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "training set is empty",
-				 "precmed.train_logreg received no rows.",
-				 "Check the query's WHERE clause and joins.");
+				 errmsg("training set is empty"),
+				 errdetail("precmed.train_logreg received no rows."),
+				 errhint("Check the query's WHERE clause and joins."));
 	if (r->params)
 	{
 		params = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(r->params)));
 		if (!JB_ROOT_IS_OBJECT(params))
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("argument \"params\" must be a JSON object, not %s", r->params),
-					 NULL, "Pass e.g. '{\"lambda\": 0.1}' or '{}' for the defaults.");
+					 errmsg("argument \"params\" must be a JSON object, not %s", r->params),
+					 errhint("Pass e.g. '{\"lambda\": 0.1}' or '{}' for the defaults."));
 		else
 		{
 			JsonbIterator *it = JsonbIteratorInit(&params->root);
@@ -155,9 +157,9 @@ train_logreg_final(PG_FUNCTION_ARGS)
 					if (strcmp(key, "lambda") != 0 && strcmp(key, "max_iter") != 0 &&
 						strcmp(key, "tol") != 0)
 						pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-								 psprintf("unknown logistic regression parameter \"%s\" in argument \"params\"", key),
-								 "Known parameters: lambda, max_iter, tol.",
-								 "See the parameter table of precmed.train_logreg in docs/aki_risk.md.");
+								 errmsg("unknown logistic regression parameter \"%s\" in argument \"params\"", key),
+								 errdetail("Known parameters: lambda, max_iter, tol."),
+								 errhint("See the parameter table of precmed.train_logreg in docs/aki_risk.md."));
 				}
 		}
 	}
@@ -170,10 +172,10 @@ train_logreg_final(PG_FUNCTION_ARGS)
 	/* BLAS and LAPACK take 32-bit sizes */
 	if (n > PG_INT32_MAX || (double) (1 + 2 * p) * (1 + 2 * p) > PG_INT32_MAX)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 psprintf("training set too large for logistic regression: %lld rows of %d features",
-						  (long long) n, p),
-				 "BLAS and LAPACK sizes must fit 32-bit integers.",
-				 "Train on a sample of the rows.");
+				 errmsg("training set too large for logistic regression: %lld rows of %d features",
+						(long long) n, p),
+				 errdetail("BLAS and LAPACK sizes must fit 32-bit integers."),
+				 errhint("Train on a sample of the rows."));
 	/*
 	 * The rows, their sort, then two n x q design matrices (q <= 1 + 2p
 	 * columns with the missing indicators), the q x q Hessian, and a few
@@ -193,9 +195,9 @@ train_logreg_final(PG_FUNCTION_ARGS)
 		npos += r->y[i] == 1.0;
 	if (npos == 0 || npos == n)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("training set has only one class: %lld rows, all labelled %d",
-						  (long long) n, npos ? 1 : 0),
-				 NULL, "A classifier needs rows labelled 0 and rows labelled 1.");
+				 errmsg("training set has only one class: %lld rows, all labelled %d",
+						(long long) n, npos ? 1 : 0),
+				 errhint("A classifier needs rows labelled 0 and rows labelled 1."));
 
 	/* imputation and standardization */
 	body = palloc0(sizeof(double) * (1 + (Size) ML_LR_STRIDE * p));
@@ -335,9 +337,9 @@ train_logreg_final(PG_FUNCTION_ARGS)
 		dposv_("U", &q, &one, H, &q, g, &q, &info);
 		if (info != 0)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 "logistic regression could not be fitted: the Hessian is singular",
-					 psprintf("LAPACK dposv returned %d at iteration %d.", info, iter),
-					 "Use a positive lambda.");
+					 errmsg("logistic regression could not be fitted: the Hessian is singular"),
+					 errdetail("LAPACK dposv returned %d at iteration %d.", info, iter),
+					 errhint("Use a positive lambda."));
 		/* g now holds the Newton step; halve it until the objective falls */
 		for (;;)
 		{
@@ -394,10 +396,10 @@ ml_logreg_from_body(const MlModel *m, MlLogreg *out)
 {
 	if (m->body_len != sizeof(double) * (1 + (Size) ML_LR_STRIDE * m->nfeatures))
 		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-				 "argument \"model\" is not a valid precmed model: its logistic regression body has the wrong size",
-				 psprintf("%u bytes for %d features, expected %zu.", m->body_len, m->nfeatures,
-						  sizeof(double) * (1 + (Size) ML_LR_STRIDE * m->nfeatures)),
-				 "Pass a value made by precmed.train_logreg, unchanged.");
+				 errmsg("argument \"model\" is not a valid precmed model: its logistic regression body has the wrong size"),
+				 errdetail("%u bytes for %d features, expected %zu.", m->body_len, m->nfeatures,
+						   sizeof(double) * (1 + (Size) ML_LR_STRIDE * m->nfeatures)),
+				 errhint("Pass a value made by precmed.train_logreg, unchanged."));
 	/* the body is not aligned inside the bytea: copy it */
 	{
 		double	   *copy = palloc(m->body_len);
@@ -409,8 +411,8 @@ ml_logreg_from_body(const MlModel *m, MlLogreg *out)
 		for (int i = 0; i < (int) (m->body_len / sizeof(double)); i++)
 			if (!isfinite(copy[i]))
 				pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-						 "argument \"model\" is not a valid precmed model: its logistic regression body has a non-finite number",
-						 NULL, "Pass a value made by precmed.train_logreg, unchanged.");
+						 errmsg("argument \"model\" is not a valid precmed model: its logistic regression body has a non-finite number"),
+						 errhint("Pass a value made by precmed.train_logreg, unchanged."));
 	}
 }
 

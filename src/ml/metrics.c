@@ -92,9 +92,9 @@ score_label_accum(PG_FUNCTION_ARGS)
 	score = PG_GETARG_FLOAT8(1);
 	if (isnan(score))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("argument \"score\" is NaN in row %lld", (long long) s->n + 1),
-				 "A NaN score cannot be ranked.",
-				 "Use NULL for a row without a score (it is skipped), or fix the model's input.");
+				 errmsg("argument \"score\" is NaN in row %lld", (long long) s->n + 1),
+				 errdetail("A NaN score cannot be ranked."),
+				 errhint("Use NULL for a row without a score (it is skipped), or fix the model's input."));
 	scores_reserve(s, s->n + 1, aggcxt, false);
 	s->score[s->n] = score;
 	s->label[s->n] = PG_GETARG_BOOL(2);
@@ -161,9 +161,9 @@ score_label_serialize(PG_FUNCTION_ARGS)
 
 	if (size > MaxAllocSize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 "too many scores to pass between parallel workers",
-				 psprintf("%lld rows.", (long long) s->n),
-				 "Run the query without parallel workers (SET max_parallel_workers_per_gather = 0).");
+				 errmsg("too many scores to pass between parallel workers"),
+				 errdetail("%lld rows.", (long long) s->n),
+				 errhint("Run the query without parallel workers (SET max_parallel_workers_per_gather = 0)."));
 	/* the worker holds its pairs and their serialized copy */
 	pm_check_memory((double) s->capacity * (sizeof(double) + sizeof(bool)) + (double) size,
 					psprintf("passing %lld (score, label) pairs between parallel workers",
@@ -304,9 +304,9 @@ brier_final(PG_FUNCTION_ARGS)
 			CHECK_FOR_INTERRUPTS();
 		if (p[i].score < 0 || p[i].score > 1)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("argument \"score\" is %g; the Brier score needs probabilities in [0, 1]",
-							  p[i].score),
-					 NULL, "Pass the model's probability, e.g. precmed.predict(model, features).");
+					 errmsg("argument \"score\" is %g; the Brier score needs probabilities in [0, 1]",
+							p[i].score),
+					 errhint("Pass the model's probability, e.g. precmed.predict(model, features)."));
 		d = p[i].score - (p[i].label ? 1.0 : 0.0);
 		sum += d * d;
 	}
@@ -348,10 +348,10 @@ calibration_final(PG_FUNCTION_ARGS)
 			CHECK_FOR_INTERRUPTS();
 		if (!(p[i].score > 0 && p[i].score < 1))
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("argument \"score\" is %g; calibration needs probabilities strictly between 0 and 1",
-							  p[i].score),
-					 "Calibration regresses the label on logit(score), which is infinite at 0 and 1.",
-					 "Pass the model's probability, e.g. precmed.predict(model, features).");
+					 errmsg("argument \"score\" is %g; calibration needs probabilities strictly between 0 and 1",
+							p[i].score),
+					 errdetail("Calibration regresses the label on logit(score), which is infinite at 0 and 1."),
+					 errhint("Pass the model's probability, e.g. precmed.predict(model, features)."));
 		x[i] = log(p[i].score / (1 - p[i].score));
 	}
 	/* slope and intercept */

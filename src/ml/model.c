@@ -59,8 +59,8 @@ ml_model_pack(MlAlgorithm alg, int nfeatures, int64 ntrain, int64 npositive,
 
 	if (size > MaxAllocSize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 psprintf("model too large to store (%zu bytes)", size),
-				 NULL, "Use fewer rounds or shallower trees.");
+				 errmsg("model too large to store (%zu bytes)", size),
+				 errhint("Use fewer rounds or shallower trees."));
 	out = palloc(size);
 	SET_VARSIZE(out, size);
 	h = VARDATA(out);
@@ -83,9 +83,9 @@ static void
 bad_model(const char *what, const char *detail)
 {
 	pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-			 psprintf("argument \"model\" is not a valid precmed model: %s", what),
-			 detail,
-			 "Pass a value made by precmed.train_xgboost or precmed.train_logreg, unchanged (e.g. the model column of precmed.models).");
+			 errmsg("argument \"model\" is not a valid precmed model: %s", what),
+			 detail ? errdetail("%s", detail) : 0,
+			 errhint("Pass a value made by precmed.train_xgboost or precmed.train_logreg, unchanged (e.g. the model column of precmed.models)."));
 }
 
 void

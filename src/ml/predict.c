@@ -209,8 +209,7 @@ model_info(PG_FUNCTION_ARGS)
 
 		if (len < 2 || meta[0] != '{' || meta[len - 1] != '}')
 			pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-					 "argument \"model\" is not a valid precmed model: its parameters are not a JSON object",
-					 NULL, NULL);
+					 errmsg("argument \"model\" is not a valid precmed model: its parameters are not a JSON object"));
 		inner[len - 1] = '\0';
 		if (strspn(inner + 1, " \t\n") < strlen(inner + 1))
 			appendStringInfo(&s, "%s, ", inner + 1);

@@ -36,15 +36,15 @@ ml_feature_vector(ArrayType *a, const char *argname, int expected_len,
 		n = ARR_DIMS(a)[0];
 	else
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("argument \"%s\" must be a one-dimensional array, not %d-dimensional",
-						  argname, ARR_NDIM(a)),
-				 NULL, "Pass one feature vector per row, such as ARRAY[1.0, NULL, 3.5].");
+				 errmsg("argument \"%s\" must be a one-dimensional array, not %d-dimensional",
+						argname, ARR_NDIM(a)),
+				 errhint("Pass one feature vector per row, such as ARRAY[1.0, NULL, 3.5]."));
 	if (expected_len >= 0 && n != expected_len)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("argument \"%s\" has %d elements, expected %d",
-						  argname, n, expected_len),
-				 expected_len > 0 ? "Every feature vector of a model must have the same length as the vectors it was trained on." : NULL,
-				 "Build every feature vector with the same query, e.g. precmed.aki_features().");
+				 errmsg("argument \"%s\" has %d elements, expected %d",
+						argname, n, expected_len),
+				 expected_len > 0 ? errdetail("Every feature vector of a model must have the same length as the vectors it was trained on.") : 0,
+				 errhint("Build every feature vector with the same query, e.g. precmed.aki_features()."));
 	*len = n;
 	if (n == 0)
 		return NULL;
@@ -68,10 +68,10 @@ ml_feature_vector(ArrayType *a, const char *argname, int expected_len,
 	for (int i = 0; i < n; i++)
 		if (isinf(v[i]))
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("argument \"%s\" has an infinite element (%s) at position %d",
-							  argname, v[i] > 0 ? "Infinity" : "-Infinity", i + 1),
-					 "NULL and NaN elements are read as missing values; infinities are not.",
-					 "Replace infinite values, e.g. with NULL.");
+					 errmsg("argument \"%s\" has an infinite element (%s) at position %d",
+							argname, v[i] > 0 ? "Infinity" : "-Infinity", i + 1),
+					 errdetail("NULL and NaN elements are read as missing values; infinities are not."),
+					 errhint("Replace infinite values, e.g. with NULL."));
 	return v;
 }
 
@@ -102,9 +102,9 @@ rows_reserve(MlTrainRows *r, int64 need, MemoryContext cxt, bool exact)
 	cap = exact ? need : Max(need, Max(64, r->capacity * 2));
 	if ((double) cap * nf * sizeof(double) > (double) MaxAllocHugeSize / 2)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 psprintf("training set too large: %lld rows of %d features",
-						  (long long) need, r->nfeatures),
-				 NULL, "Train on a sample of the rows.");
+				 errmsg("training set too large: %lld rows of %d features",
+						(long long) need, r->nfeatures),
+				 errhint("Train on a sample of the rows."));
 	grow = (double) (cap - r->capacity) * (nf + 1) * sizeof(double);
 	pm_check_memory((double) MemoryContextMemAllocated(cxt, false) + grow,
 					psprintf("collecting %lld training rows of %d features",
@@ -146,9 +146,9 @@ rows_set_params(MlTrainRows *r, const char *params, MemoryContext cxt)
 		r->params = MemoryContextStrdup(cxt, params);
 	else if (strcmp(r->params, params) != 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "argument \"params\" differs between rows",
-				 psprintf("One row has %s, another %s.", r->params, params),
-				 "Pass the same params value on every row, e.g. a constant.");
+				 errmsg("argument \"params\" differs between rows"),
+				 errdetail("One row has %s, another %s.", r->params, params),
+				 errhint("Pass the same params value on every row, e.g. a constant."));
 }
 
 /*
@@ -170,27 +170,27 @@ train_rows_accum(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(1))
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-				 psprintf("argument \"features\" is NULL in training row %lld",
-						  (long long) r->nrows + 1),
-				 NULL, "Pass an array (its elements may be NULL for missing values), or filter such rows out.");
+				 errmsg("argument \"features\" is NULL in training row %lld",
+						(long long) r->nrows + 1),
+				 errhint("Pass an array (its elements may be NULL for missing values), or filter such rows out."));
 	if (PG_ARGISNULL(2))
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-				 psprintf("argument \"label\" is NULL in training row %lld",
-						  (long long) r->nrows + 1),
-				 NULL, "Every training row needs a label 0 or 1; filter unlabelled rows out with WHERE label IS NOT NULL.");
+				 errmsg("argument \"label\" is NULL in training row %lld",
+						(long long) r->nrows + 1),
+				 errhint("Every training row needs a label 0 or 1; filter unlabelled rows out with WHERE label IS NOT NULL."));
 	label = PG_GETARG_FLOAT8(2);
 	if (isnan(label) || (label != 0.0 && label != 1.0))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("argument \"label\" is %s in training row %lld; labels must be 0 or 1",
-						  isnan(label) ? "NaN" : psprintf("%g", label), (long long) r->nrows + 1),
-				 NULL, "Use 1 for the outcome (e.g. AKI) and 0 for its absence, e.g. label::int::float8.");
+				 errmsg("argument \"label\" is %s in training row %lld; labels must be 0 or 1",
+						isnan(label) ? "NaN" : psprintf("%g", label), (long long) r->nrows + 1),
+				 errhint("Use 1 for the outcome (e.g. AKI) and 0 for its absence, e.g. label::int::float8."));
 
 	v = ml_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features",
 						  r->nfeatures, &n, false);
 	if (n == 0)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 "argument \"features\" is an empty array",
-				 NULL, "A model needs at least one feature.");
+				 errmsg("argument \"features\" is an empty array"),
+				 errhint("A model needs at least one feature."));
 	if (r->nfeatures < 0)
 		r->nfeatures = n;
 
@@ -248,9 +248,9 @@ train_rows_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	if (a->nrows > 0 && b->nrows > 0 && a->nfeatures != b->nfeatures)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("argument \"features\" has %d elements in some rows and %d in others",
-						  a->nfeatures, b->nfeatures),
-				 NULL, "Every feature vector must have the same length.");
+				 errmsg("argument \"features\" has %d elements in some rows and %d in others",
+						a->nfeatures, b->nfeatures),
+				 errhint("Every feature vector must have the same length."));
 	if (b->params)
 		rows_set_params(a, b->params, aggcxt);
 	if (b->nrows > a->nrows)
@@ -289,9 +289,9 @@ train_rows_serialize(PG_FUNCTION_ARGS)
 
 	if (size > MaxAllocSize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 "training set too large to pass between parallel workers",
-				 psprintf("%lld rows of %d features.", (long long) r->nrows, nf),
-				 "Run the training query without parallel workers (SET max_parallel_workers_per_gather = 0) or train on a sample.");
+				 errmsg("training set too large to pass between parallel workers"),
+				 errdetail("%lld rows of %d features.", (long long) r->nrows, nf),
+				 errhint("Run the training query without parallel workers (SET max_parallel_workers_per_gather = 0) or train on a sample."));
 	/* the worker holds its rows and their serialized copy */
 	pm_check_memory(ml_train_rows_bytes(r) + (double) size,
 					psprintf("passing %lld training rows between parallel workers",

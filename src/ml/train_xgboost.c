@@ -95,10 +95,9 @@ xgb_check(int rc, const char *what, int sqlstate)
 {
 	if (rc != 0)
 		pm_error(sqlstate,
-				 psprintf("XGBoost failed to %s: %s", what, XGBGetLastError()),
-				 NULL,
+				 errmsg("XGBoost failed to %s: %s", what, XGBGetLastError()),
 				 sqlstate == ERRCODE_INVALID_PARAMETER_VALUE
-				 ? "Check the params argument against docs/aki_risk.md." : NULL);
+				 ? errhint("Check the params argument against docs/aki_risk.md.") : 0);
 }
 
 /* The allowed values of a parameter, as an errdetail sentence. */
@@ -139,14 +138,14 @@ check_param(const XgbParam *p, char *value)
 				return value;
 		if (strcmp(p->name, "objective") == 0)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("XGBoost objective \"%s\" is not supported", value),
-					 "precmed.predict returns a probability, so the model must be a binary classifier.",
-					 "Use \"binary:logistic\" (the default).");
+					 errmsg("XGBoost objective \"%s\" is not supported", value),
+					 errdetail("precmed.predict returns a probability, so the model must be a binary classifier."),
+					 errhint("Use \"binary:logistic\" (the default)."));
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("XGBoost parameter \"%s\" is \"%s\", which precmed does not support",
-						  p->name, value),
-				 param_range(p),
-				 "See the parameter table in docs/aki_risk.md.");
+				 errmsg("XGBoost parameter \"%s\" is \"%s\", which precmed does not support",
+						p->name, value),
+				 errdetail("%s", param_range(p)),
+				 errhint("See the parameter table in docs/aki_risk.md."));
 	}
 	d = strtod(value, &end);
 	ok = end != value && *end == '\0' && isfinite(d) &&
@@ -155,10 +154,10 @@ check_param(const XgbParam *p, char *value)
 		(p->kind != XP_INT || d == floor(d));
 	if (!ok)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("XGBoost parameter \"%s\" is %s, outside its allowed range",
-						  p->name, strlen(value) <= 40 ? value : psprintf("%g", d)),
-				 param_range(p),
-				 "See the parameter table in docs/aki_risk.md.");
+				 errmsg("XGBoost parameter \"%s\" is %s, outside its allowed range",
+						p->name, strlen(value) <= 40 ? value : psprintf("%g", d)),
+				 errdetail("%s", param_range(p)),
+				 errhint("See the parameter table in docs/aki_risk.md."));
 	if (p->kind == XP_INT)
 		return psprintf("%.0f", d);
 	return value;
@@ -181,8 +180,8 @@ read_params(const char *params, char **values)
 
 		if (!JB_ROOT_IS_OBJECT(jb))
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("argument \"params\" must be a JSON object, not %s", params),
-					 NULL, "Pass e.g. '{\"max_depth\": 3, \"eta\": 0.03}' or '{}' for the defaults.");
+					 errmsg("argument \"params\" must be a JSON object, not %s", params),
+					 errhint("Pass e.g. '{\"max_depth\": 3, \"eta\": 0.03}' or '{}' for the defaults."));
 		it = JsonbIteratorInit(&jb->root);
 		while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
 		{
@@ -206,9 +205,9 @@ read_params(const char *params, char **values)
 				for (int i = 0; i < (int) N_XGB_PARAMS; i++)
 					appendStringInfo(&known, "%s%s", i ? ", " : "", xgb_defaults[i].name);
 				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-						 psprintf("unknown XGBoost parameter \"%s\" in argument \"params\"", key),
-						 psprintf("Known parameters: %s.", known.data),
-						 "Use XGBoost's own parameter names.");
+						 errmsg("unknown XGBoost parameter \"%s\" in argument \"params\"", key),
+						 errdetail("Known parameters: %s.", known.data),
+						 errhint("Use XGBoost's own parameter names."));
 			}
 			if (xgb_defaults[idx].kind == XP_STRING && v.type == jbvString)
 				values[idx] = pnstrdup(v.val.string.val, v.val.string.len);
@@ -216,10 +215,10 @@ read_params(const char *params, char **values)
 				values[idx] = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
 			else
 				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-						 psprintf("XGBoost parameter \"%s\" must be a %s", key,
-								  xgb_defaults[idx].kind == XP_STRING ? "string" : "number"),
-						 param_range(&xgb_defaults[idx]),
-						 "See the parameter table in docs/aki_risk.md.");
+						 errmsg("XGBoost parameter \"%s\" must be a %s", key,
+								xgb_defaults[idx].kind == XP_STRING ? "string" : "number"),
+						 errdetail("%s", param_range(&xgb_defaults[idx])),
+						 errhint("See the parameter table in docs/aki_risk.md."));
 		}
 	}
 	for (int i = 0; i < (int) N_XGB_PARAMS; i++)
@@ -296,9 +295,9 @@ train_xgboost_final(PG_FUNCTION_ARGS)
 	r = PG_ARGISNULL(0) ? NULL : (MlTrainRows *) PG_GETARG_POINTER(0);
 	if (r == NULL || r->nrows == 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "training set is empty",
-				 "precmed.train_xgboost received no rows.",
-				 "Check the query's WHERE clause and joins.");
+				 errmsg("training set is empty"),
+				 errdetail("precmed.train_xgboost received no rows."),
+				 errhint("Check the query's WHERE clause and joins."));
 
 	read_params(r->params, values);
 	num_round = atol(values[param_index("num_round")]);
@@ -312,9 +311,9 @@ train_xgboost_final(PG_FUNCTION_ARGS)
 		npos += r->y[i] == 1.0;
 	if (npos == 0 || npos == r->nrows)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("training set has only one class: %lld rows, all labelled %d",
-						  (long long) r->nrows, npos ? 1 : 0),
-				 NULL, "A classifier needs rows labelled 0 and rows labelled 1.");
+				 errmsg("training set has only one class: %lld rows, all labelled %d",
+						(long long) r->nrows, npos ? 1 : 0),
+				 errhint("A classifier needs rows labelled 0 and rows labelled 1."));
 
 	/* XGBoost reads float32: a finite double beyond its range would become infinite */
 	xf = palloc_extended(sizeof(float) * r->nrows * r->nfeatures, MCXT_ALLOC_HUGE);
@@ -329,10 +328,10 @@ train_xgboost_final(PG_FUNCTION_ARGS)
 		{
 			if (fabs(xi[j]) > FLT_MAX)
 				pm_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-						 psprintf("argument \"features\" has %g at position %d, beyond XGBoost's float32 range",
-								  xi[j], j + 1),
-						 "XGBoost stores features as float32 (up to about 3.4e38).",
-						 "Rescale the feature (e.g. take its logarithm) or replace such values with NULL.");
+						 errmsg("argument \"features\" has %g at position %d, beyond XGBoost's float32 range",
+								xi[j], j + 1),
+						 errdetail("XGBoost stores features as float32 (up to about 3.4e38)."),
+						 errhint("Rescale the feature (e.g. take its logarithm) or replace such values with NULL."));
 			xf[i * r->nfeatures + j] = (float) xi[j];
 		}
 		yf[i] = (float) r->y[i];

@@ -23,9 +23,8 @@ static void
 bad_trees(const char *what)
 {
 	pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-			 psprintf("argument \"model\" holds an XGBoost model precmed cannot read: %s", what),
-			 NULL,
-			 "Models are made by precmed.train_xgboost with objective binary:logistic and booster gbtree.");
+			 errmsg("argument \"model\" holds an XGBoost model precmed cannot read: %s", what),
+			 errhint("Models are made by precmed.train_xgboost with objective binary:logistic and booster gbtree."));
 }
 
 static JsonbContainer *

@@ -217,9 +217,9 @@ plan_conversion(LabEntry *e, const char *from, const char *to,
 		if (!ucum_same_dimension(&fu, &pct) || !ucum_same_dimension(&tu, &pct) ||
 			fu.special != UCUM_FN_NONE || tu.special != UCUM_FN_NONE)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("cannot convert HbA1c (LOINC %s) from \"%s\" to \"%s\"", loinc, from, to),
-					 "HbA1c converts between a fraction (NGSP %) and a substance ratio (IFCC mmol/mol).",
-					 "Use % and mmol/mol.");
+					 errmsg("cannot convert HbA1c (LOINC %s) from \"%s\" to \"%s\"", loinc, from, to),
+					 errdetail("HbA1c converts between a fraction (NGSP %%) and a substance ratio (IFCC mmol/mol)."),
+					 errhint("Use %% and mmol/mol."));
 		if (is_ifcc_unit(from))
 		{
 			e->mode = LAB_HBA1C_TO_NGSP;
@@ -240,8 +240,7 @@ plan_conversion(LabEntry *e, const char *from, const char *to,
 		/* Cel, [degF], ...: UCUM's own conversion, no analyte needed */
 		if (!ucum_same_dimension(&fu, &tu))
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("cannot convert from \"%s\" to \"%s\": the units are not commensurable", from, to),
-					 NULL, NULL);
+					 errmsg("cannot convert from \"%s\" to \"%s\": the units are not commensurable", from, to));
 		e->mode = LAB_RATIO;
 		e->ratio = get_float8_nan();	/* marks "use ucum_convert" */
 		return;
@@ -257,29 +256,28 @@ plan_conversion(LabEntry *e, const char *from, const char *to,
 	ta = amount_of(&tu);
 	if (fa == AMOUNT_NONE || ta == AMOUNT_NONE || !same_rest(&fu, &tu))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("cannot convert from \"%s\" to \"%s\" for LOINC %s: the units are not commensurable",
-						  from, to, loinc),
-				 psprintf("\"%s\" is %s and \"%s\" is %s in base units; lab conversion exchanges only one "
-						  "mass, substance or equivalents amount in the numerator.",
-						  from, ucum_canonical_text(&fu), to, ucum_canonical_text(&tu)),
-				 NULL);
+				 errmsg("cannot convert from \"%s\" to \"%s\" for LOINC %s: the units are not commensurable",
+						from, to, loinc),
+				 errdetail("\"%s\" is %s and \"%s\" is %s in base units; lab conversion exchanges only one "
+						   "mass, substance or equivalents amount in the numerator.",
+						   from, ucum_canonical_text(&fu), to, ucum_canonical_text(&tu)));
 	if (!a->found)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("LOINC %s is not in precmed.analyte", loinc),
-				 psprintf("Converting \"%s\" (%s) to \"%s\" (%s) needs the analyte's %s.",
-						  from, amount_name(fa), to, amount_name(ta),
-						  (fa == AMOUNT_EQ || ta == AMOUNT_EQ) ? "ion charge" : "molar mass"),
-				 "Check the LOINC code, or add the analyte to precmed.analyte.");
+				 errmsg("LOINC %s is not in precmed.analyte", loinc),
+				 errdetail("Converting \"%s\" (%s) to \"%s\" (%s) needs the analyte's %s.",
+						   from, amount_name(fa), to, amount_name(ta),
+						   (fa == AMOUNT_EQ || ta == AMOUNT_EQ) ? "ion charge" : "molar mass"),
+				 errhint("Check the LOINC code, or add the analyte to precmed.analyte."));
 	if ((fa == AMOUNT_MASS || ta == AMOUNT_MASS) && !(a->molar_mass > 0))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("no molar mass for LOINC %s (%s)", loinc, a->name),
-				 psprintf("Converting \"%s\" to \"%s\" exchanges mass and substance amount.", from, to),
-				 "Set precmed.analyte.molar_mass for this LOINC code.");
+				 errmsg("no molar mass for LOINC %s (%s)", loinc, a->name),
+				 errdetail("Converting \"%s\" to \"%s\" exchanges mass and substance amount.", from, to),
+				 errhint("Set precmed.analyte.molar_mass for this LOINC code."));
 	if ((fa == AMOUNT_EQ || ta == AMOUNT_EQ) && a->charge <= 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("no ion charge for LOINC %s (%s)", loinc, a->name),
-				 psprintf("Converting \"%s\" to \"%s\" exchanges equivalents and moles.", from, to),
-				 "Set precmed.analyte.charge for this LOINC code.");
+				 errmsg("no ion charge for LOINC %s (%s)", loinc, a->name),
+				 errdetail("Converting \"%s\" to \"%s\" exchanges equivalents and moles.", from, to),
+				 errhint("Set precmed.analyte.charge for this LOINC code."));
 
 	/*
 	 * One unit's magnitude, in canonical units, is per mol of analyte:
@@ -358,9 +356,9 @@ lab_entry(FunctionCallInfo fcinfo, text *from, text *to, text *loinc, bool want_
 		{
 			if (!a.found)
 				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-						 psprintf("LOINC %s is not in precmed.analyte", l),
-						 "Plausibility limits are kept per analyte.",
-						 "Check the LOINC code, or add the analyte to precmed.analyte.");
+						 errmsg("LOINC %s is not in precmed.analyte", l),
+						 errdetail("Plausibility limits are kept per analyte."),
+						 errhint("Check the LOINC code, or add the analyte to precmed.analyte."));
 			fresh.has_limits = a.has_limits && a.si_unit != NULL;
 			fresh.low = a.low;
 			fresh.high = a.high;
@@ -403,7 +401,7 @@ apply_entry(const LabEntry *e, double v)
 		r = v * e->ratio;
 		if (unlikely(isinf(r) && !isinf(v)))
 			pm_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-					 psprintf("converting %g overflows float8", v), NULL, NULL);
+					 errmsg("converting %g overflows float8", v));
 		return r;
 	}
 	switch (e->mode)
@@ -423,7 +421,7 @@ apply_entry(const LabEntry *e, double v)
 	}
 	if (isinf(r) && !isinf(v))
 		pm_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-				 psprintf("converting %g overflows float8", v), NULL, NULL);
+				 errmsg("converting %g overflows float8", v));
 	return r;
 }
 
@@ -504,9 +502,9 @@ lab_twin_loinc(PG_FUNCTION_ARGS)
 	SPI_finish();
 	if (!found)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("LOINC %s is not in precmed.analyte", loinc),
-				 "Twin codes are kept per analyte.",
-				 "Check the LOINC code, or add the analyte to precmed.analyte.");
+				 errmsg("LOINC %s is not in precmed.analyte", loinc),
+				 errdetail("Twin codes are kept per analyte."),
+				 errhint("Check the LOINC code, or add the analyte to precmed.analyte."));
 	if (twin == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(twin));

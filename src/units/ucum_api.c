@@ -39,11 +39,10 @@ pm_ucum_parse_or_error(const char *unit, int len, const char *argname, UcumUnit 
 
 	if (!ucum_parse(unit, len, out, &err))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("invalid UCUM unit %s in argument %s: %s",
-						  ucum_quote(unit, len), argname, err),
-				 NULL,
-				 "UCUM codes are case-sensitive (mg/dL, umol/L, 10*9/L); "
-				 "precmed.unit_normalize maps common non-UCUM spellings.");
+				 errmsg("invalid UCUM unit %s in argument %s: %s",
+						ucum_quote(unit, len), argname, err),
+				 errhint("UCUM codes are case-sensitive (mg/dL, umol/L, 10*9/L); "
+						 "precmed.unit_normalize maps common non-UCUM spellings."));
 }
 
 static void
@@ -51,13 +50,13 @@ incommensurable_error(const char *from, int from_len, const UcumUnit *fu,
 					  const char *to, int to_len, const UcumUnit *tu)
 {
 	pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-			 psprintf("cannot convert from %s to %s: the units are not commensurable",
-					  ucum_quote(from, from_len), ucum_quote(to, to_len)),
-			 psprintf("%s is %s and %s is %s in base units.",
-					  ucum_quote(from, from_len), ucum_canonical_text(fu),
-					  ucum_quote(to, to_len), ucum_canonical_text(tu)),
-			 "Mass and substance concentrations (mg/dL and umol/L) convert only per analyte: "
-			 "use precmed.lab_convert(value, from_unit, to_unit, loinc).");
+			 errmsg("cannot convert from %s to %s: the units are not commensurable",
+					ucum_quote(from, from_len), ucum_quote(to, to_len)),
+			 errdetail("%s is %s and %s is %s in base units.",
+					   ucum_quote(from, from_len), ucum_canonical_text(fu),
+					   ucum_quote(to, to_len), ucum_canonical_text(tu)),
+			 errhint("Mass and substance concentrations (mg/dL and umol/L) convert only per analyte: "
+					 "use precmed.lab_convert(value, from_unit, to_unit, loinc)."));
 }
 
 static double
@@ -65,10 +64,10 @@ check_result(double in, double out)
 {
 	if (isinf(out) && !isinf(in))
 		pm_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-				 psprintf("converting %g overflows float8", in), NULL, NULL);
+				 errmsg("converting %g overflows float8", in));
 	if (out == 0.0 && in != 0.0)
 		pm_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-				 psprintf("converting %g underflows float8", in), NULL, NULL);
+				 errmsg("converting %g underflows float8", in));
 	return out;
 }
 
@@ -81,9 +80,8 @@ convert_entry(const ConvertEntry *c, double v)
 		return v;
 	if (isinf(v))
 		pm_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-				 psprintf("an infinite value cannot be converted from special unit \"%s\"",
-						  c->from_u.special ? c->from_u.special_code : c->to_u.special_code),
-				 NULL, NULL);
+				 errmsg("an infinite value cannot be converted from special unit \"%s\"",
+						c->from_u.special ? c->from_u.special_code : c->to_u.special_code));
 	return check_result(v, ucum_from_canonical(&c->to_u, ucum_to_canonical(&c->from_u, v)));
 }
 
@@ -223,10 +221,10 @@ ucum_factor(PG_FUNCTION_ARGS)
 	pm_ucum_parse_or_error(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), "unit", &u);
 	if (u.special != UCUM_FN_NONE)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("special unit %s has no factor",
-						  ucum_quote(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t))),
-				 "It is not on a ratio scale: its conversion is a function, not a multiplication.",
-				 "Use precmed.ucum_convert(value, from_unit, to_unit).");
+				 errmsg("special unit %s has no factor",
+						ucum_quote(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t))),
+				 errdetail("It is not on a ratio scale: its conversion is a function, not a multiplication."),
+				 errhint("Use precmed.ucum_convert(value, from_unit, to_unit)."));
 	PG_RETURN_FLOAT8(ucum_magnitude(&u));
 }
 

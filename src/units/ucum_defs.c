@@ -296,18 +296,18 @@ read_essence_text(void)
 	ret = SPI_execute("SELECT xml FROM precmed.ucum_essence", true, 2);
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
-				 "the UCUM definitions are missing",
-				 "Table precmed.ucum_essence must hold exactly one row.",
-				 "Restore the row from a backup of this database or from a fresh install's precmed.ucum_essence (never drop the extension: that also drops precmed.models and precmed.observation).");
+				 errmsg("the UCUM definitions are missing"),
+				 errdetail("Table precmed.ucum_essence must hold exactly one row."),
+				 errhint("Restore the row from a backup of this database or from a fresh install's precmed.ucum_essence (never drop the extension: that also drops precmed.models and precmed.observation)."));
 	{
 		bool		isnull;
 		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 
 		if (isnull)
 			pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
-					 "the UCUM definitions are missing",
-					 "precmed.ucum_essence.xml is NULL.",
-					 "Restore the row from a backup of this database or from a fresh install's precmed.ucum_essence.");
+					 errmsg("the UCUM definitions are missing"),
+					 errdetail("precmed.ucum_essence.xml is NULL."),
+					 errhint("Restore the row from a backup of this database or from a fresh install's precmed.ucum_essence."));
 		xml = MemoryContextStrdup(ucum_context, TextDatumGetCString(d));
 	}
 	SPI_finish();

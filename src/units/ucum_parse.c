@@ -633,9 +633,8 @@ static void
 log_domain_error(const UcumUnit *u, double v)
 {
 	pm_error(ERRCODE_INVALID_ARGUMENT_FOR_LOG,
-			 psprintf("value %g is outside the domain of special unit \"%s\"", v, u->special_code),
-			 "Its conversion takes a logarithm or root of the value, which must be positive.",
-			 NULL);
+			 errmsg("value %g is outside the domain of special unit \"%s\"", v, u->special_code),
+			 errdetail("Its conversion takes a logarithm or root of the value, which must be positive."));
 }
 
 double
