@@ -13,6 +13,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/array.h"
+#include "utils/jsonb.h"
 
 /* ---- errors.c ---- */
 
@@ -33,6 +34,57 @@
 
 /* Fetch argument argno as text, raising 22004 naming argname if NULL. */
 extern char *pm_text_arg(FunctionCallInfo fcinfo, int argno, const char *argname);
+
+/* ---- params.c ---- */
+
+/* The kinds of value a params key takes, and where pm_read_params stores it. */
+typedef enum PmParamKind
+{
+	PM_PARAM_NUMBER,			/* double, within [min, max] */
+	PM_PARAM_INTEGER,			/* int, a whole number within [min, max] */
+	PM_PARAM_BOOL,				/* bool */
+	PM_PARAM_CHOICE,			/* int: the index of the string in choices */
+	PM_PARAM_STRING,			/* char *, any string */
+	PM_PARAM_JSON				/* JsonbValue *, read by the module (arrays, objects) */
+} PmParamKind;
+
+/* One key of a params object. */
+typedef struct PmParam
+{
+	const char *name;
+	PmParamKind kind;
+	double		min;			/* numbers: the allowed range */
+	double		max;
+	bool		min_open;		/* min itself not allowed */
+	bool		max_open;		/* max itself not allowed */
+	const char *const *choices; /* PM_PARAM_CHOICE: NULL-terminated */
+	size_t		offset;			/* of the field in the caller's struct */
+	unsigned	when;			/* bit mask of the variants it applies to; 0 = all */
+} PmParam;
+
+/* The keys of one function's params, and how its messages name them. */
+typedef struct PmParamSet
+{
+	const char *argname;		/* the SQL argument, usually "params" */
+	const char *what;			/* "parameter", "XGBoost parameter", ... */
+	const char *context;		/* appended to unknown-key messages, or NULL */
+	const char *hint;			/* where the keys are documented */
+	const PmParam *params;
+	int			nparams;
+	const char *(*alias) (const char *key);	/* other names of keys, or NULL */
+} PmParamSet;
+
+/*
+ * Read params (a JSON object, or NULL for none) into out: each key of set
+ * that applies under when is checked for kind and range and stored at its
+ * offset; keys absent or JSON null keep what out holds (the defaults).  An
+ * unknown key, a value of the wrong kind or out of range is 22023 naming
+ * the key, with the allowed values in the DETAIL.
+ */
+extern void pm_read_params(Jsonb *params, const PmParamSet *set, unsigned when, void *out);
+
+/* "a number", "an array", ...: the kind of a JSON value, for messages. */
+extern const char *pm_json_kind(const JsonbValue *v);
 
 /* ---- memory_limit.c ---- */
 

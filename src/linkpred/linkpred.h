@@ -74,9 +74,13 @@ typedef struct LpParams
 	double		memory_limit_mb;
 	bool		progress;
 	/* link_cv */
+	int			protocol;		/* LP_PROTOCOL_*, or -1 when not given */
 	bool		pooled;			/* protocol "pooled" rather than "global" */
 	bool		protocol_given;
 } LpParams;
+
+#define LP_PROTOCOL_GLOBAL 0
+#define LP_PROTOCOL_POOLED 1
 
 /* Cached LAPACK workspaces, sized by a query once per problem size. */
 typedef struct LpEigWork
