@@ -86,23 +86,6 @@ check_vector(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(1) && expected < 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 				 errmsg("expected_length must not be negative, got %d", expected));
-	(void) pm_float8_vector(PG_GETARG_ARRAYTYPE_P(0), "x", expected, &len);
+	(void) pm_feature_vector(PG_GETARG_ARRAYTYPE_P(0), "x", expected, &len, false);
 	PG_RETURN_INT32(len);
-}
-
-PG_FUNCTION_INFO_V1(check_matrix);
-Datum
-check_matrix(PG_FUNCTION_ARGS)
-{
-	int			rows,
-				cols;
-	Datum		dims[2];
-
-	if (PG_ARGISNULL(0))
-		pm_error_null_argument("x");
-	(void) pm_float8_matrix(PG_GETARG_ARRAYTYPE_P(0), "x", &rows, &cols);
-	dims[0] = Int32GetDatum(rows);
-	dims[1] = Int32GetDatum(cols);
-	PG_RETURN_ARRAYTYPE_P(construct_array(dims, 2, INT4OID, sizeof(int32),
-										  true, TYPALIGN_INT));
 }

@@ -35,6 +35,32 @@
 /* Fetch argument argno as text, raising 22004 naming argname if NULL. */
 extern char *pm_text_arg(FunctionCallInfo fcinfo, int argno, const char *argname);
 
+/* ---- call.c ---- */
+
+/* SPI_connect (an error if it fails), then CurrentMemoryContext = work. */
+extern void pm_spi_connect(MemoryContext work);
+
+/* SPI_finish, then CurrentMemoryContext = work. */
+extern void pm_spi_finish(MemoryContext work);
+
+/* One call of a set-returning function that reads query arguments. */
+typedef struct PmCall
+{
+	ReturnSetInfo *rsinfo;		/* the result: rsinfo->setResult, setDesc */
+	MemoryContext work;			/* everything the call holds */
+	MemoryContext caller;		/* current when the call began */
+} PmCall;
+
+/*
+ * Begin a call: materialize-mode result, a work context named name (a
+ * constant string), current, and SPI connected for reading the query
+ * arguments.  Release SPI with pm_spi_finish(call->work) once they are
+ * read; pm_call_end deletes the work context (an error deletes it with its
+ * parent).
+ */
+extern void pm_call_begin(PmCall *call, FunctionCallInfo fcinfo, const char *name);
+extern void pm_call_end(PmCall *call);
+
 /* ---- params.c ---- */
 
 /* The kinds of value a params key takes, and where pm_read_params stores it. */
@@ -178,22 +204,14 @@ pm_row_value(PmQueryInput *input, Datum *values, bool *nulls, int spec_index,
 /* ---- float_array.c ---- */
 
 /*
- * Check that a is a one-dimensional float8 array with no NULL elements and
- * only finite values; when expected_len >= 0 its length must equal it.
- * Returns a pointer to the elements (inside a) and sets *len.
+ * Read a feature vector: a one-dimensional float8[] (or empty) whose NULL
+ * elements and NaN mean "missing" and come back as NaN; an infinity is
+ * 22023, another shape 2202E.  When expected_len >= 0 the length must
+ * match.  Returns a palloc'd copy, or a pointer into a when it has no NULL
+ * elements and copy is false; *len gets the length.
  */
-extern double *pm_float8_vector(ArrayType *a, const char *argname,
-								int expected_len, int *len);
-
-/*
- * As pm_float8_vector, for a two-dimensional array read in row-major order;
- * sets *rows and *cols.
- */
-extern double *pm_float8_matrix(ArrayType *a, const char *argname,
-								int *rows, int *cols);
-
-/* Build a one-dimensional float8[] from n values. */
-extern ArrayType *pm_float8_array(const double *values, int n);
+extern double *pm_feature_vector(ArrayType *a, const char *argname,
+								 int expected_len, int *len, bool copy);
 
 /* ---- ranking_metrics.c ---- */
 

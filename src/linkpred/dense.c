@@ -10,14 +10,8 @@
 
 #include "miscadmin.h"
 
-/* LAPACK (Fortran symbols, provided by OpenBLAS) */
-extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a,
-					const int *lda, double *w, double *work, const int *lwork,
-					int *iwork, const int *liwork, int *info);
-extern void dgesdd_(const char *jobz, const int *m, const int *n, double *a,
-					const int *lda, double *s, double *u, const int *ldu,
-					double *vt, const int *ldvt, double *work, const int *lwork,
-					int *iwork, int *info);
+#include "common/lapack.h"
+
 
 /* Zeroed float8 buffer of n elements; may exceed 1 GB (checked up front). */
 double *

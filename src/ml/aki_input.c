@@ -44,19 +44,3 @@ aki_stay_rows(PG_FUNCTION_ARGS)
 						 stay_columns, lengthof(stay_columns));
 	return (Datum) 0;
 }
-
-/*
- * precmed 0.1.0's aki_features pasted the SQL text this returned into its
- * own query.  The library keeps the symbol for 0.1.0's install script but
- * refuses the call: the update replaces that aki_features.
- */
-PG_FUNCTION_INFO_V1(aki_input_sql);
-Datum
-aki_input_sql(PG_FUNCTION_ARGS)
-{
-	pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
-			 errmsg("precmed's SQL definitions are older than its library"),
-			 errdetail("aki_input_sql belongs to precmed 0.1.0 and is not served by this library."),
-			 errhint("Run ALTER EXTENSION precmed UPDATE."));
-	PG_RETURN_NULL();
-}

@@ -29,8 +29,8 @@
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 
-extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a,
-				   const int *lda, double *b, const int *ldb, int *info);
+#include "common/lapack.h"
+
 
 static int
 cmp_double(const void *a, const void *b, void *arg)

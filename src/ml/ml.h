@@ -9,17 +9,6 @@
 
 #include "common/precmed.h"
 
-/* ---- features.c: reading one feature vector ---- */
-
-/*
- * Read a float8[] feature vector: one-dimensional (or empty), NULL elements
- * and NaN mean "missing" and become NaN, infinities are an error.  When
- * expected_len >= 0 the length must match.  Returns a palloc'd copy (or a
- * pointer into a when it has no NULLs and copy is false).
- */
-extern double *ml_feature_vector(ArrayType *a, const char *argname,
-								 int expected_len, int *len, bool copy);
-
 /* ---- train_rows.c: the training aggregates' state ---- */
 
 typedef struct MlTrainRows

@@ -177,7 +177,7 @@ predict(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	c = cached_model(fcinfo, PG_GETARG_DATUM(0));
-	x = ml_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features",
+	x = pm_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features",
 						  c->nfeatures, &n, false);
 	if (c->algorithm == ML_ALG_XGBOOST)
 		margin = ml_forest_margin(c->forest, x);
