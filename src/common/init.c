@@ -24,8 +24,9 @@ _PG_init(void)
 	 */
 	openblas_set_num_threads(1);
 
-	/* precmed.max_memory_mb; any other setting named precmed.* is an error */
+	/* precmed's settings; any other setting named precmed.* is an error */
 	pm_memory_limit_init();
+	pm_progress_init();
 	MarkGUCPrefixReserved("precmed");
 }
 

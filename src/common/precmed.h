@@ -61,6 +61,44 @@ typedef struct PmCall
 extern void pm_call_begin(PmCall *call, FunctionCallInfo fcinfo, const char *name);
 extern void pm_call_end(PmCall *call);
 
+/* ---- progress.c ---- */
+
+/* precmed.progress (PGC_USERSET): report the phases of long calls. */
+extern PGDLLIMPORT bool pm_progress_enabled;
+extern void pm_progress_init(void);
+
+/*
+ * A progress line (printf-style) as a NOTICE prefixed with the seconds since
+ * the statement began, when asked (a call's own params) or when
+ * precmed.progress is on.
+ */
+extern void pm_progress(bool asked, const char *fmt,...) pg_attribute_printf(2, 3);
+
+/* ---- id_dict.c ---- */
+
+/* Text ids interned as dense indexes 0..n-1 in arrival order (simplehash). */
+typedef struct PmIdDict PmIdDict;
+
+/*
+ * A dictionary in CurrentMemoryContext; what names the work in the error
+ * raised when its ids outgrow precmed.max_memory_mb.
+ */
+extern PmIdDict *pm_id_dict_create(const char *what, int size_hint);
+
+/* The index of the len bytes at id, added (copied) when new. */
+extern int	pm_id_dict_intern(PmIdDict *d, const char *bytes, int len, bool *is_new);
+
+/* The same for a text Datum, read in place (detoasted only when needed). */
+extern int	pm_id_dict_intern_text(PmIdDict *d, Datum id, bool *is_new);
+
+/* The index of an id, or -1. */
+extern int	pm_id_dict_lookup(PmIdDict *d, const char *bytes, int len);
+extern int	pm_id_dict_count(const PmIdDict *d);
+extern const char *pm_id_dict_id(const PmIdDict *d, int index);
+
+/* The ids by index (the dictionary's array; valid while it lives). */
+extern char **pm_id_dict_ids(const PmIdDict *d);
+
 /* ---- params.c ---- */
 
 /* The kinds of value a params key takes, and where pm_read_params stores it. */
@@ -128,6 +166,14 @@ extern void pm_memory_limit_init(void);
  * bytes is a double so an estimate cannot overflow on hostile sizes.
  */
 extern void pm_check_memory(double bytes, const char *what);
+
+/*
+ * Grow array (*capacity elements of elsize bytes, NULL for none yet) in
+ * CurrentMemoryContext to hold needed elements, doubling; checked against
+ * precmed.max_memory_mb (what names the work).  Returns the array.
+ */
+extern void *pm_array_grow(void *array, int64 *capacity, int64 needed, Size elsize,
+						   const char *what);
 
 /* ---- query_input.c ---- */
 
