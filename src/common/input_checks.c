@@ -11,6 +11,10 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+/*
+ * precmed.check_input(query, columns, types): runs the query as precmed reads
+ * query arguments and returns its row count; refuses what they refuse.
+ */
 PG_FUNCTION_INFO_V1(check_input);
 Datum
 check_input(PG_FUNCTION_ARGS)
@@ -74,6 +78,7 @@ check_input(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64((int64) rows);
 }
 
+/* precmed.check_vector(x, expected_length): the length of a valid feature vector. */
 PG_FUNCTION_INFO_V1(check_vector);
 Datum
 check_vector(PG_FUNCTION_ARGS)
