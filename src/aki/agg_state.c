@@ -7,6 +7,7 @@
 
 #include "libpq/pqformat.h"
 
+/* AggCheckCallContext, or an error naming fn. */
 MemoryContext
 aki_agg_context(FunctionCallInfo fcinfo, const char *fn)
 {
@@ -17,6 +18,7 @@ aki_agg_context(FunctionCallInfo fcinfo, const char *fn)
 	return aggctx;
 }
 
+/* Combine with a NULL side: the other side (copied when it is argument 1). */
 bool
 aki_combine_trivial(FunctionCallInfo fcinfo, const char *fn, Size size, void **result)
 {
@@ -37,6 +39,7 @@ aki_combine_trivial(FunctionCallInfo fcinfo, const char *fn, Size size, void **r
 	return false;
 }
 
+/* Argument 0 as a message buffer of exactly len bytes. */
 void
 aki_serial_buffer(FunctionCallInfo fcinfo, int len, const char *what, StringInfo buf)
 {

@@ -417,6 +417,7 @@ static const AkiInput aki_inputs[AKI_NUM_INPUTS] = {
 	[AKI_IN_CRRT] = AKI_INPUT("crrt", crrt_spec, AkiEvent, crrt, read_crrt, NULL, NULL),
 };
 
+/* Each input in turn: check the query, stream its rows, then its hook. */
 void
 aki_read_inputs(AkiState *st, char *const queries[AKI_NUM_INPUTS])
 {
@@ -476,9 +477,12 @@ bucket_rows(AkiState *st, AkiVec *v, int32 nidx, int (*cmp) (const void *, const
 	memset(off, 0, ((size_t) nidx + 1) * sizeof(size_t));
 	for (int64 i = 0; i < v->n; i++)
 	{
+		int32		idx = *(int32 *) (v->data + i * v->elsize);
+
 		if ((i & 0xFFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		off[*(int32 *) (v->data + i * v->elsize) + 1]++;
+		Assert(idx >= 0 && idx < nidx);
+		off[idx + 1]++;
 	}
 	for (int32 k = 0; k < nidx; k++)
 		off[k + 1] += off[k];
@@ -516,6 +520,7 @@ bucket_rows(AkiState *st, AkiVec *v, int32 nidx, int (*cmp) (const void *, const
 	return off;
 }
 
+/* Creatinine by subject; urine, weights and CRRT by stay. */
 void
 aki_bucket_inputs(AkiState *st)
 {

@@ -21,6 +21,7 @@
 
 /* ---------------------------------------------------------------- memory */
 
+/* 54000 unless the call's total memory plus bytes fits the cap. */
 void
 aki_reserve(AkiState *st, double bytes)
 {
@@ -28,6 +29,7 @@ aki_reserve(AkiState *st, double bytes)
 					"kdigo_stages");
 }
 
+/* count elements of elsize bytes in CurrentMemoryContext, reserved first. */
 void *
 aki_alloc(AkiState *st, size_t count, size_t elsize)
 {
@@ -38,6 +40,7 @@ aki_alloc(AkiState *st, size_t count, size_t elsize)
 	return MemoryContextAllocHuge(CurrentMemoryContext, (Size) bytes);
 }
 
+/* Room for one more element of v, reserved first. */
 void
 aki_grow(AkiState *st, AkiVec *v)
 {

@@ -152,6 +152,7 @@ minima_advance(AkiMinima *m, const AkiGrid *g, Timestamp t)
 		m->h7++;
 	while (m->h48 < m->t48 && g->ct[m->dq48[m->h48]] < t - 48 * AKI_HOUR_US)
 		m->h48++;
+	Assert(m->t7 <= ci && m->t48 <= ci);
 }
 
 /* A new output row of stay s, every stage NULL. */
@@ -195,6 +196,8 @@ stage_time(AkiState *st, const AkiStay *s, AkiGrid *g, const AkiMinima *m, Times
 	bool		at_r = g->ri < g->nr && g->rt[g->ri] == t;
 	size_t		k = g->ui;
 
+	/* t is the next time of one of the series at least */
+	Assert(at_c || at_r || (k < g->nu && g->uo[k].t == t));
 	do
 	{
 		AkiRow	   *r = new_row(st, s);
@@ -228,6 +231,7 @@ stage_time(AkiState *st, const AkiStay *s, AkiGrid *g, const AkiMinima *m, Times
 		g->ri++;
 }
 
+/* The stay's series, then one walk over their times. */
 void
 aki_stage_stay(AkiState *st, const AkiStay *s, int32 si)
 {

@@ -347,6 +347,7 @@ window_slide(AkiVolumes *v, AkiUoWindow *w, int hours, size_t i)
 		w->abs += v->x[i] < 0 ? -v->x[i] : v->x[i];
 		w->count++;
 	}
+	Assert(w->start <= i);
 	while (v->t[w->start] < lo)
 	{
 		if (!v->mlnull[w->start])
