@@ -274,8 +274,9 @@ start_asan_cluster() {
   # by LD_PRELOAD: preloaded, ASan initializes inside libp11-kit's constructor
   # (under glibc's locale lock) and every PostgreSQL 15 binary hangs at start
   # in bindtextdomain (Debian 12, gcc 12 and clang 14 runtimes alike).  The
-  # options (link-order check off, no leak checks, abort on error, reports
-  # to files here) come from test/asan/sanitizer_support.c, built in.
+  # options (link-order check off, no leak checks, abort on error, ASan's
+  # reports to files here; UBSan's go to the server log) come from
+  # test/asan/sanitizer_support.c, built in.
   # Instrumented code (precmed's) is checked: stack, globals and UBSan fully.
   SERVER_ENV=(PRECMED_SANITIZER_LOG="$san")
 }
@@ -331,7 +332,7 @@ run_fuzz() {
   local max_len rc
   case "$name" in
     ucum|unit_normalize) max_len=256 ;;
-    hl7v2) max_len=1024 ;;
+    hl7v2) max_len=512 ;;
     ccda) max_len=2048 ;;
   esac
   build_fuzzer "$name"
@@ -340,7 +341,7 @@ run_fuzz() {
   mkdir -p "$corpus" "$art"
   say "fuzzing $name for ${seconds}s (corpus $corpus, log $log)"
   set +e
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:malloc_context_size=0 \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:malloc_context_size=0:quarantine_size_mb=16 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$dir/build/$name/fuzz_$name" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -dict="test/fuzz/$name.dict" \

@@ -686,6 +686,7 @@ tm2timestamp(struct pg_tm *tm, fsec_t fsec, int *tzp, Timestamp *result)
 /* ---- materialized set-returning functions ---- */
 
 bool		fuzz_check_utf8 = false;
+int64		fuzz_error_rows = 0;
 
 struct Tuplestorestate
 {
@@ -754,6 +755,8 @@ tuplestore_putvalues(Tuplestorestate *state, TupleDesc tdesc,
 			if (fuzz_check_utf8 &&
 				pg_encoding_verifymbstr(PG_UTF8, VARDATA(t), len) != len)
 				fuzz_fail(where, "a text value that is not valid UTF-8");
+			if (i == 15 && len == 5 && memcmp(VARDATA(t), "error", 5) == 0)
+				fuzz_error_rows++;
 		}
 	}
 	state->rows++;
@@ -765,6 +768,7 @@ fuzz_call_ingest(PGFunction fn, text *input, bool strict)
 	LOCAL_FCINFO(fcinfo, 2);
 	ReturnSetInfo rsinfo;
 
+	fuzz_error_rows = 0;
 	memset(&rsinfo, 0, sizeof(rsinfo));
 	rsinfo.type = T_ReturnSetInfo;
 	rsinfo.allowedModes = SFRM_Materialize;

@@ -53,4 +53,7 @@ extern int64 fuzz_call_ingest(PGFunction fn, text *input, bool strict);
 /* Check every emitted text column is valid UTF-8 (FUZZ_CHECK_UTF8=1). */
 extern bool fuzz_check_utf8;
 
+/* Rows with status 'error' emitted by the last fuzz_call_ingest. */
+extern int64 fuzz_error_rows;
+
 #endif							/* PRECMED_FUZZ_SHIM_H */
