@@ -353,7 +353,7 @@ run_fuzz() {
   execs=$(sed -n 's/^stat::number_executed_units: *//p; s/^stat::number_of_executed_units: *//p' "$log")
   eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
   files=$(find "$corpus" -type f | wc -l)
-  bytes=$(du -sk "$corpus" | cut -f1)
+  bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s / 1024 }')
   found=$(find "$art" -type f | wc -l)
   echo "fuzz $name: ${execs:-0} executions in ${seconds}s (${eps:-0} exec/s), corpus $files inputs (${bytes} KiB), findings $found (rc $rc)"
   [ "$rc" -eq 0 ] && [ "$found" -eq 0 ]
