@@ -349,13 +349,14 @@ run_fuzz() {
   rc=$?
   set -e
   grep -E '==FUZZ FINDING==|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|^SUMMARY' "$log" || true
-  local execs eps files bytes found
+  local execs eps corp files found
   execs=$(sed -n 's/^stat::number_executed_units: *//p; s/^stat::number_of_executed_units: *//p' "$log")
   eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+  # the corpus libFuzzer kept (inputs/bytes); the folder also keeps inputs it later reduced
+  corp=$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -n 1 | cut -d' ' -f2)
   files=$(find "$corpus" -type f | wc -l)
-  bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s / 1024 }')
   found=$(find "$art" -type f | wc -l)
-  echo "fuzz $name: ${execs:-0} executions in ${seconds}s (${eps:-0} exec/s), corpus $files inputs (${bytes} KiB), findings $found (rc $rc)"
+  echo "fuzz $name: ${execs:-0} executions in ${seconds}s (${eps:-0} exec/s), corpus ${corp:-?} (inputs/size; $files files in $corpus), findings $found (rc $rc)"
   [ "$rc" -eq 0 ] && [ "$found" -eq 0 ]
 }
 
