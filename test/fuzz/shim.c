@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "catalog/namespace.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
@@ -613,10 +614,79 @@ fuzz_make_text(const char *s, size_t len, bool short_header)
 	return (text *) t;
 }
 
+/* ---- encodings: a UTF-8 database ---- */
+
 int
 GetDatabaseEncoding(void)
 {
 	return PG_UTF8;
+}
+
+const char *
+GetDatabaseEncodingName(void)
+{
+	return "UTF8";
+}
+
+bool
+pg_verify_mbstr(int encoding, const char *mbstr, int len, bool noError)
+{
+	if (pg_encoding_verifymbstr(encoding, mbstr, len) == len)
+		return true;
+	if (!noError)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("invalid byte sequence for encoding \"%s\"",
+						pg_encoding_to_char(encoding))));
+	return false;
+}
+
+/* Bytes of mbstr[0..len) that fit in limit without cutting a character. */
+int
+pg_encoding_mbcliplen(int encoding, const char *mbstr, int len, int limit)
+{
+	int			clen = 0;
+
+	while (len > 0 && *mbstr)
+	{
+		int			l = pg_encoding_mblen(encoding, mbstr);
+
+		if (clen + l > limit)
+			break;
+		clen += l;
+		len -= l;
+		mbstr += l;
+	}
+	return clen;
+}
+
+int
+pg_mbcliplen(const char *mbstr, int len, int limit)
+{
+	return pg_encoding_mbcliplen(PG_UTF8, mbstr, len, limit);
+}
+
+char *
+pg_server_to_any(const char *s, int len, int encoding)
+{
+	if (encoding != PG_UTF8 && encoding != PG_SQL_ASCII)
+		fuzz_fail("pg_server_to_any", "only UTF-8 is converted in the harness");
+	return unconstify(char *, s);
+}
+
+/* Conversions between encodings are never needed in a UTF-8 database with UTF-8 input. */
+Oid
+FindDefaultConversionProc(int32 for_encoding, int32 to_encoding)
+{
+	fuzz_fail("FindDefaultConversionProc", "no conversion in a UTF-8 database");
+}
+
+int
+pg_do_encoding_conversion_buf(Oid proc, int src_encoding, int dest_encoding,
+							  unsigned char *src, int srclen,
+							  unsigned char *dst, int dstlen, bool noError)
+{
+	fuzz_fail("pg_do_encoding_conversion_buf", "no conversion in a UTF-8 database");
 }
 
 bool
