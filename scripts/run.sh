@@ -12,6 +12,13 @@
 #   bash scripts/run.sh soak [SECONDS]   pgbench, 16 clients mixing precmed's
 #                              busiest functions (default 300 s): no errors,
 #                              backend memory flat, throughput printed
+#   bash scripts/run.sh fuzz NAME SECONDS   build the libFuzzer harness NAME
+#                              (ucum, unit_normalize, hl7v2, ccda; test/fuzz/)
+#                              with ASan+UBSan and run it that long; fails on
+#                              any crash, leak, sanitizer report or timeout
+#   bash scripts/run.sh test-asan   the whole test suite against precmed built
+#                              with AddressSanitizer and UBSan; fails if any
+#                              sanitizer report appears in the server's logs
 #
 # Missing Debian packages are installed first (as root, or through sudo).
 # With PGHOST/PGPORT set, the extension is installed into the system's
@@ -22,10 +29,13 @@
 set -euo pipefail
 
 verb=${1:-}
+FUZZERS="ucum unit_normalize hl7v2 ccda"
 case "$verb" in
-  test|demo|soak) ;;
+  test|demo|soak|test-asan) ;;
   bench) [ -n "${2:-}" ] && [ -f "bench/${2:-}" ] || { echo "usage: bash scripts/run.sh bench NAME (a file in bench/)" >&2; exit 2; } ;;
-  *) echo "usage: bash scripts/run.sh test [NAME...]|demo|bench NAME|soak [SECONDS]" >&2; exit 2 ;;
+  fuzz) [[ " $FUZZERS " == *" ${2:-none} "* ]] && [[ "${3:-}" =~ ^[1-9][0-9]*$ ]] \
+          || { echo "usage: bash scripts/run.sh fuzz NAME SECONDS (NAME: ${FUZZERS// /, })" >&2; exit 2; } ;;
+  *) echo "usage: bash scripts/run.sh test [NAME...]|test-asan|demo|bench NAME|soak [SECONDS]|fuzz NAME SECONDS" >&2; exit 2 ;;
 esac
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -56,12 +66,34 @@ ensure_packages() {
 PGBIN=/usr/lib/postgresql/15/bin
 PG_CONFIG=$PGBIN/pg_config
 
+# test-asan builds a sanitized copy in tmp_asan/build; everything else in place
+build_dir=$top
+SAN_FLAGS=""
+
 build() {
+  if [ -n "$SAN_FLAGS" ]; then
+    say "building precmed with $SAN_FLAGS (in $build_dir)"
+    mkdir -p "$build_dir"
+    # sources only; kept objects stay newer than unchanged sources, so rebuilds are incremental
+    tar --exclude='*.o' --exclude='*.so' --exclude='*.bc' -cf - Makefile precmed.control src sql \
+      | tar -xf - -C "$build_dir"
+    # objects built with other flags are rebuilt
+    if [ "$(cat "$build_dir/.flags" 2>/dev/null)" != "$SAN_FLAGS" ]; then
+      make -s -C "$build_dir" PG_CONFIG="$PG_CONFIG" clean >/dev/null 2>&1 || true
+      echo "$SAN_FLAGS" >"$build_dir/.flags"
+    fi
+    mkdir -p "$build_dir/src/zz_sanitizer"
+    cp -p test/asan/sanitizer_support.c "$build_dir/src/zz_sanitizer/"
+    make -s -C "$build_dir" PG_CONFIG="$PG_CONFIG" WERROR=1 with_llvm=no COPT="$SAN_FLAGS" >/dev/null
+    return
+  fi
   say "building precmed"
   make -s PG_CONFIG="$PG_CONFIG" WERROR=1 >/dev/null
 }
 
 # --- server -----------------------------------------------------------------
+
+SERVER_ENV=()		# extra environment of the server (test-asan's sanitizers)
 
 run_dir=""
 own_cluster=0
@@ -93,7 +125,7 @@ private_install() {
   mkdir -p "$inst/usr/lib/postgresql" "$inst/usr/share/postgresql"
   cp -a /usr/lib/postgresql/15 "$inst/usr/lib/postgresql/"
   cp -a /usr/share/postgresql/15 "$inst/usr/share/postgresql/"
-  make -s PG_CONFIG="$PG_CONFIG" install DESTDIR="$inst" >/dev/null
+  make -s -C "$build_dir" PG_CONFIG="$PG_CONFIG" ${SAN_FLAGS:+with_llvm=no} install DESTDIR="$inst" >/dev/null
   PGBIN=$inst/usr/lib/postgresql/15/bin
 }
 
@@ -105,7 +137,7 @@ start_cluster() {
   say "starting a throwaway cluster (socket $sock, port $port)"
   as_pg "$PGBIN/initdb" -D "$data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$run_dir/initdb.log" 2>&1 \
     || { cat "$run_dir/initdb.log"; exit 1; }
-  as_pg "$PGBIN/pg_ctl" -D "$data" -l "$run_dir/server.log" -w -o \
+  as_pg env "${SERVER_ENV[@]}" "$PGBIN/pg_ctl" -D "$data" -l "$run_dir/server.log" -w -o \
     "-p $port -k $sock -c listen_addresses='' -c max_worker_processes=8 -c max_parallel_workers_per_gather=2" \
     start >/dev/null || { cat "$run_dir/server.log"; exit 1; }
   own_cluster=1
@@ -136,6 +168,7 @@ setup_server() {
   else
     choose_run_dir
     private_install
+    [ -n "$SAN_FLAGS" ] && start_asan_cluster
     start_cluster
   fi
 }
@@ -219,6 +252,114 @@ run_tests() {
   [ "$failed" -eq 0 ]
 }
 
+# --- test-asan --------------------------------------------------------------
+
+# precmed built with ASan+UBSan (gcc); the server gets libasan preloaded and
+# writes sanitizer reports to files under the run dir, checked at the end.
+setup_asan() {
+  if [ -n "${PGHOST:-}${PGPORT:-}" ]; then
+    echo "test-asan preloads libasan into its own throwaway server: unset PGHOST and PGPORT" >&2
+    exit 2
+  fi
+  PACKAGES+=(libasan8 libubsan1)
+  build_dir=$top/tmp_asan/build
+  SAN_FLAGS="-fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer"
+}
+
+start_asan_cluster() {
+  local san=$run_dir/sanitizer
+  mkdir -p "$san"
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$san"
+  # libasan comes in as precmed.so's dependency when a backend loads it, not
+  # by LD_PRELOAD: preloaded, ASan initializes inside libp11-kit's constructor
+  # (under glibc's locale lock) and every PostgreSQL 15 binary hangs at start
+  # in bindtextdomain (Debian 12, gcc 12 and clang 14 runtimes alike).  The
+  # options (link-order check off, no leak checks, abort on error, ASan's
+  # reports to files here; UBSan's go to the server log) come from
+  # test/asan/sanitizer_support.c, built in.
+  # Instrumented code (precmed's) is checked: stack, globals and UBSan fully.
+  SERVER_ENV=(PRECMED_SANITIZER_LOG="$san")
+}
+
+# Fail when a sanitizer wrote a report (report files, or one in the server log).
+check_sanitizer_logs() {
+  local san=$run_dir/sanitizer f bad=0
+  for f in "$san"/*; do
+    [ -s "$f" ] || continue
+    say "sanitizer report $f:"
+    cat "$f"
+    bad=1
+  done
+  if grep -nE 'AddressSanitizer|UndefinedBehaviorSanitizer|runtime error:|LeakSanitizer' "$run_dir/server.log"; then
+    bad=1
+  fi
+  if [ "$bad" -ne 0 ]; then
+    echo "test-asan: sanitizer reports found (above)"
+    return 1
+  fi
+  echo "test-asan: no sanitizer report"
+}
+
+# --- fuzz -------------------------------------------------------------------
+
+# The parsers' sources, compiled unchanged into every harness with the
+# backend shim (test/fuzz/shim.c) and PostgreSQL's libpgcommon/libpgport.
+FUZZ_SOURCES=(src/common/errors.c src/units/ucum_defs.c src/units/ucum_parse.c
+              src/units/unit_normalize.c src/ingest/obs_row.c src/ingest/hl7v2.c
+              src/ingest/ccda.c test/fuzz/shim.c)
+
+build_fuzzer() {
+  local name=$1 out=$top/tmp_fuzz/build/$1 f o objs=()
+  local cflags=(-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -Wall -Werror
+                -Wno-ignored-attributes -Isrc -Itest/fuzz -I"$($PG_CONFIG --includedir-server)"
+                $(pkg-config --cflags libxml-2.0)
+                -DFUZZ_UCUM_ESSENCE="\"$top/test/data/units/ucum-essence.xml\"")
+  say "building fuzz_$name (clang, libFuzzer, ASan, UBSan)"
+  mkdir -p "$out"
+  for f in "${FUZZ_SOURCES[@]}"; do
+    o=$out/$(basename "$f" .c).o
+    clang "${cflags[@]}" -fsanitize=fuzzer-no-link,address,undefined -c "$f" -o "$o"
+    objs+=("$o")
+  done
+  clang "${cflags[@]}" -fsanitize=fuzzer,address,undefined "test/fuzz/fuzz_$name.c" "${objs[@]}" \
+    -L"$($PG_CONFIG --pkglibdir)" -lpgcommon -lpgport $(pkg-config --libs libxml-2.0) -lm \
+    -o "$out/fuzz_$name"
+}
+
+run_fuzz() {
+  local name=$1 seconds=$2 dir=$top/tmp_fuzz
+  local corpus=$dir/corpus/$name seeds=$dir/seeds/$name art=$dir/artifacts/$name log=$dir/fuzz_$name.log
+  local max_len rc
+  case "$name" in
+    ucum|unit_normalize) max_len=256 ;;
+    hl7v2) max_len=512 ;;
+    ccda) max_len=2048 ;;
+  esac
+  build_fuzzer "$name"
+  rm -rf "$seeds"
+  python3 test/fuzz/make_seeds.py "$dir/seeds" "$name" >/dev/null
+  mkdir -p "$corpus" "$art"
+  say "fuzzing $name for ${seconds}s (corpus $corpus, log $log)"
+  set +e
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:malloc_context_size=0:quarantine_size_mb=16 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$dir/build/$name/fuzz_$name" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 -dict="test/fuzz/$name.dict" \
+      -artifact_prefix="$art/" "$corpus" "$seeds" >"$log" 2>&1
+  rc=$?
+  set -e
+  grep -E '==FUZZ FINDING==|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|^SUMMARY' "$log" || true
+  local execs eps corp files found
+  execs=$(sed -n 's/^stat::number_executed_units: *//p; s/^stat::number_of_executed_units: *//p' "$log")
+  eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+  # the corpus libFuzzer kept (inputs/bytes); the folder also keeps inputs it later reduced
+  corp=$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' "$log" | tail -n 1 | cut -d' ' -f2)
+  files=$(find "$corpus" -type f | wc -l)
+  found=$(find "$art" -type f | wc -l)
+  echo "fuzz $name: ${execs:-0} executions in ${seconds}s (${eps:-0} exec/s), corpus ${corp:-?} (inputs/size; $files files in $corpus), findings $found (rc $rc)"
+  [ "$rc" -eq 0 ] && [ "$found" -eq 0 ]
+}
+
 # --- demo -------------------------------------------------------------------
 
 run_demo() {
@@ -228,9 +369,26 @@ run_demo() {
   done
 }
 
+if [ "$verb" = fuzz ]; then
+  PACKAGES=(postgresql-server-dev-15 libxml2-dev pkg-config clang libclang-rt-dev python3)
+  ensure_packages
+  run_fuzz "$2" "$3"
+  exit
+fi
+
+[ "$verb" = test-asan ] && setup_asan
 setup_server
 case "$verb" in
   test) shift; run_tests "$@" ;;
+  test-asan)
+    start=$SECONDS
+    set +e
+    run_tests
+    rc=$?
+    set -e
+    check_sanitizer_logs || rc=1
+    echo "test-asan took $((SECONDS - start))s after the build"
+    exit "$rc" ;;
   demo) run_demo ;;
   soak) PGBENCH="$PGBIN/pgbench" bash test/soak/soak.sh "${2:-300}" ;;
   bench) "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS precmed_bench" -c "CREATE DATABASE precmed_bench"

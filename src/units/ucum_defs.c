@@ -314,8 +314,9 @@ read_essence_text(void)
 	return xml;
 }
 
-void
-ucum_load_definitions(void)
+/* Load the definitions from xml_text, or from precmed.ucum_essence when NULL. */
+static void
+load_definitions(const char *xml_text)
 {
 	char	   *xml;
 	xmlDocPtr	doc;
@@ -338,7 +339,7 @@ ucum_load_definitions(void)
 		prefixes_cs = make_table("UCUM prefixes c/s", sizeof(PrefixEntry));
 		prefixes_ci = make_table("UCUM prefixes c/i", sizeof(PrefixEntry));
 
-		xml = read_essence_text();
+		xml = xml_text ? MemoryContextStrdup(ucum_context, xml_text) : read_essence_text();
 		doc = xmlReadMemory(xml, strlen(xml), "ucum-essence.xml", NULL,
 							XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 		if (doc == NULL)
@@ -361,6 +362,20 @@ ucum_load_definitions(void)
 	}
 	PG_END_TRY();
 	loaded = true;
+}
+
+/* Read the definitions once per backend, from precmed.ucum_essence. */
+void
+ucum_load_definitions(void)
+{
+	load_definitions(NULL);
+}
+
+/* As ucum_load_definitions, from given XML text (for the fuzz harnesses). */
+void
+ucum_load_definitions_xml(const char *xml_text)
+{
+	load_definitions(xml_text);
 }
 
 UcumAtom *

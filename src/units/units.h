@@ -87,6 +87,7 @@ typedef struct UcumPrefix
 } UcumPrefix;
 
 extern void ucum_load_definitions(void);
+extern void ucum_load_definitions_xml(const char *xml_text);
 extern UcumAtom *ucum_find_atom(const char *code, bool case_insensitive);
 extern UcumPrefix *ucum_find_prefix(const char *code, bool case_insensitive);
 extern const char *ucum_arbitrary_code(int slot);
