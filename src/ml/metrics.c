@@ -344,50 +344,18 @@ brier_final(PG_FUNCTION_ARGS)
 }
 
 /*
- * Calibration: logistic regression of the label on logit(score).  Slope and
- * intercept from label ~ a + b * logit(score); calibration-in-the-large from
- * label ~ a + offset(logit(score)).  Newton's method; NULL when the fit does
- * not converge (e.g. the scores separate the classes perfectly).  Scores of
- * 0 or 1 are 22023.
+ * Slope b and intercept a of label ~ a + b * x (x = logit(score)) by
+ * Newton's method from the intercept-only model; false when it does not
+ * converge (a flat or separating x).
  */
-PG_FUNCTION_INFO_V1(calibration_final);
-Datum
-calibration_final(PG_FUNCTION_ARGS)
+static bool
+fit_slope(const PmScoredLabel *p, const double *x, int64 n, int64 npos, double *a_out,
+		  double *b_out)
 {
-	int64		n,
-				npos;
-	PmScoredLabel *p = sorted_pairs(fcinfo, &n, &npos, sizeof(double));
-	double	   *x;
-	double		a = 0,
-				b = 1,
-				c = 0;
-	bool		ok_ab = false,
-				ok_c = false;
-	TupleDesc	tupdesc;
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
+	double		a = log((double) npos / (n - npos)),
+				b = 0;
+	bool		ok = false;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "calibration_final must return a composite type");
-	tupdesc = BlessTupleDesc(tupdesc);
-	if (p == NULL || npos == 0 || npos == n)
-		PG_RETURN_NULL();
-	x = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < n; i++)
-	{
-		if ((i & 0xFFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (!(p[i].score > 0 && p[i].score < 1))
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("argument \"score\" is %g; calibration needs probabilities strictly between 0 and 1",
-							p[i].score),
-					 errdetail("Calibration regresses the label on logit(score), which is infinite at 0 and 1."),
-					 errhint("Pass the model's probability, e.g. precmed.predict(model, features)."));
-		x[i] = log(p[i].score / (1 - p[i].score));
-	}
-	/* slope and intercept */
-	a = log((double) npos / (n - npos));
-	b = 0;
 	for (int it = 0; it < 100; it++)
 	{
 		double		g0 = 0,
@@ -423,11 +391,25 @@ calibration_final(PG_FUNCTION_ARGS)
 			break;
 		if (fabs(da) < 1e-13 * Max(1.0, fabs(a)) && fabs(db) < 1e-13 * Max(1.0, fabs(b)))
 		{
-			ok_ab = true;
+			ok = true;
 			break;
 		}
 	}
-	/* calibration-in-the-large */
+	*a_out = a;
+	*b_out = b;
+	return ok;
+}
+
+/*
+ * Calibration-in-the-large c of label ~ c + offset(x) by Newton's method;
+ * false when it does not converge.
+ */
+static bool
+fit_in_the_large(const PmScoredLabel *p, const double *x, int64 n, double *c_out)
+{
+	double		c = 0;
+	bool		ok = false;
+
 	for (int it = 0; it < 100; it++)
 	{
 		double		g = 0,
@@ -450,10 +432,58 @@ calibration_final(PG_FUNCTION_ARGS)
 			break;
 		if (fabs(dc) < 1e-13 * Max(1.0, fabs(c)))
 		{
-			ok_c = true;
+			ok = true;
 			break;
 		}
 	}
+	*c_out = c;
+	return ok;
+}
+
+/*
+ * Calibration: logistic regression of the label on logit(score).  Slope and
+ * intercept from label ~ a + b * logit(score); calibration-in-the-large from
+ * label ~ a + offset(logit(score)).  Newton's method; NULL when the fit does
+ * not converge (e.g. the scores separate the classes perfectly).  Scores of
+ * 0 or 1 are 22023.
+ */
+PG_FUNCTION_INFO_V1(calibration_final);
+Datum
+calibration_final(PG_FUNCTION_ARGS)
+{
+	int64		n,
+				npos;
+	PmScoredLabel *p = sorted_pairs(fcinfo, &n, &npos, sizeof(double));
+	double	   *x;
+	double		a,
+				b,
+				c;
+	bool		ok_ab,
+				ok_c;
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "calibration_final must return a composite type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (p == NULL || npos == 0 || npos == n)
+		PG_RETURN_NULL();
+	x = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < n; i++)
+	{
+		if ((i & 0xFFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (!(p[i].score > 0 && p[i].score < 1))
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 errmsg("argument \"score\" is %g; calibration needs probabilities strictly between 0 and 1",
+							p[i].score),
+					 errdetail("Calibration regresses the label on logit(score), which is infinite at 0 and 1."),
+					 errhint("Pass the model's probability, e.g. precmed.predict(model, features)."));
+		x[i] = log(p[i].score / (1 - p[i].score));
+	}
+	ok_ab = fit_slope(p, x, n, npos, &a, &b);
+	ok_c = fit_in_the_large(p, x, n, &c);
 	values[0] = Float8GetDatum(b);
 	values[1] = Float8GetDatum(a);
 	values[2] = Float8GetDatum(c);
