@@ -356,16 +356,9 @@ read_obr(Hl7State *st, const char *seg)
 	Hl7Fields	f = split_segment(seg, &st->d);
 	const char *t = component(field(&f, 7), 1, &st->d);
 
-	st->obr_has_time = false;
-	if (!ingest_empty(t))
-	{
-		if (ingest_parse_hl7_ts(t, &st->obr_time))
-			st->obr_has_time = true;
-		else
-			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_DATETIME_FORMAT,
-						psprintf("OBR-7 (segment %d)", st->segno),
-						psprintf("\"%s\" is not an HL7 timestamp", t), seg);
-	}
+	st->obr_has_time = !ingest_empty(t) &&
+		ingest_read_time(st->out, &st->ctx, psprintf("OBR-7 (segment %d)", st->segno),
+						 t, false, seg, &st->obr_time);
 }
 
 /* Read one repetition of OBX-5 into row; false when it cannot be read. */
@@ -416,17 +409,16 @@ read_value(Hl7State *st, IngestRow *row, const char *type, const char *v,
 						psprintf("\"%s\" is not a structured numeric (value type SN)", v), seg);
 			return false;
 		}
+		row->comparator = ingest_empty(c1) || strcmp(c1, "=") == 0 ? NULL : pstrdup(c1);
 		if (ingest_empty(c3))
 		{
 			row->has_num = true;
 			row->value_num = num;
-			row->comparator = ingest_empty(c1) || strcmp(c1, "=") == 0 ? NULL : pstrdup(c1);
 		}
 		else
 		{
 			/* a range (70-105) or a ratio (1:128): kept as text */
 			row->value_text = psprintf("%s%s%s", c2, c3, c4);
-			row->comparator = ingest_empty(c1) || strcmp(c1, "=") == 0 ? NULL : pstrdup(c1);
 		}
 	}
 	else if (strcmp(type, "CWE") == 0 || strcmp(type, "CE") == 0 ||
@@ -502,13 +494,10 @@ read_obx(Hl7State *st, const char *seg)
 	row.status = result_status(field(&f, 11));
 	if (!ingest_empty(t))
 	{
-		if (!ingest_parse_hl7_ts(t, &row.effective_time))
-		{
-			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_DATETIME_FORMAT,
-						psprintf("OBX-14 (segment %d, OBX|%s)", st->segno, field(&f, 1)),
-						psprintf("\"%s\" is not an HL7 timestamp", t), seg);
+		if (!ingest_read_time(st->out, &st->ctx,
+							  psprintf("OBX-14 (segment %d, OBX|%s)", st->segno, field(&f, 1)),
+							  t, false, seg, &row.effective_time))
 			return;
-		}
 		row.has_time = true;
 	}
 	else if (st->obr_has_time)
@@ -570,6 +559,59 @@ read_obx(Hl7State *st, const char *seg)
 	}
 }
 
+/* One segment of a message, by its name. */
+static void
+read_segment(Hl7State *st, const char *seg)
+{
+	if (strncmp(seg, "MSH", 3) == 0)
+	{
+		end_message(st);
+		read_msh(st, seg);
+	}
+	else if (strncmp(seg, "FHS", 3) == 0 || strncmp(seg, "BHS", 3) == 0 ||
+			 strncmp(seg, "FTS", 3) == 0 || strncmp(seg, "BTS", 3) == 0)
+		end_message(st);		/* batch envelopes carry no observations */
+	else if (!st->in_message)
+	{
+		/*
+		 * Outside any readable message: the first such segment is reported,
+		 * and every OBX (an observation that would otherwise be lost); the
+		 * message's error row already stands for its other segments.
+		 */
+		if (st->segno == 1)
+			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+						"segment 1", "the message does not start with an MSH segment",
+						seg);
+		else if (pg_strncasecmp(seg, "OBX", 3) == 0)
+			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+						psprintf("segment %d", st->segno),
+						"an OBX outside any message whose MSH could be read",
+						seg);
+	}
+	else
+	{
+		st->segments_in_message++;
+		if (strlen(seg) < 3 || (seg[3] != '\0' && seg[3] != st->d.field))
+			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+						psprintf("segment %d", st->segno),
+						"not a segment: expected a three-character segment name and a field separator",
+						seg);
+		else if (miscased_segment(seg))
+			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+						psprintf("segment %d", st->segno),
+						psprintf("segment names are upper case: \"%.3s\" is not %s",
+								 seg, miscased_segment(seg)),
+						seg);
+		else if (strncmp(seg, "PID", 3) == 0)
+			read_pid(st, seg);
+		else if (strncmp(seg, "OBR", 3) == 0)
+			read_obr(st, seg);
+		else if (strncmp(seg, "OBX", 3) == 0)
+			read_obx(st, seg);
+	}
+}
+
+/* One row per OBX value of the HL7 v2 message(s); refuses a NULL message. */
 PG_FUNCTION_INFO_V1(hl7v2_observations);
 Datum
 hl7v2_observations(PG_FUNCTION_ARGS)
@@ -579,25 +621,14 @@ hl7v2_observations(PG_FUNCTION_ARGS)
 	text	   *msg;
 	char	   *buf,
 			   *p;
-	size_t		len;
-	bool		strict;
 	int			nonblank = 0;
 
-	if (PG_ARGISNULL(0))
-		pm_error_null_argument("message");
-	strict = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
-	ingest_begin(fcinfo, &out, "hl7v2", strict);
+	ingest_start(fcinfo, &out, "hl7v2", "message");
 	/* raw is a segment of the text, cut at CR/LF, or the text itself */
 	out.raw_is_input = true;
 	msg = PG_GETARG_TEXT_PP(0);
-	len = VARSIZE_ANY_EXHDR(msg);
-	if (len > INGEST_MAX_INPUT)
-	{
-		ingest_fail(&out, NULL, ERRCODE_PROGRAM_LIMIT_EXCEEDED, "message",
-					psprintf("the message is %zu bytes; the limit is %d", len, INGEST_MAX_INPUT),
-					NULL);
+	if (ingest_too_large(&out, VARSIZE_ANY_EXHDR(msg), "message", "message"))
 		return (Datum) 0;
-	}
 	buf = text_to_cstring(msg);
 	p = buf;
 	/* a UTF-8 byte order mark (in another encoding these bytes are text) */
@@ -618,63 +649,15 @@ hl7v2_observations(PG_FUNCTION_ARGS)
 	{
 		char	   *end = p + strcspn(p, "\r\n");
 		char		saved = *end;
-		char	   *seg;
 
 		*end = '\0';
-		seg = p;
-		if (!ingest_empty(seg))
+		if (!ingest_empty(p))
 		{
 			MemoryContext old = ingest_part_begin(&out);
 
 			nonblank++;
 			st.segno++;
-			if (strncmp(seg, "MSH", 3) == 0)
-			{
-				end_message(&st);
-				read_msh(&st, seg);
-			}
-			else if (strncmp(seg, "FHS", 3) == 0 || strncmp(seg, "BHS", 3) == 0 ||
-					 strncmp(seg, "FTS", 3) == 0 || strncmp(seg, "BTS", 3) == 0)
-				end_message(&st);	/* batch envelopes carry no observations */
-			else if (!st.in_message)
-			{
-				/*
-				 * Outside any readable message: the first such segment is
-				 * reported, and every OBX (an observation that would
-				 * otherwise be lost); the message's error row already
-				 * stands for its other segments.
-				 */
-				if (st.segno == 1)
-					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
-								"segment 1", "the message does not start with an MSH segment",
-								seg);
-				else if (pg_strncasecmp(seg, "OBX", 3) == 0)
-					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
-								psprintf("segment %d", st.segno),
-								"an OBX outside any message whose MSH could be read",
-								seg);
-			}
-			else
-			{
-				st.segments_in_message++;
-				if (strlen(seg) < 3 || (seg[3] != '\0' && seg[3] != st.d.field))
-					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
-								psprintf("segment %d", st.segno),
-								"not a segment: expected a three-character segment name and a field separator",
-								seg);
-				else if (miscased_segment(seg))
-					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
-								psprintf("segment %d", st.segno),
-								psprintf("segment names are upper case: \"%.3s\" is not %s",
-										 seg, miscased_segment(seg)),
-								seg);
-				else if (strncmp(seg, "PID", 3) == 0)
-					read_pid(&st, seg);
-				else if (strncmp(seg, "OBR", 3) == 0)
-					read_obr(&st, seg);
-				else if (strncmp(seg, "OBX", 3) == 0)
-					read_obx(&st, seg);
-			}
+			read_segment(&st, p);
 			ingest_part_end(&out, old);
 		}
 		if (saved == '\0')
