@@ -5,7 +5,10 @@
  * The install script stores the XML verbatim in precmed.ucum_essence (UCUM's
  * licence forbids modifying it, so it is parsed rather than transcribed).
  * The first use in a backend reads it through SPI, parses it with libxml2 and
- * keeps prefixes and atoms in hash tables for the life of the backend.
+ * keeps prefixes and atoms, by case-sensitive and case-insensitive code, in
+ * hash tables (simplehash) for the life of the backend.  Atom values are
+ * resolved from their definitions on first use (ucum_parse.c).  An error
+ * while loading leaves nothing loaded, so the next use tries again.
  */
 #include "units/units.h"
 
@@ -14,29 +17,37 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "common/hashfn.h"
 #include "utils/builtins.h"
-#include "utils/hsearch.h"
 #include "utils/memutils.h"
 
-#define UCUM_KEYLEN 48
-
-typedef struct AtomEntry
+/* A code and the atom or prefix it names. */
+typedef struct UcumSymbol
 {
-	char		key[UCUM_KEYLEN];
-	UcumAtom   *atom;
-} AtomEntry;
+	const char *code;			/* the key, owned by the atom or prefix */
+	void	   *def;			/* UcumAtom or UcumPrefix */
+	uint32		hash;
+	char		status;			/* simplehash's */
+} UcumSymbol;
 
-typedef struct PrefixEntry
-{
-	char		key[UCUM_KEYLEN];
-	UcumPrefix *prefix;
-} PrefixEntry;
+#define SH_PREFIX		ucumsym
+#define SH_ELEMENT_TYPE	UcumSymbol
+#define SH_KEY_TYPE		const char *
+#define SH_KEY			code
+#define SH_HASH_KEY(tb, k)	hash_bytes((const unsigned char *) (k), strlen(k))
+#define SH_EQUAL(tb, a, b)	(strcmp((a), (b)) == 0)
+#define SH_GET_HASH(tb, e)	((e)->hash)
+#define SH_STORE_HASH
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
 static MemoryContext ucum_context = NULL;
-static HTAB *atoms_cs = NULL;
-static HTAB *atoms_ci = NULL;
-static HTAB *prefixes_cs = NULL;
-static HTAB *prefixes_ci = NULL;
+static ucumsym_hash *atoms_cs = NULL;
+static ucumsym_hash *atoms_ci = NULL;
+static ucumsym_hash *prefixes_cs = NULL;
+static ucumsym_hash *prefixes_ci = NULL;
 static char *ucum_version_text = NULL;
 static const char *base_codes[UCUM_NBASE];
 static const char *arbitrary_codes[UCUM_MAX_ARB];
@@ -76,17 +87,6 @@ ucum_arbitrary_slot(const char *code)
 		elog(ERROR, "too many arbitrary UCUM units");
 	arbitrary_codes[n_arbitrary] = MemoryContextStrdup(ucum_context, code);
 	return n_arbitrary++;
-}
-
-static HTAB *
-make_table(const char *name, Size entrysize)
-{
-	HASHCTL		ctl;
-
-	ctl.keysize = UCUM_KEYLEN;
-	ctl.entrysize = entrysize;
-	ctl.hcxt = ucum_context;
-	return hash_create(name, 512, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 }
 
 static char *
@@ -159,37 +159,38 @@ special_fn(const char *name, const char *code)
 	return UCUM_FN_NONE;
 }
 
+/* Name def by code in table; false when the code is taken already. */
+static bool
+add_symbol(ucumsym_hash *table, const char *code, void *def, bool replace)
+{
+	bool		found;
+	UcumSymbol *e = ucumsym_insert(table, code, &found);
+
+	if (!found || replace)
+		e->def = def;
+	return !found;
+}
+
+/* An atom by its codes: c/s codes are unique, c/i codes are not. */
 static void
 add_atom(UcumAtom *atom)
 {
-	bool		found;
-	AtomEntry  *e;
-
-	if (strlen(atom->code) >= UCUM_KEYLEN || strlen(atom->ci_code) >= UCUM_KEYLEN)
-		elog(ERROR, "ucum-essence: unit code \"%s\" too long", atom->code);
-	e = hash_search(atoms_cs, atom->code, HASH_ENTER, &found);
-	if (found)
+	if (!add_symbol(atoms_cs, atom->code, atom, false))
 		elog(ERROR, "ucum-essence: duplicate unit code \"%s\"", atom->code);
-	e->atom = atom;
+
 	/*
 	 * c/i codes are not unique ([iU] and [IU], l and L): prefer the unit
 	 * whose c/s code equals it, so "L" reads as L and "[IU]" as [IU].
 	 */
-	e = hash_search(atoms_ci, atom->ci_code, HASH_ENTER, &found);
-	if (!found || strcmp(atom->code, atom->ci_code) == 0)
-		e->atom = atom;
+	(void) add_symbol(atoms_ci, atom->ci_code, atom, strcmp(atom->code, atom->ci_code) == 0);
 }
 
+/* A prefix by its codes (the last of a code wins). */
 static void
 add_prefix(UcumPrefix *p)
 {
-	bool		found;
-	PrefixEntry *e;
-
-	e = hash_search(prefixes_cs, p->code, HASH_ENTER, &found);
-	e->prefix = p;
-	e = hash_search(prefixes_ci, p->ci_code, HASH_ENTER, &found);
-	e->prefix = p;
+	(void) add_symbol(prefixes_cs, p->code, p, true);
+	(void) add_symbol(prefixes_ci, p->ci_code, p, true);
 }
 
 static void
@@ -285,35 +286,35 @@ load_document(xmlDocPtr doc)
 		elog(ERROR, "ucum-essence: %d base units, expected %d", nbase, UCUM_NBASE);
 }
 
+/* The XML of precmed.ucum_essence (its one row), in ucum_context. */
 static char *
 read_essence_text(void)
 {
-	char	   *xml = NULL;
+	MemoryContext caller = CurrentMemoryContext;
+	char	   *xml;
 	int			ret;
+	bool		isnull;
+	Datum		d;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	pm_spi_connect(caller);
 	ret = SPI_execute("SELECT xml FROM precmed.ucum_essence", true, 2);
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
 				 errmsg("the UCUM definitions are missing"),
 				 errdetail("Table precmed.ucum_essence must hold exactly one row."),
 				 errhint("Restore the row from a backup of this database or from a fresh install's precmed.ucum_essence (never drop the extension: that also drops precmed.models and precmed.observation)."));
-	{
-		bool		isnull;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-
-		if (isnull)
-			pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
-					 errmsg("the UCUM definitions are missing"),
-					 errdetail("precmed.ucum_essence.xml is NULL."),
-					 errhint("Restore the row from a backup of this database or from a fresh install's precmed.ucum_essence."));
-		xml = MemoryContextStrdup(ucum_context, TextDatumGetCString(d));
-	}
-	SPI_finish();
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+				 errmsg("the UCUM definitions are missing"),
+				 errdetail("precmed.ucum_essence.xml is NULL."),
+				 errhint("Restore the row from a backup of this database or from a fresh install's precmed.ucum_essence."));
+	xml = MemoryContextStrdup(ucum_context, TextDatumGetCString(d));
+	pm_spi_finish(caller);
 	return xml;
 }
 
+/* Read the definitions once per backend (see the top of this file). */
 void
 ucum_load_definitions(void)
 {
@@ -333,10 +334,10 @@ ucum_load_definitions(void)
 
 	PG_TRY();
 	{
-		atoms_cs = make_table("UCUM atoms c/s", sizeof(AtomEntry));
-		atoms_ci = make_table("UCUM atoms c/i", sizeof(AtomEntry));
-		prefixes_cs = make_table("UCUM prefixes c/s", sizeof(PrefixEntry));
-		prefixes_ci = make_table("UCUM prefixes c/i", sizeof(PrefixEntry));
+		atoms_cs = ucumsym_create(ucum_context, 512, NULL);
+		atoms_ci = ucumsym_create(ucum_context, 512, NULL);
+		prefixes_cs = ucumsym_create(ucum_context, 64, NULL);
+		prefixes_ci = ucumsym_create(ucum_context, 64, NULL);
 
 		xml = read_essence_text();
 		doc = xmlReadMemory(xml, strlen(xml), "ucum-essence.xml", NULL,
@@ -363,24 +364,27 @@ ucum_load_definitions(void)
 	loaded = true;
 }
 
+/* What code names in table, or NULL. */
+static void *
+find_symbol(ucumsym_hash *table, const char *code)
+{
+	UcumSymbol *e;
+
+	Assert(loaded && table != NULL);
+	e = ucumsym_lookup(table, code);
+	return e ? e->def : NULL;
+}
+
+/* The atom of a code (c/s or c/i), or NULL. */
 UcumAtom *
 ucum_find_atom(const char *code, bool case_insensitive)
 {
-	AtomEntry  *e;
-
-	if (strlen(code) >= UCUM_KEYLEN)
-		return NULL;
-	e = hash_search(case_insensitive ? atoms_ci : atoms_cs, code, HASH_FIND, NULL);
-	return e ? e->atom : NULL;
+	return (UcumAtom *) find_symbol(case_insensitive ? atoms_ci : atoms_cs, code);
 }
 
+/* The prefix of a code (c/s or c/i), or NULL. */
 UcumPrefix *
 ucum_find_prefix(const char *code, bool case_insensitive)
 {
-	PrefixEntry *e;
-
-	if (strlen(code) >= UCUM_KEYLEN)
-		return NULL;
-	e = hash_search(case_insensitive ? prefixes_ci : prefixes_cs, code, HASH_FIND, NULL);
-	return e ? e->prefix : NULL;
+	return (UcumPrefix *) find_symbol(case_insensitive ? prefixes_ci : prefixes_cs, code);
 }

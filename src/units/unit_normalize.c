@@ -12,55 +12,50 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
-/* Whole-string synonyms, compared case-insensitively after trimming. */
+/*
+ * Whole-string synonyms by the UCUM code they stand for, compared
+ * case-insensitively after trimming; exactly for those whose case matters
+ * (M/uL is million per microlitre, m/uL is UCUM).  No spelling stands for
+ * two codes, so the order does not matter.
+ */
+#define MAX_SPELLINGS 5
 static const struct
 {
-	const char *from;
-	const char *to;
+	const char *ucum;
+	bool		exact_case;
+	const char *spellings[MAX_SPELLINGS];	/* NULL after the last */
 }			synonyms[] = {
-	{"hour(s)", "h"}, {"hours", "h"}, {"hour", "h"}, {"hr", "h"}, {"hrs", "h"},
-	{"minute(s)", "min"}, {"minutes", "min"}, {"minute", "min"}, {"mins", "min"},
-	{"second(s)", "s"}, {"seconds", "s"}, {"second", "s"}, {"sec", "s"}, {"secs", "s"},
-	{"day(s)", "d"}, {"days", "d"}, {"day", "d"},
-	{"week(s)", "wk"}, {"weeks", "wk"}, {"week", "wk"},
-	{"month(s)", "mo"}, {"months", "mo"}, {"month", "mo"},
-	{"year(s)", "a"}, {"years", "a"}, {"year", "a"}, {"yr", "a"}, {"yrs", "a"},
-	{"gram(s)", "g"}, {"grams", "g"}, {"gram", "g"}, {"gm", "g"}, {"gms", "g"},
-	{"kilogram(s)", "kg"}, {"kilograms", "kg"}, {"kilogram", "kg"}, {"kgs", "kg"},
-	{"milligram(s)", "mg"}, {"milligrams", "mg"},
-	{"liters/min", "L/min"}, {"liter/min", "L/min"}, {"litres/min", "L/min"},
-	{"lpm", "L/min"}, {"l/min", "L/min"},
-	{"mmhg", "mm[Hg]"}, {"mm hg", "mm[Hg]"}, {"torr", "mm[Hg]"},
-	{"cmh2o", "cm[H2O]"}, {"cm h2o", "cm[H2O]"},
-	{"beats/min", "/min"}, {"beats/minute", "/min"}, {"bpm", "/min"},
-	{"breaths/min", "/min"}, {"breaths/minute", "/min"},
-	{"percent", "%"}, {"pct", "%"},
-	{"degc", "Cel"}, {"deg c", "Cel"}, {"\302\260c", "Cel"}, {"celsius", "Cel"},
-	{"degf", "[degF]"}, {"deg f", "[degF]"}, {"\302\260f", "[degF]"}, {"fahrenheit", "[degF]"},
-	{"lb", "[lb_av]"}, {"lbs", "[lb_av]"}, {"pound(s)", "[lb_av]"}, {"pounds", "[lb_av]"},
-	{"oz", "[oz_av]"}, {"ounces", "[oz_av]"},
-	{"in", "[in_i]"}, {"inch", "[in_i]"}, {"inches", "[in_i]"},
-	{"ft", "[ft_i]"}, {"feet", "[ft_i]"},
-	{"thous/mcl", "10*3/uL"}, {"thous/ul", "10*3/uL"}, {"thou/ul", "10*3/uL"},
-	{"k/ul", "10*3/uL"}, {"k/mcl", "10*3/uL"},
-	{"mill/mcl", "10*6/uL"}, {"mill/ul", "10*6/uL"}, {"mil/ul", "10*6/uL"},
-	{"million/ul", "10*6/uL"}, {"million per microliter", "10*6/uL"},
-	{"tera.l-1", "10*12/L"}, {"tera/l", "10*12/L"},
-	{"giga.l-1", "10*9/L"}, {"giga/l", "10*9/L"},
-	{"enzyme units", "U"},
-	{"ml/min/1.73m2", "mL/min/{1.73_m2}"}, {"ml/min/1.73 m2", "mL/min/{1.73_m2}"},
-	{"ml/min/1.73m^2", "mL/min/{1.73_m2}"},
-	{"ratio", "{ratio}"},
-	{"/hpf", "/[HPF]"}, {"per hpf", "/[HPF]"}, {"/lpf", "/[LPF]"}, {"per lpf", "/[LPF]"},
-};
-
-/* Synonyms whose case matters: M/uL is million per microlitre, m/uL is UCUM. */
-static const struct
-{
-	const char *from;
-	const char *to;
-}			synonyms_exact_case[] = {
-	{"M/uL", "10*6/uL"}, {"M/UL", "10*6/uL"}, {"M/mcL", "10*6/uL"}, {"M/MCL", "10*6/uL"},
+	{"h", false, {"hour(s)", "hours", "hour", "hr", "hrs"}},
+	{"min", false, {"minute(s)", "minutes", "minute", "mins"}},
+	{"s", false, {"second(s)", "seconds", "second", "sec", "secs"}},
+	{"d", false, {"day(s)", "days", "day"}},
+	{"wk", false, {"week(s)", "weeks", "week"}},
+	{"mo", false, {"month(s)", "months", "month"}},
+	{"a", false, {"year(s)", "years", "year", "yr", "yrs"}},
+	{"g", false, {"gram(s)", "grams", "gram", "gm", "gms"}},
+	{"kg", false, {"kilogram(s)", "kilograms", "kilogram", "kgs"}},
+	{"mg", false, {"milligram(s)", "milligrams"}},
+	{"L/min", false, {"liters/min", "liter/min", "litres/min", "lpm", "l/min"}},
+	{"mm[Hg]", false, {"mmhg", "mm hg", "torr"}},
+	{"cm[H2O]", false, {"cmh2o", "cm h2o"}},
+	{"/min", false, {"beats/min", "beats/minute", "bpm", "breaths/min", "breaths/minute"}},
+	{"%", false, {"percent", "pct"}},
+	{"Cel", false, {"degc", "deg c", "\302\260c", "celsius"}},
+	{"[degF]", false, {"degf", "deg f", "\302\260f", "fahrenheit"}},
+	{"[lb_av]", false, {"lb", "lbs", "pound(s)", "pounds"}},
+	{"[oz_av]", false, {"oz", "ounces"}},
+	{"[in_i]", false, {"in", "inch", "inches"}},
+	{"[ft_i]", false, {"ft", "feet"}},
+	{"10*3/uL", false, {"thous/mcl", "thous/ul", "thou/ul", "k/ul", "k/mcl"}},
+	{"10*6/uL", false, {"mill/mcl", "mill/ul", "mil/ul", "million/ul", "million per microliter"}},
+	{"10*12/L", false, {"tera.l-1", "tera/l"}},
+	{"10*9/L", false, {"giga.l-1", "giga/l"}},
+	{"U", false, {"enzyme units"}},
+	{"mL/min/{1.73_m2}", false, {"ml/min/1.73m2", "ml/min/1.73 m2", "ml/min/1.73m^2"}},
+	{"{ratio}", false, {"ratio"}},
+	{"/[HPF]", false, {"/hpf", "per hpf"}},
+	{"/[LPF]", false, {"/lpf", "per lpf"}},
+	{"10*6/uL", true, {"M/uL", "M/UL", "M/mcL", "M/MCL"}},
 };
 
 /* Count nouns written bare (cells/uL) that UCUM writes as annotations. */
@@ -68,6 +63,25 @@ static const char *const count_words[] = {
 	"cells", "copies", "beats", "breaths", "events", "colonies", "organisms",
 	"particles", "cell", "copy"
 };
+
+/* The UCUM code s is a synonym of (other than s itself), or NULL. */
+static const char *
+synonym_of(const char *s)
+{
+	int			i,
+				k;
+
+	for (i = 0; i < lengthof(synonyms); i++)
+		for (k = 0; k < MAX_SPELLINGS && synonyms[i].spellings[k] != NULL; k++)
+		{
+			const char *sp = synonyms[i].spellings[k];
+
+			if (synonyms[i].exact_case ? strcmp(s, sp) == 0
+				: pg_strcasecmp(s, sp) == 0 && strcmp(s, synonyms[i].ucum) != 0)
+				return synonyms[i].ucum;
+		}
+	return NULL;
+}
 
 typedef struct Candidate
 {
@@ -439,7 +453,7 @@ normalize(const char *in, Candidate *c, int depth)
 	char	   *s;
 	char	   *r;
 	bool		changed = false;
-	int			i;
+	const char *synonym;
 	int			len;
 
 	/* trim */
@@ -477,18 +491,11 @@ normalize(const char *in, Candidate *c, int depth)
 	 * Lab abbreviations come before UCUM readings that make no clinical
 	 * sense: K/uL is a thousand per microlitre, not kelvin per microlitre.
 	 */
-	for (i = 0; i < lengthof(synonyms); i++)
-		if (pg_strcasecmp(s, synonyms[i].from) == 0 && strcmp(s, synonyms[i].to) != 0)
-		{
-			add_rule(c, "synonym");
-			return pstrdup(synonyms[i].to);
-		}
-	for (i = 0; i < lengthof(synonyms_exact_case); i++)
-		if (strcmp(s, synonyms_exact_case[i].from) == 0)
-		{
-			add_rule(c, "synonym");
-			return pstrdup(synonyms_exact_case[i].to);
-		}
+	if ((synonym = synonym_of(s)) != NULL)
+	{
+		add_rule(c, "synonym");
+		return pstrdup(synonym);
+	}
 
 	/* other valid UCUM is kept (m/uL is metre per microlitre) */
 	{
@@ -564,27 +571,4 @@ pm_unit_normalize(const char *unit, int len, const char **rule)
 	if (rule)
 		*rule = c.rules.data;
 	return r;
-}
-
-PG_FUNCTION_INFO_V1(unit_normalize);
-Datum
-unit_normalize(PG_FUNCTION_ARGS)
-{
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	char	   *r = pm_unit_normalize(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), NULL);
-
-	if (r == NULL)
-		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text(r));
-}
-
-PG_FUNCTION_INFO_V1(unit_normalize_rule);
-Datum
-unit_normalize_rule(PG_FUNCTION_ARGS)
-{
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	const char *rule;
-
-	(void) pm_unit_normalize(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &rule);
-	PG_RETURN_TEXT_P(cstring_to_text(rule));
 }

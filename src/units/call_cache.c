@@ -1,0 +1,130 @@
+/*
+ * call_cache.c: per-call-site caches of the units module's SQL functions.
+ *
+ * ucum_convert, lab_convert and lab_plausible plan a conversion from their
+ * text arguments (parse the units, look the analyte up) and keep the plan
+ * in fn_extra, keyed on those arguments' bytes, so converting a column
+ * costs a comparison and a multiply.  When every key argument is a constant
+ * or a parameter (get_fn_expr_arg_stable) the one plan serves every row and
+ * the arguments are not even read (units_call_cache_constant).  At most
+ * UNITS_CACHE_SLOTS keys are kept; the oldest is replaced.  Everything lives
+ * in fn_mcxt, for as long as the call site.
+ */
+#include "units/units.h"
+
+#include "utils/builtins.h"
+
+#ifdef USE_ASSERT_CHECKING
+/* The invariants of a cache (compiled only with assertions). */
+static void
+AssertCheckCallCache(const UnitsCallCache *cache)
+{
+	int			i;
+
+	Assert(cache->nkeys >= 1 && cache->nkeys <= UNITS_CACHE_MAX_KEYS);
+	Assert(cache->n >= 0 && cache->n <= UNITS_CACHE_SLOTS);
+	Assert(cache->next >= 0 && cache->next < UNITS_CACHE_SLOTS);
+	Assert(cache->n == UNITS_CACHE_SLOTS || cache->next == 0);
+	for (i = 0; i < cache->n; i++)
+		Assert(cache->key[i] != NULL);
+}
+#else
+#define AssertCheckCallCache(cache) ((void) 0)
+#endif
+
+/* This call site's cache, made on the first call (see units.h). */
+UnitsCallCache *
+units_call_cache(FunctionCallInfo fcinfo, Size entry_size, const int *keyargs, int nkeys)
+{
+	UnitsCallCache *cache = (UnitsCallCache *) fcinfo->flinfo->fn_extra;
+	int			i;
+
+	if (cache != NULL)
+	{
+		Assert(cache->entry_size == entry_size && cache->nkeys == nkeys);
+		AssertCheckCallCache(cache);
+		return cache;
+	}
+	Assert(nkeys >= 1 && nkeys <= UNITS_CACHE_MAX_KEYS);
+	cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(UnitsCallCache));
+	cache->entries = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+											UNITS_CACHE_SLOTS * entry_size);
+	cache->entry_size = entry_size;
+	cache->nkeys = nkeys;
+	cache->args_stable = true;
+	for (i = 0; i < nkeys; i++)
+	{
+		cache->keyargs[i] = keyargs[i];
+		cache->args_stable &= get_fn_expr_arg_stable(fcinfo->flinfo, keyargs[i]);
+	}
+	fcinfo->flinfo->fn_extra = cache;
+	return cache;
+}
+
+/* Is slot's key keys? */
+static bool
+key_matches(const UnitsCallCache *cache, int slot, text *const *keys)
+{
+	const char *k = cache->key[slot];
+	int			i;
+
+	for (i = 0; i < cache->nkeys; i++)
+	{
+		int			len = VARSIZE_ANY_EXHDR(keys[i]);
+
+		if (cache->key_len[slot][i] != len || memcmp(k, VARDATA_ANY(keys[i]), len) != 0)
+			return false;
+		k += len;
+	}
+	return true;
+}
+
+/* The entry keyed on keys, or NULL. */
+void *
+units_call_cache_find(UnitsCallCache *cache, text *const *keys)
+{
+	int			i;
+
+	AssertCheckCallCache(cache);
+	for (i = 0; i < cache->n; i++)
+		if (key_matches(cache, i, keys))
+			return cache->entries + i * cache->entry_size;
+	return NULL;
+}
+
+/* A copy of entry kept under keys, the oldest entry replaced when full. */
+void *
+units_call_cache_add(UnitsCallCache *cache, FunctionCallInfo fcinfo, text *const *keys,
+					 const void *entry)
+{
+	int			slot,
+				i,
+				total = 0;
+	char	   *key,
+			   *k;
+
+	AssertCheckCallCache(cache);
+	for (i = 0; i < cache->nkeys; i++)
+		total += VARSIZE_ANY_EXHDR(keys[i]);
+	key = k = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, Max(total, 1));
+	if (cache->n < UNITS_CACHE_SLOTS)
+		slot = cache->n++;
+	else
+	{
+		slot = cache->next;
+		cache->next = (cache->next + 1) % UNITS_CACHE_SLOTS;
+		pfree(cache->key[slot]);
+	}
+	cache->key[slot] = key;
+	for (i = 0; i < cache->nkeys; i++)
+	{
+		int			len = VARSIZE_ANY_EXHDR(keys[i]);
+
+		memcpy(k, VARDATA_ANY(keys[i]), len);
+		cache->key_len[slot][i] = len;
+		k += len;
+	}
+	memcpy(cache->entries + slot * cache->entry_size, entry, cache->entry_size);
+	AssertCheckCallCache(cache);
+	return cache->entries + slot * cache->entry_size;
+}
