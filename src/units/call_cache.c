@@ -5,13 +5,16 @@
  * text arguments (parse the units, look the analyte up) and keep the plan
  * in fn_extra, keyed on those arguments' bytes, so converting a column
  * costs a comparison and a multiply.  When every key argument is a constant
- * or a parameter (get_fn_expr_arg_stable) the one plan serves every row and
- * the arguments are not even read (units_call_cache_constant).  At most
+ * in the call's expression, the one plan serves every row and the arguments
+ * are not even read (units_call_cache_constant).  A parameter is not enough
+ * (get_fn_expr_arg_stable would take it): PL/pgSQL evaluates one expression,
+ * its cache included, again and again with new parameter values.  At most
  * UNITS_CACHE_SLOTS keys are kept; the oldest is replaced.  Everything lives
  * in fn_mcxt, for as long as the call site.
  */
 #include "units/units.h"
 
+#include "nodes/nodeFuncs.h"
 #include "utils/builtins.h"
 
 #ifdef USE_ASSERT_CHECKING
@@ -32,6 +35,24 @@ AssertCheckCallCache(const UnitsCallCache *cache)
 #define AssertCheckCallCache(cache) ((void) 0)
 #endif
 
+/* Is argument argno of the call a constant in its expression? */
+static bool
+arg_is_const(FmgrInfo *flinfo, int argno)
+{
+	Node	   *expr = flinfo->fn_expr;
+	List	   *args;
+
+	if (expr == NULL)
+		return false;
+	if (IsA(expr, FuncExpr))
+		args = ((FuncExpr *) expr)->args;
+	else if (IsA(expr, OpExpr))
+		args = ((OpExpr *) expr)->args;
+	else
+		return false;
+	return argno >= 0 && argno < list_length(args) && IsA(list_nth(args, argno), Const);
+}
+
 /* This call site's cache, made on the first call (see units.h). */
 UnitsCallCache *
 units_call_cache(FunctionCallInfo fcinfo, Size entry_size, const int *keyargs, int nkeys)
@@ -51,11 +72,11 @@ units_call_cache(FunctionCallInfo fcinfo, Size entry_size, const int *keyargs, i
 											UNITS_CACHE_SLOTS * entry_size);
 	cache->entry_size = entry_size;
 	cache->nkeys = nkeys;
-	cache->args_stable = true;
+	cache->args_constant = true;
 	for (i = 0; i < nkeys; i++)
 	{
 		cache->keyargs[i] = keyargs[i];
-		cache->args_stable &= get_fn_expr_arg_stable(fcinfo->flinfo, keyargs[i]);
+		cache->args_constant &= arg_is_const(fcinfo->flinfo, keyargs[i]);
 	}
 	fcinfo->flinfo->fn_extra = cache;
 	return cache;

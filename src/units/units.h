@@ -175,7 +175,7 @@ units_text_or_null(FunctionCallInfo fcinfo, const char *s)
  */
 typedef struct UnitsCallCache
 {
-	bool		args_stable;	/* the key arguments are constants or params */
+	bool		args_constant;	/* the key arguments are constants */
 	int			nkeys;
 	int			keyargs[UNITS_CACHE_MAX_KEYS];	/* argument numbers of the key */
 	int			n;				/* entries in use */
@@ -201,7 +201,8 @@ extern void *units_call_cache_add(UnitsCallCache *cache, FunctionCallInfo fcinfo
 								  text *const *keys, const void *entry);
 
 /*
- * The entry of a call site whose key arguments are constants and which has
+ * The entry of a call site whose key arguments are constants (not
+ * parameters, which PL/pgSQL changes from call to call) and which has
  * planned it: the same on every row, found without reading the arguments.
  * NULL otherwise.
  */
@@ -210,7 +211,7 @@ units_call_cache_constant(FunctionCallInfo fcinfo)
 {
 	UnitsCallCache *cache = (UnitsCallCache *) fcinfo->flinfo->fn_extra;
 
-	if (cache != NULL && cache->args_stable && cache->n == 1)
+	if (cache != NULL && cache->args_constant && cache->n == 1)
 		return cache->entries;
 	return NULL;
 }
