@@ -220,6 +220,7 @@ emit_values(CcdaState *st, const IngestRow *row, xmlNodePtr obs, const char *whe
 							: psprintf("%s/value[%d]", where, i)))
 			ingest_emit(st->out, &r);
 	}
+	Assert(i == nvalues);
 }
 
 /* The rows of one observation (an error row for one that cannot be read). */

@@ -180,6 +180,7 @@ read_bundle(FhirState *st, JsonbContainer *b, const char *where, int depth)
 				n;
 	IngestRow	saved = st->ctx;
 
+	Assert(depth >= 0);
 	if (depth > FHIR_MAX_BUNDLE_DEPTH)
 	{
 		ingest_fail(st->out, &st->ctx, ERRCODE_PROGRAM_LIMIT_EXCEEDED, where,

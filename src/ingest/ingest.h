@@ -10,8 +10,8 @@
  *
  * Files: obs_row.c (the row, its emission, error rows), obs_values.c (the
  * small value readers every format uses), obs_time.c (timestamps);
- * hl7v2.c; ccda.c, ccda_xml.c, ccda_values.c; fhir.c, fhir_json.c,
- * fhir_values.c.
+ * hl7v2.c, hl7v2_syntax.c; ccda.c, ccda_xml.c, ccda_values.c; fhir.c,
+ * fhir_json.c, fhir_values.c.
  */
 #ifndef PRECMED_INGEST_H
 #define PRECMED_INGEST_H
@@ -134,6 +134,40 @@ extern bool ingest_parse_iso_ts(const char *s, TimestampTz *out);
  */
 extern bool ingest_read_time(IngestOut *out, const IngestRow *ctx, const char *where,
 							 const char *s, bool fhir, const char *raw, TimestampTz *t);
+
+/* ---- hl7v2_syntax.c: HL7 v2 delimiters and escapes ---- */
+
+/* A message's delimiters (MSH-1 and MSH-2), all ASCII. */
+typedef struct Hl7Delims
+{
+	char		field;
+	char		component;
+	char		repetition;
+	char		escape;
+	char		subcomponent;
+} Hl7Delims;
+
+/* A segment split into its fields. */
+typedef struct Hl7Fields
+{
+	int			n;
+	char	  **f;				/* f[i] is field i (f[0] is the segment name) */
+} Hl7Fields;
+
+/* s split on sep into *n palloc'd parts (escapes never contain a delimiter). */
+extern char **hl7_split_on(const char *s, char sep, int *n);
+
+/* The fields of a segment; f[n] is field n, MSH's counted as the standard does. */
+extern Hl7Fields hl7_split_segment(const char *seg, const Hl7Delims *d);
+
+/* Field i, or "" when the segment has fewer. */
+extern const char *hl7_field(const Hl7Fields *s, int i);
+
+/* Component i (1-based) of the first repetition of a field, or "". */
+extern char *hl7_component(const char *fieldval, int i, const Hl7Delims *d);
+
+/* s with its escape sequences decoded, palloc'd. */
+extern char *hl7_unescape(const char *s, const Hl7Delims *d);
 
 /* ---- ccda_xml.c: the C-CDA document as a libxml2 tree ---- */
 

@@ -292,6 +292,7 @@ ingest_fail(IngestOut *out, const IngestRow *ctx, int sqlstate,
 	IngestRow	row;
 
 	Assert(where != NULL && reason != NULL);
+	Assert(!out->in_fail);		/* an error row never fails again */
 	if (out->strict)
 	{
 		char	   *shown = NULL;

@@ -156,6 +156,7 @@ amount_of(const UcumUnit *u)
 	return AMOUNT_NONE;
 }
 
+/* The name of an amount, for messages. */
 static const char *
 amount_name(Amount a)
 {
@@ -184,6 +185,7 @@ same_rest(const UcumUnit *a, const UcumUnit *b)
 	return lab_same_dimension(&x, &y);
 }
 
+/* Avogadro's number, as UCUM defines mol. */
 static double
 avogadro(void)
 {

@@ -54,12 +54,14 @@ static const char *arbitrary_codes[UCUM_MAX_ARB];
 static int	n_arbitrary = 0;
 static bool loaded = false;
 
+/* The code of base unit i (m, s, g, rad, K, C, cd). */
 const char *
 ucum_base_code(int i)
 {
 	return base_codes[i];
 }
 
+/* The version of ucum-essence loaded. */
 const char *
 ucum_version(void)
 {
@@ -67,6 +69,7 @@ ucum_version(void)
 	return ucum_version_text;
 }
 
+/* The code of the arbitrary unit family in slot. */
 const char *
 ucum_arbitrary_code(int slot)
 {
@@ -89,6 +92,7 @@ ucum_arbitrary_slot(const char *code)
 	return n_arbitrary++;
 }
 
+/* Attribute name of node copied into ucum_context, or NULL. */
 static char *
 xml_attr(xmlNodePtr node, const char *name)
 {
@@ -102,6 +106,7 @@ xml_attr(xmlNodePtr node, const char *name)
 	return s;
 }
 
+/* Is node the element name? */
 static bool
 xml_is(xmlNodePtr node, const char *name)
 {
@@ -109,6 +114,7 @@ xml_is(xmlNodePtr node, const char *name)
 		strcmp((const char *) node->name, name) == 0;
 }
 
+/* The first child element name of node, or NULL. */
 static xmlNodePtr
 xml_child(xmlNodePtr node, const char *name)
 {
@@ -120,6 +126,7 @@ xml_child(xmlNodePtr node, const char *name)
 	return NULL;
 }
 
+/* A definition's number (what names it in errors). */
 static double
 parse_number(const char *s, const char *what)
 {
@@ -134,6 +141,7 @@ parse_number(const char *s, const char *what)
 	return v;
 }
 
+/* The special function of unit code by its ucum-essence name. */
 static UcumSpecialFn
 special_fn(const char *name, const char *code)
 {
@@ -193,6 +201,94 @@ add_prefix(UcumPrefix *p)
 	(void) add_symbol(prefixes_ci, p->ci_code, p, true);
 }
 
+/* Is attribute name of node "yes"? */
+static bool
+xml_flag(xmlNodePtr node, const char *name)
+{
+	char	   *flag = xml_attr(node, name);
+
+	return flag && strcmp(flag, "yes") == 0;
+}
+
+/* A <prefix>: its value as an exact power of ten when it is one (Ki is not). */
+static void
+read_prefix(xmlNodePtr n)
+{
+	UcumPrefix *p = MemoryContextAllocZero(ucum_context, sizeof(UcumPrefix));
+	xmlNodePtr	v = xml_child(n, "value");
+	double		value;
+
+	p->code = xml_attr(n, "Code");
+	p->ci_code = xml_attr(n, "CODE");
+	if (p->code == NULL || p->ci_code == NULL || v == NULL)
+		elog(ERROR, "ucum-essence: incomplete prefix");
+	value = parse_number(xml_attr(v, "value"), p->code);
+	p->exp10 = (int) lrint(log10(value));
+	p->factor = 1.0;
+	if (pow(10.0, p->exp10) != value)
+	{
+		p->exp10 = 0;
+		p->factor = value;
+	}
+	add_prefix(p);
+}
+
+/* The <base-unit> of dimension slot i: resolved at once, 1 in its own dimension. */
+static void
+read_base_unit(xmlNodePtr n, int i)
+{
+	UcumAtom   *a = MemoryContextAllocZero(ucum_context, sizeof(UcumAtom));
+
+	if (i >= UCUM_NBASE)
+		elog(ERROR, "ucum-essence: more than %d base units", UCUM_NBASE);
+	a->code = xml_attr(n, "Code");
+	a->ci_code = xml_attr(n, "CODE");
+	if (a->code == NULL || a->ci_code == NULL)
+		elog(ERROR, "ucum-essence: incomplete base unit");
+	a->metric = true;
+	a->resolved = true;
+	a->value.factor = 1.0;
+	a->value.special_scale = 1.0;
+	a->value.dim[i] = 1;
+	base_codes[i] = a->code;
+	add_atom(a);
+}
+
+/* A <unit>: its flags and definition (a special unit's from its function), resolved later. */
+static void
+read_unit(xmlNodePtr n)
+{
+	UcumAtom   *a = MemoryContextAllocZero(ucum_context, sizeof(UcumAtom));
+	xmlNodePtr	v = xml_child(n, "value");
+
+	a->code = xml_attr(n, "Code");
+	a->ci_code = xml_attr(n, "CODE");
+	if (a->code == NULL || a->ci_code == NULL || v == NULL)
+		elog(ERROR, "ucum-essence: incomplete unit");
+	a->metric = xml_flag(n, "isMetric");
+	a->special = xml_flag(n, "isSpecial");
+	a->arbitrary = xml_flag(n, "isArbitrary");
+	if (a->special)
+	{
+		xmlNodePtr	f = xml_child(v, "function");
+
+		if (f == NULL)
+			elog(ERROR, "ucum-essence: special unit \"%s\" has no function", a->code);
+		a->fn = special_fn(xml_attr(f, "name"), a->code);
+		a->def_unit = xml_attr(f, "Unit");
+		a->def_value = parse_number(xml_attr(f, "value"), a->code);
+	}
+	else
+	{
+		a->def_unit = xml_attr(v, "Unit");
+		a->def_value = parse_number(xml_attr(v, "value"), a->code);
+	}
+	if (a->def_unit == NULL)
+		elog(ERROR, "ucum-essence: unit \"%s\" has no definition", a->code);
+	add_atom(a);
+}
+
+/* Prefixes, base units and units of the parsed ucum-essence into the tables. */
 static void
 load_document(xmlDocPtr doc)
 {
@@ -207,80 +303,11 @@ load_document(xmlDocPtr doc)
 	for (n = root->children; n; n = n->next)
 	{
 		if (xml_is(n, "prefix"))
-		{
-			UcumPrefix *p = MemoryContextAllocZero(ucum_context, sizeof(UcumPrefix));
-			xmlNodePtr	v = xml_child(n, "value");
-
-			p->code = xml_attr(n, "Code");
-			p->ci_code = xml_attr(n, "CODE");
-			if (p->code == NULL || p->ci_code == NULL || v == NULL)
-				elog(ERROR, "ucum-essence: incomplete prefix");
-			{
-				double		value = parse_number(xml_attr(v, "value"), p->code);
-
-				p->exp10 = (int) lrint(log10(value));
-				p->factor = 1.0;
-				if (pow(10.0, p->exp10) != value)
-				{
-					p->exp10 = 0;
-					p->factor = value;
-				}
-			}
-			add_prefix(p);
-		}
+			read_prefix(n);
 		else if (xml_is(n, "base-unit"))
-		{
-			UcumAtom   *a = MemoryContextAllocZero(ucum_context, sizeof(UcumAtom));
-
-			if (nbase >= UCUM_NBASE)
-				elog(ERROR, "ucum-essence: more than %d base units", UCUM_NBASE);
-			a->code = xml_attr(n, "Code");
-			a->ci_code = xml_attr(n, "CODE");
-			if (a->code == NULL || a->ci_code == NULL)
-				elog(ERROR, "ucum-essence: incomplete base unit");
-			a->metric = true;
-			a->resolved = true;
-			a->value.factor = 1.0;
-			a->value.special_scale = 1.0;
-			a->value.dim[nbase] = 1;
-			base_codes[nbase++] = a->code;
-			add_atom(a);
-		}
+			read_base_unit(n, nbase++);
 		else if (xml_is(n, "unit"))
-		{
-			UcumAtom   *a = MemoryContextAllocZero(ucum_context, sizeof(UcumAtom));
-			xmlNodePtr	v = xml_child(n, "value");
-			char	   *flag;
-
-			a->code = xml_attr(n, "Code");
-			a->ci_code = xml_attr(n, "CODE");
-			if (a->code == NULL || a->ci_code == NULL || v == NULL)
-				elog(ERROR, "ucum-essence: incomplete unit");
-			flag = xml_attr(n, "isMetric");
-			a->metric = flag && strcmp(flag, "yes") == 0;
-			flag = xml_attr(n, "isSpecial");
-			a->special = flag && strcmp(flag, "yes") == 0;
-			flag = xml_attr(n, "isArbitrary");
-			a->arbitrary = flag && strcmp(flag, "yes") == 0;
-			if (a->special)
-			{
-				xmlNodePtr	f = xml_child(v, "function");
-
-				if (f == NULL)
-					elog(ERROR, "ucum-essence: special unit \"%s\" has no function", a->code);
-				a->fn = special_fn(xml_attr(f, "name"), a->code);
-				a->def_unit = xml_attr(f, "Unit");
-				a->def_value = parse_number(xml_attr(f, "value"), a->code);
-			}
-			else
-			{
-				a->def_unit = xml_attr(v, "Unit");
-				a->def_value = parse_number(xml_attr(v, "value"), a->code);
-			}
-			if (a->def_unit == NULL)
-				elog(ERROR, "ucum-essence: unit \"%s\" has no definition", a->code);
-			add_atom(a);
-		}
+			read_unit(n);
 	}
 	if (nbase != UCUM_NBASE)
 		elog(ERROR, "ucum-essence: %d base units, expected %d", nbase, UCUM_NBASE);

@@ -40,6 +40,7 @@ typedef struct Parser
 static bool parse_term(Parser *p, UcumUnit *out, int depth);
 static bool ucum_resolve_atom(UcumAtom *atom, char **errmsg);
 
+/* s[0..len) in quotes for a message: control bytes escaped, long input shortened. */
 char *
 ucum_quote(const char *s, int len)
 {
@@ -64,9 +65,9 @@ ucum_quote(const char *s, int len)
 	return b.data;
 }
 
-static bool
-fail(Parser *p, const char *fmt,...) pg_attribute_printf(2, 3);
+static bool fail(Parser *p, const char *fmt,...) pg_attribute_printf(2, 3);
 
+/* Keep the first problem met as the message; returns false. */
 static bool
 fail(Parser *p, const char *fmt,...)
 {
@@ -92,6 +93,7 @@ fail(Parser *p, const char *fmt,...)
 	return false;
 }
 
+/* The unit 1. */
 static void
 unit_one(UcumUnit *u)
 {
@@ -123,6 +125,7 @@ unit_combine(Parser *p, UcumUnit *a, const UcumUnit *b, int sign)
 	return true;
 }
 
+/* u := u^e; false when out of range. */
 static bool
 unit_power(Parser *p, UcumUnit *u, int e)
 {
@@ -145,6 +148,7 @@ unit_power(Parser *p, UcumUnit *u, int e)
 	return true;
 }
 
+/* Does c end a symbol? */
 static bool
 is_separator(char c)
 {
@@ -184,6 +188,7 @@ lookup_simple(Parser *p, const char *sym, UcumAtom **atom, UcumPrefix **prefix)
 	return false;
 }
 
+/* An annotation {...}: no value, printable ASCII inside. */
 static bool
 parse_annotation(Parser *p)
 {
@@ -403,9 +408,11 @@ parse_symbol(Parser *p, UcumUnit *out)
 	return true;
 }
 
+/* A component: (term), an annotation, or a symbol with its annotation. */
 static bool
 parse_component(Parser *p, UcumUnit *out, int depth)
 {
+	Assert(p->pos <= p->len);
 	if (p->pos >= p->len)
 		return fail(p, "a unit is missing at the end");
 	p->ncomponents++;
@@ -444,6 +451,7 @@ parse_component(Parser *p, UcumUnit *out, int depth)
 	return true;
 }
 
+/* A term: components joined by . (times) and / (divided by). */
 static bool
 parse_term(Parser *p, UcumUnit *out, int depth)
 {
@@ -465,6 +473,7 @@ parse_term(Parser *p, UcumUnit *out, int depth)
 	return true;
 }
 
+/* The whole expression, with the checks that need all of it (range, special units). */
 static bool
 parse_main(Parser *p, UcumUnit *out)
 {
@@ -513,6 +522,7 @@ parse_main(Parser *p, UcumUnit *out)
 	return true;
 }
 
+/* Parse expr[0..len) (ci: case-insensitive symbols) into out (see units.h). */
 static bool
 run_parser(const char *expr, int len, bool ci, UcumUnit *out,
 		   char **cs_form, char **errmsg)
@@ -539,12 +549,14 @@ run_parser(const char *expr, int len, bool ci, UcumUnit *out,
 	return ok;
 }
 
+/* Parse a case-sensitive UCUM expression (see units.h). */
 bool
 ucum_parse(const char *expr, int len, UcumUnit *out, char **errmsg)
 {
 	return run_parser(expr, len, false, out, NULL, errmsg);
 }
 
+/* Parse a case-insensitive UCUM expression, giving its c/s spelling (see units.h). */
 bool
 ucum_parse_ci(const char *expr, int len, UcumUnit *out, char **cs_form, char **errmsg)
 {
@@ -564,6 +576,7 @@ ucum_resolve_atom(UcumAtom *atom, char **errmsg)
 
 	if (atom->resolved)
 		return true;
+	Assert(atom->def_unit != NULL);	/* only base units have none, and they are resolved */
 	if (atom->resolving)
 	{
 		*errmsg = psprintf("the UCUM definition of \"%s\" is circular", atom->code);

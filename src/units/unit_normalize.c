@@ -89,6 +89,7 @@ typedef struct Candidate
 	StringInfoData rules;
 } Candidate;
 
+/* Record that rule applied (rules are joined with +). */
 static void
 add_rule(Candidate *c, const char *rule)
 {
@@ -97,6 +98,7 @@ add_rule(Candidate *c, const char *rule)
 	appendStringInfoString(&c->rules, rule);
 }
 
+/* Is s valid case-sensitive UCUM (parsed into u)? */
 static bool
 valid_cs(const char *s, UcumUnit *u)
 {
@@ -123,6 +125,7 @@ upper_outside_annotations(const char *s)
 	return r;
 }
 
+/* Has s a lower-case letter outside {annotations}? */
 static bool
 has_lower_outside_annotations(const char *s)
 {
@@ -140,6 +143,7 @@ has_lower_outside_annotations(const char *s)
 	return false;
 }
 
+/* Do a and b stand for the same unit (dimension, magnitude to 1e-12)? */
 static bool
 same_unit(const UcumUnit *a, const UcumUnit *b)
 {
@@ -208,6 +212,7 @@ replace_micro(const char *s, const char *sign, bool *changed)
 	return b.data;
 }
 
+/* Does a token (a unit symbol) start at p? */
 static bool
 token_start(const char *base, const char *p)
 {
@@ -447,6 +452,7 @@ is_hl7_coded_element(const char *s)
 	return true;
 }
 
+/* The rules, in order, on in (depth: 1 for an HL7 component already taken). */
 static char *
 normalize(const char *in, Candidate *c, int depth)
 {
@@ -542,6 +548,7 @@ normalize(const char *in, Candidate *c, int depth)
 	return NULL;
 }
 
+/* unit[0..len) as valid UCUM, or NULL (see units.h). */
 char *
 pm_unit_normalize(const char *unit, int len, const char **rule)
 {
