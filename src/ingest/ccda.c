@@ -146,13 +146,8 @@ read_effective_time(CcdaState *st, IngestRow *row, xmlNodePtr obs, const char *w
 		if (ts == NULL)
 			ts = ccda_attr(ccda_child(et, "center"), "value");
 	}
-	if (ts == NULL)
-		return true;
-	if (!ingest_read_time(st->out, row, psprintf("%s/effectiveTime", where), ts, false,
-						  row->raw, &row->effective_time))
-		return false;
-	row->has_time = true;
-	return true;
+	return ts == NULL ||
+		ingest_row_time(st->out, row, psprintf("%s/effectiveTime", where), ts, false);
 }
 
 /* The normal reference range (interpretation N or none) into row. */

@@ -97,7 +97,7 @@ read_quantity(IngestOut *out, IngestRow *row, xmlNodePtr value, const char *wher
 	row->has_num = true;
 	row->value_num = v;
 	row->unit = unit;
-	row->ucum_unit = ingest_ucum(out, unit);
+	row->ucum_unit = ingest_ucum(unit);
 	return true;
 }
 
@@ -114,14 +114,14 @@ interval_fails(IngestOut *out, IngestRow *row, const char *type, const char *whe
 
 /* One bound of an interval: the value with its comparator (strict when not inclusive). */
 static void
-one_bound(IngestOut *out, IngestRow *row, xmlNodePtr bound, double v, char *unit,
+one_bound(IngestRow *row, xmlNodePtr bound, double v, char *unit,
 		  const char *exclusive, const char *inclusive)
 {
 	char	   *inc = ccda_attr(bound, "inclusive");
 
 	row->comparator = inc && strcmp(inc, "false") == 0 ? exclusive : inclusive;
 	row->has_num = true, row->value_num = v;
-	row->unit = unit, row->ucum_unit = ingest_ucum(out, unit);
+	row->unit = unit, row->ucum_unit = ingest_ucum(unit);
 }
 
 /* IVL_PQ, IVL_INT, IVL_REAL: one bound a value with a comparator, two a text. */
@@ -152,16 +152,16 @@ read_interval(IngestOut *out, IngestRow *row, xmlNodePtr value, const char *type
 		has_hi = true;
 	}
 	if (has_lo && !has_hi)
-		one_bound(out, row, lo, lv, lu, ">", ">=");
+		one_bound(row, lo, lv, lu, ">", ">=");
 	else if (has_hi && !has_lo)
-		one_bound(out, row, hi, hv, hu, "<", "<=");
+		one_bound(row, hi, hv, hu, "<", "<=");
 	else if (has_lo && has_hi)
 	{
 		row->value_text = psprintf("%s-%s",
 								   ccda_attr(lo, "value") ? ccda_attr(lo, "value") : "",
 								   ccda_attr(hi, "value") ? ccda_attr(hi, "value") : "");
 		row->unit = lu ? lu : hu;
-		row->ucum_unit = ingest_ucum(out, row->unit);
+		row->ucum_unit = ingest_ucum(row->unit);
 	}
 	else
 		return interval_fails(out, row, type, where, NULL);

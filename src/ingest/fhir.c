@@ -48,13 +48,8 @@ read_effective(FhirState *st, IngestRow *row, JsonbContainer *o, const char *whe
 		t = fhir_get_string(o, "effectiveInstant");
 	if (t == NULL && (period = fhir_get_object(o, "effectivePeriod")) != NULL)
 		t = fhir_get_string(period, "start");
-	if (t == NULL)
-		return true;
-	if (!ingest_read_time(st->out, row, psprintf("%s.effective[x]", where), t, true,
-						  row->raw, &row->effective_time))
-		return false;
-	row->has_time = true;
-	return true;
+	return t == NULL ||
+		ingest_row_time(st->out, row, psprintf("%s.effective[x]", where), t, true);
 }
 
 /* Component i of an Observation: a row with its code, value, range and interpretation. */

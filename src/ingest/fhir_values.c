@@ -130,7 +130,7 @@ fhir_check_members(IngestOut *out, IngestRow *row, JsonbContainer *o, const char
 
 /* The unit of a Quantity into row: the coded one when UCUM, else the text. */
 static void
-quantity_unit(IngestOut *out, IngestRow *row, JsonbContainer *q)
+quantity_unit(IngestRow *row, JsonbContainer *q)
 {
 	char	   *unit = fhir_get_string(q, "unit");
 	char	   *code = fhir_get_string(q, "code");
@@ -138,9 +138,9 @@ quantity_unit(IngestOut *out, IngestRow *row, JsonbContainer *q)
 
 	row->unit = unit ? unit : code;
 	if (code && sys && strcmp(sys, "http://unitsofmeasure.org") == 0)
-		row->ucum_unit = ingest_ucum(out, code);
+		row->ucum_unit = ingest_ucum(code);
 	else
-		row->ucum_unit = ingest_ucum(out, row->unit);
+		row->ucum_unit = ingest_ucum(row->unit);
 }
 
 /* A Quantity's value as written (jsonb keeps a number's digits), or NULL. */
@@ -211,7 +211,7 @@ read_quantity(IngestOut *out, IngestRow *row, JsonbContainer *q, const char *whe
 		}
 		row->comparator = cmp;
 	}
-	quantity_unit(out, row, q);
+	quantity_unit(row, q);
 	return true;
 }
 
@@ -268,14 +268,14 @@ read_range_value(IngestOut *out, IngestRow *row, JsonbContainer *q, const char *
 	if (ls && hs)
 	{
 		row->value_text = psprintf("%s-%s", ls, hs);
-		quantity_unit(out, row, fhir_get_string(lo, "unit") || fhir_get_string(lo, "code") ? lo : hi);
+		quantity_unit(row, fhir_get_string(lo, "unit") || fhir_get_string(lo, "code") ? lo : hi);
 	}
 	else if ((ls || hs) && fhir_get_number(ls ? lo : hi, "value", &d) == FHIR_NUM_OK)
 	{
 		row->has_num = true;
 		row->value_num = d;
 		row->comparator = ls ? ">=" : "<=";
-		quantity_unit(out, row, ls ? lo : hi);
+		quantity_unit(row, ls ? lo : hi);
 	}
 	else
 	{

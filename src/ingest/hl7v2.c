@@ -375,7 +375,7 @@ obx_unit(Hl7State *st, IngestRow *row, const char *units)
 	if (!ingest_empty(unit))
 	{
 		row->unit = hl7_unescape(unit, &st->d);
-		row->ucum_unit = ingest_ucum(st->out, row->unit);
+		row->ucum_unit = ingest_ucum(row->unit);
 	}
 }
 

@@ -120,7 +120,7 @@ extern const char *ingest_system_from_hl7(const char *name);
 extern bool ingest_parse_number(const char *s, double *out);
 extern bool ingest_split_comparator(const char *s, const char **comparator,
 									const char **rest);
-extern const char *ingest_ucum(IngestOut *out, const char *unit);
+extern const char *ingest_ucum(const char *unit);
 
 /* ---- obs_time.c: timestamps ---- */
 
@@ -134,6 +134,13 @@ extern bool ingest_parse_iso_ts(const char *s, TimestampTz *out);
  */
 extern bool ingest_read_time(IngestOut *out, const IngestRow *ctx, const char *where,
 							 const char *s, bool fhir, const char *raw, TimestampTz *t);
+
+/*
+ * s as row's effective time, read as ingest_read_time does; a report has
+ * row's columns and raw.
+ */
+extern bool ingest_row_time(IngestOut *out, IngestRow *row, const char *where,
+							const char *s, bool fhir);
 
 /* ---- hl7v2_syntax.c: HL7 v2 delimiters and escapes ---- */
 

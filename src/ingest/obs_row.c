@@ -216,28 +216,19 @@ ingest_emit(IngestOut *out, IngestRow *row)
 {
 	Datum		values[INGEST_NCOLS];
 	bool		nulls[INGEST_NCOLS];
-	const char *text[INGEST_NCOLS];
+
+	/* the text columns, in column order (NULL at the others) */
+	const char *text[INGEST_NCOLS] = {
+		row->source_format, row->message_id, row->patient_id, row->code,
+		row->system, row->display, NULL, row->value_text, row->comparator,
+		row->unit, row->ucum_unit, NULL, NULL, row->interpretation, NULL,
+		row->status, row->raw, row->value_code, row->value_system
+	};
 	int			i,
 				bad = -1;
 
 	Assert(out->rsinfo != NULL && row->source_format != NULL);
 	memset(nulls, 0, sizeof(nulls));
-	memset(text, 0, sizeof(text));
-	text[0] = row->source_format;
-	text[1] = row->message_id;
-	text[2] = row->patient_id;
-	text[3] = row->code;
-	text[4] = row->system;
-	text[5] = row->display;
-	text[7] = row->value_text;
-	text[8] = row->comparator;
-	text[9] = row->unit;
-	text[10] = row->ucum_unit;
-	text[13] = row->interpretation;
-	text[15] = row->status;
-	text[COL_RAW] = row->raw;
-	text[17] = row->value_code;
-	text[18] = row->value_system;
 	for (i = 0; i < INGEST_NCOLS; i++)
 	{
 		bool		ok;

@@ -211,3 +211,14 @@ ingest_read_time(IngestOut *out, const IngestRow *ctx, const char *where,
 				raw);
 	return false;
 }
+
+/* s as row's effective time, or a 22007 report (see ingest.h) and false. */
+bool
+ingest_row_time(IngestOut *out, IngestRow *row, const char *where, const char *s, bool fhir)
+{
+	Assert(s != NULL);
+	if (!ingest_read_time(out, row, where, s, fhir, row->raw, &row->effective_time))
+		return false;
+	row->has_time = true;
+	return true;
+}

@@ -1,16 +1,13 @@
 /*
  * obs_values.c: the small value readers every format uses: blanks and
  * trimming, decimal numbers, leading comparators, code system names, and the
- * unit in UCUM (through a per-backend cache of the units module's answers).
+ * unit in UCUM.
  */
 #include "ingest/ingest.h"
 #include "units/units.h"
 
 #include <ctype.h>
 #include <math.h>
-
-#include "common/hashfn.h"
-#include "utils/memutils.h"
 
 /* ASCII white space only: a byte of a multibyte character is never blank. */
 bool
@@ -168,74 +165,13 @@ ingest_split_comparator(const char *s, const char **comparator,
 /*
  * The unit in UCUM, by the units module's normalizer: a valid UCUM code
  * comes back as it is, a known messy spelling (mg/dl, THOUS/MCL, µmol/L) as
- * its UCUM code, anything else as NULL (never a guess).
- *
- * Sources repeat a handful of units, and the normalizer's answer depends
- * only on the unit text and the UCUM definitions (fixed for the backend), so
- * answers are kept for the life of the backend, up to a bound: units and
- * answers shorter than UNIT_KEY_LEN bytes, UNIT_CACHE_MAX of them.
+ * its UCUM code, anything else as NULL (never a guess).  Sources repeat a
+ * handful of units: the normalizer remembers its answers.
  */
-#define UNIT_KEY_LEN 64
-#define UNIT_CACHE_MAX 4096
-
-typedef struct UnitCacheEntry
-{
-	const char *unit;			/* the key, in unit_cache_cxt */
-	const char *ucum;			/* its UCUM code, or NULL when unmapped */
-	uint32		hash;
-	char		status;			/* simplehash's */
-} UnitCacheEntry;
-
-#define SH_PREFIX		unitcache
-#define SH_ELEMENT_TYPE	UnitCacheEntry
-#define SH_KEY_TYPE		const char *
-#define SH_KEY			unit
-#define SH_HASH_KEY(tb, k)	hash_bytes((const unsigned char *) (k), strlen(k))
-#define SH_EQUAL(tb, a, b)	(strcmp((a), (b)) == 0)
-#define SH_GET_HASH(tb, e)	((e)->hash)
-#define SH_STORE_HASH
-#define SH_SCOPE		static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
-static MemoryContext unit_cache_cxt = NULL;
-static unitcache_hash *unit_cache = NULL;
-
-/* The UCUM code of unit (see above), or NULL; palloc'd. */
 const char *
-ingest_ucum(IngestOut *out, const char *unit)
+ingest_ucum(const char *unit)
 {
-	UnitCacheEntry *e;
-	bool		found;
-	char	   *ucum;
-	size_t		len;
-
 	if (ingest_empty(unit))
 		return NULL;
-	len = strlen(unit);
-	if (len >= UNIT_KEY_LEN)
-		return pm_unit_normalize(unit, len, NULL);
-	if (unit_cache == NULL)
-	{
-		unit_cache_cxt = AllocSetContextCreate(TopMemoryContext, "precmed ingest unit cache",
-											   ALLOCSET_SMALL_SIZES);
-		unit_cache = unitcache_create(unit_cache_cxt, 256, NULL);
-	}
-	e = unitcache_lookup(unit_cache, unit);
-	if (e)
-		return e->ucum ? pstrdup(e->ucum) : NULL;
-	ucum = pm_unit_normalize(unit, len, NULL);
-	if (unit_cache->members < UNIT_CACHE_MAX &&
-		(ucum == NULL || strlen(ucum) < UNIT_KEY_LEN))
-	{
-		/* both copies first: an error leaves no entry without its strings */
-		char	   *key = MemoryContextStrdup(unit_cache_cxt, unit);
-		char	   *code = ucum ? MemoryContextStrdup(unit_cache_cxt, ucum) : NULL;
-
-		e = unitcache_insert(unit_cache, key, &found);
-		Assert(!found);
-		e->ucum = code;
-	}
-	return ucum;
+	return pm_unit_normalize_cached(unit);
 }

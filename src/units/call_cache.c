@@ -53,9 +53,9 @@ arg_is_const(FmgrInfo *flinfo, int argno)
 	return argno >= 0 && argno < list_length(args) && IsA(list_nth(args, argno), Const);
 }
 
-/* This call site's cache, made on the first call (see units.h). */
-UnitsCallCache *
-units_call_cache(FunctionCallInfo fcinfo, Size entry_size, const int *keyargs, int nkeys)
+/* This call site's cache, made on the first call. */
+static UnitsCallCache *
+cache_of_call(FunctionCallInfo fcinfo, Size entry_size, const int *keyargs, int nkeys)
 {
 	UnitsCallCache *cache = (UnitsCallCache *) fcinfo->flinfo->fn_extra;
 	int			i;
@@ -101,8 +101,8 @@ key_matches(const UnitsCallCache *cache, int slot, text *const *keys)
 }
 
 /* The entry keyed on keys, or NULL. */
-void *
-units_call_cache_find(UnitsCallCache *cache, text *const *keys)
+static void *
+find_entry(UnitsCallCache *cache, text *const *keys)
 {
 	int			i;
 
@@ -114,9 +114,9 @@ units_call_cache_find(UnitsCallCache *cache, text *const *keys)
 }
 
 /* A copy of entry kept under keys, the oldest entry replaced when full. */
-void *
-units_call_cache_add(UnitsCallCache *cache, FunctionCallInfo fcinfo, text *const *keys,
-					 const void *entry)
+static void *
+add_entry(UnitsCallCache *cache, FunctionCallInfo fcinfo, text *const *keys,
+		  const void *entry)
 {
 	int			slot,
 				i,
@@ -148,4 +148,32 @@ units_call_cache_add(UnitsCallCache *cache, FunctionCallInfo fcinfo, text *const
 	memcpy(cache->entries + slot * cache->entry_size, entry, cache->entry_size);
 	AssertCheckCallCache(cache);
 	return cache->entries + slot * cache->entry_size;
+}
+
+/* The entry for this call's key arguments, planned when new (see units.h). */
+void *
+units_call_cache_lookup(FunctionCallInfo fcinfo, Size entry_size, const int *keyargs,
+						int nkeys, UnitsPlanFn plan)
+{
+	UnitsCallCache *cache = cache_of_call(fcinfo, entry_size, keyargs, nkeys);
+	text	   *keys[UNITS_CACHE_MAX_KEYS];
+	void	   *entry;
+	int			i;
+
+	for (i = 0; i < nkeys; i++)
+	{
+		Assert(!PG_ARGISNULL(keyargs[i]));
+		keys[i] = PG_GETARG_TEXT_PP(keyargs[i]);
+	}
+	entry = find_entry(cache, keys);
+	if (entry == NULL)
+	{
+		/* planned first, so an error leaves the cache as it was */
+		void	   *fresh = palloc0(entry_size);
+
+		plan(fcinfo, keys, fresh);
+		entry = add_entry(cache, fcinfo, keys, fresh);
+		pfree(fresh);
+	}
+	return entry;
 }

@@ -360,22 +360,18 @@ plan_entry(FunctionCallInfo fcinfo, LabEntry *e, text *from, text *to, text *loi
 	}
 }
 
-/*
- * The cached plan of from -> to for loinc, keyed on keys (the values of the
- * arguments keyargs[0 .. nkeys-1]), planned when new.
- */
-static LabEntry *
-lab_entry(FunctionCallInfo fcinfo, const int *keyargs, int nkeys, text *const *keys,
-		  text *from, text *to, text *loinc, bool want_limits)
+/* lab_convert's plan: keys are from_unit, to_unit and loinc. */
+static void
+plan_lab_convert(FunctionCallInfo fcinfo, text *const *keys, void *entry)
 {
-	UnitsCallCache *cache = units_call_cache(fcinfo, sizeof(LabEntry), keyargs, nkeys);
-	LabEntry   *e = units_call_cache_find(cache, keys);
-	LabEntry	fresh;
+	plan_entry(fcinfo, (LabEntry *) entry, keys[0], keys[1], keys[2], false);
+}
 
-	if (e != NULL)
-		return e;
-	plan_entry(fcinfo, &fresh, from, to, loinc, want_limits);
-	return units_call_cache_add(cache, fcinfo, keys, &fresh);
+/* lab_plausible's plan: keys are unit and loinc. */
+static void
+plan_lab_plausible(FunctionCallInfo fcinfo, text *const *keys, void *entry)
+{
+	plan_entry(fcinfo, (LabEntry *) entry, keys[0], keys[0], keys[1], true);
 }
 
 /* v converted by a plan; 22003 when the result overflows float8. */
@@ -423,16 +419,10 @@ Datum
 lab_convert(PG_FUNCTION_ARGS)
 {
 	static const int keyargs[] = {1, 2, 3};
-	float8		v = PG_GETARG_FLOAT8(0);
-	LabEntry   *e = units_call_cache_constant(fcinfo);
+	LabEntry   *e = units_call_cache_get(fcinfo, sizeof(LabEntry), keyargs,
+										 lengthof(keyargs), plan_lab_convert);
 
-	if (e == NULL)
-	{
-		text	   *keys[3] = {PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(2), PG_GETARG_TEXT_PP(3)};
-
-		e = lab_entry(fcinfo, keyargs, lengthof(keyargs), keys, keys[0], keys[1], keys[2], false);
-	}
-	PG_RETURN_FLOAT8(apply_entry(e, v));
+	PG_RETURN_FLOAT8(apply_entry(e, PG_GETARG_FLOAT8(0)));
 }
 
 /*
@@ -446,17 +436,10 @@ lab_plausible(PG_FUNCTION_ARGS)
 {
 	static const int keyargs[] = {2, 0};
 	float8		v = PG_GETARG_FLOAT8(1);
-	LabEntry   *e = units_call_cache_constant(fcinfo);
+	LabEntry   *e = units_call_cache_get(fcinfo, sizeof(LabEntry), keyargs,
+										 lengthof(keyargs), plan_lab_plausible);
 	double		si;
 
-	if (e == NULL)
-	{
-		text	   *unit = PG_GETARG_TEXT_PP(2);
-		text	   *loinc = PG_GETARG_TEXT_PP(0);
-		text	   *keys[2] = {unit, loinc};
-
-		e = lab_entry(fcinfo, keyargs, lengthof(keyargs), keys, unit, unit, loinc, true);
-	}
 	if (!e->has_limits)
 		PG_RETURN_NULL();
 	if (isnan(v) || isinf(v))

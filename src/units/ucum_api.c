@@ -99,6 +99,14 @@ fill_entry(ConvertEntry *c, const char *from, int from_len, const char *to, int 
 	c->ratio = ucum_ratio(&c->from_u, &c->to_u);
 }
 
+/* ucum_convert's plan: keys are from_unit and to_unit. */
+static void
+plan_convert(FunctionCallInfo fcinfo, text *const *keys, void *entry)
+{
+	fill_entry((ConvertEntry *) entry, VARDATA_ANY(keys[0]), VARSIZE_ANY_EXHDR(keys[0]),
+			   VARDATA_ANY(keys[1]), VARSIZE_ANY_EXHDR(keys[1]));
+}
+
 /* ---- C API ---- */
 
 /* value converted from from_unit to to_unit (see units.h). */
@@ -182,38 +190,6 @@ ucum_commensurable(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(ucum_same_dimension(&ua, &ub));
 }
 
-/*
- * value converted from from_unit to to_unit; refuses invalid or
- * incommensurable units (22023) and results beyond float8 (22003).
- */
-PG_FUNCTION_INFO_V1(ucum_convert);
-Datum
-ucum_convert(PG_FUNCTION_ARGS)
-{
-	static const int keyargs[] = {1, 2};
-	float8		v = PG_GETARG_FLOAT8(0);
-	ConvertEntry *c = units_call_cache_constant(fcinfo);
-
-	if (c == NULL)
-	{
-		text	   *keys[2] = {PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(2)};
-		UnitsCallCache *cache = units_call_cache(fcinfo, sizeof(ConvertEntry),
-												 keyargs, lengthof(keyargs));
-
-		c = units_call_cache_find(cache, keys);
-		if (c == NULL)
-		{
-			ConvertEntry fresh;
-
-			/* planned first, so an error leaves the cache as it was */
-			fill_entry(&fresh, VARDATA_ANY(keys[0]), VARSIZE_ANY_EXHDR(keys[0]),
-					   VARDATA_ANY(keys[1]), VARSIZE_ANY_EXHDR(keys[1]));
-			c = units_call_cache_add(cache, fcinfo, keys, &fresh);
-		}
-	}
-	PG_RETURN_FLOAT8(convert_entry(c, v));
-}
-
 /* The version of the UCUM definitions in use (ucum-essence's). */
 PG_FUNCTION_INFO_V1(ucum_definitions_version);
 Datum
@@ -242,4 +218,19 @@ unit_normalize_rule(PG_FUNCTION_ARGS)
 
 	(void) pm_unit_normalize(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &rule);
 	PG_RETURN_TEXT_P(cstring_to_text(rule));
+}
+
+/*
+ * value converted from from_unit to to_unit; refuses invalid or
+ * incommensurable units (22023) and results beyond float8 (22003).
+ */
+PG_FUNCTION_INFO_V1(ucum_convert);
+Datum
+ucum_convert(PG_FUNCTION_ARGS)
+{
+	static const int keyargs[] = {1, 2};
+	ConvertEntry *c = units_call_cache_get(fcinfo, sizeof(ConvertEntry), keyargs,
+										   lengthof(keyargs), plan_convert);
+
+	PG_RETURN_FLOAT8(convert_entry(c, PG_GETARG_FLOAT8(0)));
 }

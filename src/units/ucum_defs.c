@@ -17,37 +17,14 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "common/hashfn.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-/* A code and the atom or prefix it names. */
-typedef struct UcumSymbol
-{
-	const char *code;			/* the key, owned by the atom or prefix */
-	void	   *def;			/* UcumAtom or UcumPrefix */
-	uint32		hash;
-	char		status;			/* simplehash's */
-} UcumSymbol;
-
-#define SH_PREFIX		ucumsym
-#define SH_ELEMENT_TYPE	UcumSymbol
-#define SH_KEY_TYPE		const char *
-#define SH_KEY			code
-#define SH_HASH_KEY(tb, k)	hash_bytes((const unsigned char *) (k), strlen(k))
-#define SH_EQUAL(tb, a, b)	(strcmp((a), (b)) == 0)
-#define SH_GET_HASH(tb, e)	((e)->hash)
-#define SH_STORE_HASH
-#define SH_SCOPE		static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
 static MemoryContext ucum_context = NULL;
-static ucumsym_hash *atoms_cs = NULL;
-static ucumsym_hash *atoms_ci = NULL;
-static ucumsym_hash *prefixes_cs = NULL;
-static ucumsym_hash *prefixes_ci = NULL;
+static units_strmap_hash *atoms_cs = NULL;
+static units_strmap_hash *atoms_ci = NULL;
+static units_strmap_hash *prefixes_cs = NULL;
+static units_strmap_hash *prefixes_ci = NULL;
 static char *ucum_version_text = NULL;
 static const char *base_codes[UCUM_NBASE];
 static const char *arbitrary_codes[UCUM_MAX_ARB];
@@ -169,13 +146,13 @@ special_fn(const char *name, const char *code)
 
 /* Name def by code in table; false when the code is taken already. */
 static bool
-add_symbol(ucumsym_hash *table, const char *code, void *def, bool replace)
+add_symbol(units_strmap_hash *table, const char *code, void *def, bool replace)
 {
 	bool		found;
-	UcumSymbol *e = ucumsym_insert(table, code, &found);
+	UnitsStrMapEntry *e = units_strmap_insert(table, code, &found);
 
 	if (!found || replace)
-		e->def = def;
+		e->value = def;
 	return !found;
 }
 
@@ -361,10 +338,10 @@ ucum_load_definitions(void)
 
 	PG_TRY();
 	{
-		atoms_cs = ucumsym_create(ucum_context, 512, NULL);
-		atoms_ci = ucumsym_create(ucum_context, 512, NULL);
-		prefixes_cs = ucumsym_create(ucum_context, 64, NULL);
-		prefixes_ci = ucumsym_create(ucum_context, 64, NULL);
+		atoms_cs = units_strmap_create(ucum_context, 512, NULL);
+		atoms_ci = units_strmap_create(ucum_context, 512, NULL);
+		prefixes_cs = units_strmap_create(ucum_context, 64, NULL);
+		prefixes_ci = units_strmap_create(ucum_context, 64, NULL);
 
 		xml = read_essence_text();
 		doc = xmlReadMemory(xml, strlen(xml), "ucum-essence.xml", NULL,
@@ -393,13 +370,13 @@ ucum_load_definitions(void)
 
 /* What code names in table, or NULL. */
 static void *
-find_symbol(ucumsym_hash *table, const char *code)
+find_symbol(units_strmap_hash *table, const char *code)
 {
-	UcumSymbol *e;
+	UnitsStrMapEntry *e;
 
 	Assert(loaded && table != NULL);
-	e = ucumsym_lookup(table, code);
-	return e ? e->def : NULL;
+	e = units_strmap_lookup(table, code);
+	return e ? e->value : NULL;
 }
 
 /* The atom of a code (c/s or c/i), or NULL. */

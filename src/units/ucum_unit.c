@@ -152,13 +152,6 @@ ucum_to_canonical(const UcumUnit *u, double v)
 		case UCUM_FN_DEGRE:
 			g = x + 218.52;
 			break;
-		case UCUM_FN_PH:
-		case UCUM_FN_HPX:
-		case UCUM_FN_HPC:
-		case UCUM_FN_HPM:
-		case UCUM_FN_HPQ:
-			g = pow(negative_power_base(u->special), -x);
-			break;
 		case UCUM_FN_LN:
 			g = exp(x);
 			break;
@@ -181,12 +174,16 @@ ucum_to_canonical(const UcumUnit *u, double v)
 			g = pow(2.0, x);
 			break;
 		default:
-			elog(ERROR, "unknown UCUM special function %d", (int) u->special);
+			/* [pH] and the homeopathic potencies: b^-x */
+			if (negative_power_base(u->special) == 0.0)
+				elog(ERROR, "unknown UCUM special function %d", (int) u->special);
+			g = pow(negative_power_base(u->special), -x);
+			break;
 	}
 	return g * ucum_magnitude(u);
 }
 
-/* The inverse of a logarithmic special function at y > 0. */
+/* The inverse of a logarithmic special function at y > 0 (the others: an error). */
 static double
 inverse_log(UcumSpecialFn fn, double y)
 {
@@ -204,10 +201,12 @@ inverse_log(UcumSpecialFn fn, double y)
 			return log10(y);
 		case UCUM_FN_LG2:
 			return 2.0 * log10(y);
-		default:
-			Assert(fn == UCUM_FN_LD);
+		case UCUM_FN_LD:
 			return log2(y);
+		default:
+			elog(ERROR, "unknown UCUM special function %d", (int) fn);
 	}
+	return 0.0;					/* keep the compiler quiet */
 }
 
 /* A value in canonical units to special unit u. */
@@ -231,19 +230,6 @@ ucum_from_canonical(const UcumUnit *u, double c)
 		case UCUM_FN_DEGRE:
 			x = y - 218.52;
 			break;
-		case UCUM_FN_PH:
-		case UCUM_FN_HPX:
-		case UCUM_FN_HPC:
-		case UCUM_FN_HPM:
-		case UCUM_FN_HPQ:
-		case UCUM_FN_LN:
-		case UCUM_FN_LG:
-		case UCUM_FN_LG2:
-		case UCUM_FN_LD:
-			if (!(y > 0))
-				log_domain_error(u, y);
-			x = inverse_log(u->special, y);
-			break;
 		case UCUM_FN_TAN100:
 			x = 100.0 * tan(y);
 			break;
@@ -256,7 +242,11 @@ ucum_from_canonical(const UcumUnit *u, double c)
 			x = sqrt(y);
 			break;
 		default:
-			elog(ERROR, "unknown UCUM special function %d", (int) u->special);
+			/* the logarithmic ones: [pH], [hp'_X], ..., Np, B, B[SPL], bit_s */
+			if (!(y > 0))
+				log_domain_error(u, y);
+			x = inverse_log(u->special, y);
+			break;
 	}
 	return x / u->special_scale;
 }

@@ -11,6 +11,7 @@
 
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 /*
  * Whole-string synonyms by the UCUM code they stand for, compared
@@ -105,6 +106,33 @@ valid_cs(const char *s, UcumUnit *u)
 	return ucum_parse(s, strlen(s), u, NULL);
 }
 
+/*
+ * Is c, the next character of a string, outside {annotations}?  *depth is
+ * the nesting so far (0 at the start), updated.
+ */
+static bool
+outside_annotation(char c, int *depth)
+{
+	if (c == '{')
+	{
+		(*depth)++;
+		return false;
+	}
+	if (c == '}' && *depth > 0)
+	{
+		(*depth)--;
+		return false;
+	}
+	return *depth == 0;
+}
+
+/* Is c an ASCII lower-case letter? */
+static bool
+is_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
 /* Upper-case outside {annotations}. */
 static char *
 upper_outside_annotations(const char *s)
@@ -114,14 +142,8 @@ upper_outside_annotations(const char *s)
 	char	   *p;
 
 	for (p = r; *p; p++)
-	{
-		if (*p == '{')
-			depth++;
-		else if (*p == '}' && depth > 0)
-			depth--;
-		else if (depth == 0 && *p >= 'a' && *p <= 'z')
+		if (outside_annotation(*p, &depth) && is_lower(*p))
 			*p = *p - 'a' + 'A';
-	}
 	return r;
 }
 
@@ -132,14 +154,8 @@ has_lower_outside_annotations(const char *s)
 	int			depth = 0;
 
 	for (; *s; s++)
-	{
-		if (*s == '{')
-			depth++;
-		else if (*s == '}' && depth > 0)
-			depth--;
-		else if (depth == 0 && *s >= 'a' && *s <= 'z')
+		if (outside_annotation(*s, &depth) && is_lower(*s))
 			return true;
-	}
 	return false;
 }
 
@@ -404,14 +420,8 @@ keeps_lower_case(const char *in, const char *spelled)
 	if (strlen(in) != strlen(spelled))
 		return !has_lower_outside_annotations(in);
 	for (; *in; in++, spelled++)
-	{
-		if (*in == '{')
-			depth++;
-		else if (*in == '}' && depth > 0)
-			depth--;
-		else if (depth == 0 && *in >= 'a' && *in <= 'z' && *spelled != *in)
+		if (outside_annotation(*in, &depth) && is_lower(*in) && *spelled != *in)
 			return false;
-	}
 	return true;
 }
 
@@ -578,4 +588,48 @@ pm_unit_normalize(const char *unit, int len, const char **rule)
 	if (rule)
 		*rule = c.rules.data;
 	return r;
+}
+
+/*
+ * The memo of pm_unit_normalize_cached: units and answers shorter than
+ * MEMO_KEY_LEN bytes, MEMO_MAX of them, for the life of the backend.
+ */
+#define MEMO_KEY_LEN 64
+#define MEMO_MAX 4096
+
+static MemoryContext memo_cxt = NULL;
+static units_strmap_hash *memo = NULL;
+
+/* pm_unit_normalize of unit, remembered (see units.h). */
+char *
+pm_unit_normalize_cached(const char *unit)
+{
+	UnitsStrMapEntry *e;
+	bool		found;
+	char	   *ucum;
+	size_t		len = strlen(unit);
+
+	if (len >= MEMO_KEY_LEN)
+		return pm_unit_normalize(unit, len, NULL);
+	if (memo == NULL)
+	{
+		memo_cxt = AllocSetContextCreate(TopMemoryContext, "precmed unit_normalize memo",
+										 ALLOCSET_SMALL_SIZES);
+		memo = units_strmap_create(memo_cxt, 256, NULL);
+	}
+	e = units_strmap_lookup(memo, unit);
+	if (e)
+		return e->value ? pstrdup((const char *) e->value) : NULL;
+	ucum = pm_unit_normalize(unit, len, NULL);
+	if (memo->members < MEMO_MAX && (ucum == NULL || strlen(ucum) < MEMO_KEY_LEN))
+	{
+		/* both copies first: an error leaves no entry without its strings */
+		char	   *key = MemoryContextStrdup(memo_cxt, unit);
+		char	   *code = ucum ? MemoryContextStrdup(memo_cxt, ucum) : NULL;
+
+		e = units_strmap_insert(memo, key, &found);
+		Assert(!found);
+		e->value = code;
+	}
+	return ucum;
 }

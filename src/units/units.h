@@ -18,7 +18,8 @@
  * ucum_unit.c (magnitudes, dimensions, conversions), ucum_api.c (the SQL
  * functions over UCUM and the normalizer), unit_normalize.c (messy units
  * to UCUM), lab_convert.c (conversions per analyte), call_cache.c (the
- * per-call-site caches of the SQL functions).
+ * per-call-site caches of the SQL functions), str_map.c (string-keyed hash
+ * tables).
  */
 #ifndef PRECMED_UNITS_H
 #define PRECMED_UNITS_H
@@ -68,6 +69,24 @@ typedef struct UcumUnit
 	const char *special_code;	/* the special atom, for messages */
 	bool		has_arbitrary;
 } UcumUnit;
+
+/* ---- str_map.c: string -> pointer hash tables (simplehash) ---- */
+
+typedef struct UnitsStrMapEntry
+{
+	const char *key;			/* not copied: kept alive by the caller */
+	void	   *value;
+	uint32		hash;
+	char		status;			/* simplehash's */
+} UnitsStrMapEntry;
+
+/* units_strmap_create(cxt, size, NULL), _lookup(tb, key), _insert(tb, key, &found), ... */
+#define SH_PREFIX		units_strmap
+#define SH_ELEMENT_TYPE	UnitsStrMapEntry
+#define SH_KEY_TYPE		const char *
+#define SH_SCOPE		extern
+#define SH_DECLARE
+#include "lib/simplehash.h"
 
 /* ---- ucum_defs.c ---- */
 
@@ -186,19 +205,16 @@ typedef struct UnitsCallCache
 	char	   *entries;		/* UNITS_CACHE_SLOTS entries of entry_size */
 } UnitsCallCache;
 
+/* Plan an entry from the key arguments' values keys (in keyargs order). */
+typedef void (*UnitsPlanFn) (FunctionCallInfo fcinfo, text *const *keys, void *entry);
+
 /*
- * This call site's cache of entries of entry_size bytes keyed on the text
- * arguments keyargs[0 .. nkeys-1], made on the first call.
+ * The entry for the key arguments (keyargs[0 .. nkeys-1], text, never
+ * NULL) of this call, from this call site's cache (made on the first call),
+ * or planned by plan and kept.  Use units_call_cache_get.
  */
-extern UnitsCallCache *units_call_cache(FunctionCallInfo fcinfo, Size entry_size,
-										const int *keyargs, int nkeys);
-
-/* The entry keyed on keys (the key arguments' values, in keyargs order), or NULL. */
-extern void *units_call_cache_find(UnitsCallCache *cache, text *const *keys);
-
-/* A copy of entry kept under keys (the oldest replaced when full). */
-extern void *units_call_cache_add(UnitsCallCache *cache, FunctionCallInfo fcinfo,
-								  text *const *keys, const void *entry);
+extern void *units_call_cache_lookup(FunctionCallInfo fcinfo, Size entry_size,
+									 const int *keyargs, int nkeys, UnitsPlanFn plan);
 
 /*
  * The entry of a call site whose key arguments are constants (not
@@ -216,6 +232,16 @@ units_call_cache_constant(FunctionCallInfo fcinfo)
 	return NULL;
 }
 
+/* The planned entry for this call (see units_call_cache_lookup). */
+static inline void *
+units_call_cache_get(FunctionCallInfo fcinfo, Size entry_size, const int *keyargs,
+					 int nkeys, UnitsPlanFn plan)
+{
+	void	   *entry = units_call_cache_constant(fcinfo);
+
+	return entry ? entry : units_call_cache_lookup(fcinfo, entry_size, keyargs, nkeys, plan);
+}
+
 /* ---- unit_normalize.c ---- */
 
 /*
@@ -225,5 +251,12 @@ units_call_cache_constant(FunctionCallInfo fcinfo)
  * gets the name of the rule used, or "unmapped".
  */
 extern char *pm_unit_normalize(const char *unit, int len, const char **rule);
+
+/*
+ * pm_unit_normalize of a NUL-terminated unit, the answers remembered for
+ * the life of the backend (up to a bound): they depend only on the unit
+ * and the UCUM definitions.  A palloc'd string, or NULL.
+ */
+extern char *pm_unit_normalize_cached(const char *unit);
 
 #endif							/* PRECMED_UNITS_H */
