@@ -124,9 +124,6 @@ extern const char *ingest_ucum(const char *unit);
 
 /* ---- obs_time.c: timestamps ---- */
 
-extern bool ingest_parse_hl7_ts(const char *s, TimestampTz *out);
-extern bool ingest_parse_iso_ts(const char *s, TimestampTz *out);
-
 /*
  * s, an HL7 TS (or a FHIR dateTime when fhir), into *t.  When it is not
  * one, reports it (22007 at where, with ctx's columns and raw) and returns

@@ -89,7 +89,7 @@ read_fraction(const char **p, int *usec)
  * HL7 v2 TS/DTM and HL7 v3 (C-CDA) TS: YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ].
  * Missing parts default to the start of the period.
  */
-bool
+static bool
 ingest_parse_hl7_ts(const char *s, TimestampTz *out)
 {
 	const char *p = s;
@@ -136,7 +136,7 @@ ingest_parse_hl7_ts(const char *s, TimestampTz *out)
 /*
  * FHIR date, dateTime and instant: YYYY[-MM[-DD[Thh:mm[:ss[.s+]](Z|+hh:mm)]]].
  */
-bool
+static bool
 ingest_parse_iso_ts(const char *s, TimestampTz *out)
 {
 	const char *p = s;

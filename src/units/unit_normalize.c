@@ -5,7 +5,9 @@
  * valid UCUM expression, so a rule never invents a unit.  Rules run in a
  * fixed order and the first valid result wins; nothing matching gives NULL
  * ("unmapped"), never a guess.  The rule names are documented in
- * docs/units.md.
+ * docs/units.md.  The readers of the ingest module ask for the unit of
+ * every row, so answers are remembered per backend for the units sources
+ * repeat (pm_unit_normalize_cached).
  */
 #include "units/units.h"
 
