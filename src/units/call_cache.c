@@ -14,7 +14,7 @@
  */
 #include "units/units.h"
 
-#include "nodes/nodeFuncs.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 
 #ifdef USE_ASSERT_CHECKING
