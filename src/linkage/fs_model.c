@@ -48,12 +48,14 @@ lk_level_weight(double m, double u)
 	return log2(Max(m, LK_PROB_FLOOR) / Max(u, LK_PROB_FLOOR));
 }
 
+/* The weight in bits of the prior: log2(lambda / (1 - lambda)). */
 static double
 prior_weight(double prior)
 {
 	return log2(prior / (1.0 - prior));
 }
 
+/* The match probability of weight w: 2^w / (1 + 2^w). */
 static double
 weight_to_probability(double w)
 {
@@ -63,6 +65,7 @@ weight_to_probability(double w)
 	return exp2(w) / (1.0 + exp2(w));
 }
 
+/* Lay out model for nfields fields of nlevels levels; m, u and count zeroed. */
 void
 lk_model_shape(LkModel *model, int nfields, const int *nlevels)
 {
@@ -81,6 +84,7 @@ lk_model_shape(LkModel *model, int nfields, const int *nlevels)
 	model->count = palloc0(sizeof(double) * model->total);
 }
 
+/* The model as a bytea: header, level counts, m, u, count, names. */
 bytea *
 lk_model_serialize(const LkModel *model)
 {
@@ -121,6 +125,7 @@ lk_model_serialize(const LkModel *model)
 	return out;
 }
 
+/* Raise 22P03: argname is not a model (detail says why). */
 static void
 bad_model(const char *argname, const char *detail)
 {
@@ -130,6 +135,7 @@ bad_model(const char *argname, const char *detail)
 			 errhint("Pass the value returned by precmed.fs_train or precmed.fs_model."));
 }
 
+/* The model in raw, every field checked; 22P03 naming argname otherwise. */
 LkModel *
 lk_model_deserialize(bytea *raw, const char *argname)
 {
@@ -225,6 +231,7 @@ typedef struct ScoreCache
 	double		prior_weight;
 } ScoreCache;
 
+/* The model of raw with its level weights, read once while the model stays the same. */
 static ScoreCache *
 score_cache(FunctionCallInfo fcinfo, bytea *raw)
 {
@@ -259,6 +266,7 @@ score_cache(FunctionCallInfo fcinfo, bytea *raw)
 	return cache;
 }
 
+/* The match weight of the comparison vector (argument 1) under the model (argument 0). */
 static double
 match_weight_of(FunctionCallInfo fcinfo)
 {
@@ -322,12 +330,14 @@ fs_score(PG_FUNCTION_ARGS)
 
 /* ---- inspection ---- */
 
+/* Append s as a JSON string. */
 static void
 append_json_string(StringInfo buf, const char *s)
 {
 	escape_json(buf, s);
 }
 
+/* Append d as a JSON number, to double precision. */
 static void
 append_number(StringInfo buf, double d)
 {

@@ -416,24 +416,28 @@ fs_train_deserialfn(PG_FUNCTION_ARGS)
 
 /* ---- what the final functions read ---- */
 
+/* Fields per comparison vector. */
 int
 lk_state_nfields(const FsTrainState *st)
 {
 	return st->nfields;
 }
 
+/* Pairs counted. */
 int64
 lk_state_rows(const FsTrainState *st)
 {
 	return st->rows;
 }
 
+/* The params of the first row as text, or NULL. */
 const char *
 lk_state_params(const FsTrainState *st)
 {
 	return st->params;
 }
 
+/* Levels per field: declared, else the highest seen + 1 (at least 2). */
 void
 lk_state_nlevels(const FsTrainState *st, int *nlevels)
 {
@@ -441,6 +445,7 @@ lk_state_nlevels(const FsTrainState *st, int *nlevels)
 		nlevels[k] = st->declared[k] ? st->declared[k] : Max(st->max_seen[k] + 1, 2);
 }
 
+/* The distinct vectors and their counts, in hash order. */
 LkPattern *
 lk_state_patterns(FsTrainState *st, int *npat)
 {

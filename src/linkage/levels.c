@@ -34,6 +34,7 @@ check_limits(const double *t, int n, const LkLimitsSpec *spec)
 	}
 }
 
+/* The limits in argument argno, checked against spec, cached in fn_extra. */
 const LkLimits *
 lk_limits(FunctionCallInfo fcinfo, int argno, const LkLimitsSpec *spec)
 {

@@ -169,6 +169,7 @@ probability_rows(const JsonbValue *v, const char *what, const char *hint,
 
 /* ---- fs_train ---- */
 
+/* fs_train's params over their defaults; the nested arrays kept for later. */
 void
 lk_train_params(Jsonb *params, LkTrainParams *p)
 {
@@ -180,6 +181,7 @@ lk_train_params(Jsonb *params, LkTrainParams *p)
 	pm_read_params(params, &train_set, 0, p);
 }
 
+/* Params "levels" into declared (0 per field when absent), checked. */
 void
 lk_train_levels(const LkTrainParams *p, int nfields, int *declared)
 {
@@ -205,6 +207,7 @@ lk_train_levels(const LkTrainParams *p, int nfields, int *declared)
 	}
 }
 
+/* Params "m", "u" and "fields" read and checked against the fields and their levels. */
 void
 lk_train_arrays(LkTrainParams *p, int nfields, const int *nlevels)
 {
@@ -270,6 +273,7 @@ spec_missing(const char *key, const char *hint)
 			 errhint("%s", hint));
 }
 
+/* A model from fs_model's specification, every key checked. */
 LkModel *
 lk_model_from_spec(Jsonb *spec)
 {

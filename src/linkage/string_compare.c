@@ -116,6 +116,7 @@ jaro_ascii64(const pg_wchar *a, int la, const pg_wchar *b, int lb, int window)
 	return (m / la + m / lb + (m - half_transpositions / 2) / m) / 3.0;
 }
 
+/* Whether every character of s is ASCII. */
 static bool
 all_ascii(const pg_wchar *s, int len)
 {
@@ -125,6 +126,7 @@ all_ascii(const pg_wchar *s, int len)
 	return true;
 }
 
+/* The Jaro similarity of a and b (1 when both are empty). */
 double
 lk_jaro(const pg_wchar *a, int la, const pg_wchar *b, int lb)
 {
@@ -191,6 +193,7 @@ lk_jaro(const pg_wchar *a, int la, const pg_wchar *b, int lb)
 	return (m / la + m / lb + (m - half_transpositions / 2) / m) / 3.0;
 }
 
+/* Jaro-Winkler with Winkler's prefix boost scaled by prefix_scale. */
 static double
 jaro_winkler_scaled(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 					double prefix_scale)
@@ -206,12 +209,14 @@ jaro_winkler_scaled(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 	return j + prefix * prefix_scale * (1.0 - j);
 }
 
+/* Jaro-Winkler with the standard prefix scale 0.1. */
 double
 lk_jaro_winkler(const pg_wchar *a, int la, const pg_wchar *b, int lb)
 {
 	return jaro_winkler_scaled(a, la, b, lb, 0.1);
 }
 
+/* The OSA distance of a and b, capped at bound + 1 when bound >= 0. */
 int
 lk_damerau_levenshtein(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 					   int bound)
@@ -298,6 +303,7 @@ typedef struct CharsPair
 	int			lb;
 } CharsPair;
 
+/* Decode arguments 0 and 1 into p. */
 static void
 chars_pair(FunctionCallInfo fcinfo, CharsPair *p)
 {
@@ -305,6 +311,7 @@ chars_pair(FunctionCallInfo fcinfo, CharsPair *p)
 	p->lb = text_to_chars(PG_GETARG_TEXT_PP(1), p->bbuf, &p->b);
 }
 
+/* Whether the two strings are identical. */
 static bool
 chars_equal(const CharsPair *p)
 {
@@ -322,6 +329,7 @@ jaro(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(lk_jaro(s.a, s.la, s.b, s.lb));
 }
 
+/* The prefix_scale argument (0.1 when absent), checked. */
 static double
 prefix_scale_arg(FunctionCallInfo fcinfo, int argno)
 {
