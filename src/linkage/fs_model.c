@@ -40,8 +40,8 @@ typedef struct LkModelHeader
 } LkModelHeader;
 
 /* The weight in bits of a level with probabilities m and u. */
-double
-lk_level_weight(double m, double u)
+static double
+level_weight(double m, double u)
 {
 	if (m <= 0.0 && u <= 0.0)
 		return 0.0;				/* a level nobody has: no evidence */
@@ -260,7 +260,7 @@ score_cache(FunctionCallInfo fcinfo, bytea *raw)
 	cache->model = lk_model_deserialize(raw, "model");
 	cache->weight = palloc(sizeof(double) * cache->model->total);
 	for (int i = 0; i < cache->model->total; i++)
-		cache->weight[i] = lk_level_weight(cache->model->m[i], cache->model->u[i]);
+		cache->weight[i] = level_weight(cache->model->m[i], cache->model->u[i]);
 	cache->prior_weight = prior_weight(cache->model->prior);
 	MemoryContextSwitchTo(old);
 	return cache;
@@ -398,7 +398,7 @@ fs_model_info(PG_FUNCTION_ARGS)
 		for (int l = model->nlevels[k] - 1; l >= 0; l--)
 		{
 			int			i = model->offset[k] + l;
-			double		w = lk_level_weight(model->m[i], model->u[i]);
+			double		w = level_weight(model->m[i], model->u[i]);
 
 			if (k || l != model->nlevels[k] - 1)
 				appendStringInfoString(&buf, ", ");

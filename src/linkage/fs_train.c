@@ -155,6 +155,20 @@ add_patterns(FsTrainState *st, FsTrainState *src)
 		add_pattern(st, e->key, e->count);
 }
 
+/* Copy src into a new state in cxt. */
+static FsTrainState *
+state_copy(FsTrainState *src, MemoryContext cxt)
+{
+	FsTrainState *st = state_create(src->nfields, cxt);
+
+	memcpy(st->declared, src->declared, sizeof(st->declared));
+	memcpy(st->max_seen, src->max_seen, sizeof(st->max_seen));
+	st->rows = src->rows;
+	st->params = src->params ? MemoryContextStrdup(cxt, src->params) : NULL;
+	add_patterns(st, src);
+	return st;
+}
+
 /* The aggregate's memory context; an error outside an aggregate. */
 MemoryContext
 lk_agg_context(FunctionCallInfo fcinfo, const char *fn)
@@ -267,20 +281,6 @@ fs_train_transfn(PG_FUNCTION_ARGS)
 	add_pattern(st, row_key(st, elems, nulls), 1);
 	st->rows++;
 	PG_RETURN_POINTER(st);
-}
-
-/* Copy src into a new state in cxt. */
-static FsTrainState *
-state_copy(FsTrainState *src, MemoryContext cxt)
-{
-	FsTrainState *st = state_create(src->nfields, cxt);
-
-	memcpy(st->declared, src->declared, sizeof(st->declared));
-	memcpy(st->max_seen, src->max_seen, sizeof(st->max_seen));
-	st->rows = src->rows;
-	st->params = src->params ? MemoryContextStrdup(cxt, src->params) : NULL;
-	add_patterns(st, src);
-	return st;
 }
 
 /*

@@ -132,7 +132,6 @@ typedef struct LkModel
 extern void lk_model_shape(LkModel *model, int nfields, const int *nlevels);
 extern bytea *lk_model_serialize(const LkModel *model);
 extern LkModel *lk_model_deserialize(bytea *raw, const char *argname);
-extern double lk_level_weight(double m, double u);
 
 /* ---- params.c: fs_train's params and fs_model's specification ---- */
 

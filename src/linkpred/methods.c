@@ -90,7 +90,7 @@ transposed_times(const double *U, const double *A, int n, int m, double *T)
  */
 static void
 krls_gip(LpRun *run, const double *A, const double *Sl, const double *Sr,
-			int nl, int nr, double *F)
+		 int nl, int nr, double *F)
 {
 	double		sigma = run->params->sigma;
 	double	   *U,
@@ -190,7 +190,7 @@ top_k_rows(const double *S, int n, int k)
  */
 static void
 knn(LpRun *run, const double *A, const double *Sl, const double *Sr,
-	   int nl, int nr, double *F)
+	int nl, int nr, double *F)
 {
 	double	   *Lk = top_k_rows(Sl, nl, run->params->k);
 	double	   *Rk = top_k_rows(Sr, nr, run->params->k);
@@ -404,8 +404,11 @@ bnnr(LpRun *run, const double *A, const double *Sl, const double *Sr,
 	size_t		len = (size_t) n * n;
 	double	   *T = bnnr_block(run, A, Sl, Sr, nl, nr);
 	double	   *W = lp_alloc(len);
-	SymSvt		svt = {n, palloc(sizeof(double) * n), lp_alloc(len)};
+	SymSvt		svt;
 
+	svt.n = n;
+	svt.evals = palloc(sizeof(double) * n);
+	svt.scratch = lp_alloc(len);
 	(void) bounded_admm(run, "BNNR", T, len, W, svt_sym, &svt, true);
 	for (int j = 0; j < nr; j++)
 		for (int i = 0; i < nl; i++)
@@ -425,9 +428,13 @@ static void
 bmc(LpRun *run, const double *A, int nl, int nr, double *F)
 {
 	int			k = Min(nl, nr);
-	RectSvt		svt = {nl, nr, lp_alloc((size_t) nl * k), lp_alloc((size_t) k * nr),
-	palloc(sizeof(double) * k)};
+	RectSvt		svt;
 
+	svt.m = nl;
+	svt.n = nr;
+	svt.u = lp_alloc((size_t) nl * k);
+	svt.vt = lp_alloc((size_t) k * nr);
+	svt.s = palloc(sizeof(double) * k);
 	(void) bounded_admm(run, "BMC", A, (size_t) nl * nr, F, svt_rect, &svt, false);
 	pfree(svt.u);
 	pfree(svt.vt);
@@ -478,7 +485,7 @@ grb_normalized(const double *S, int n, double h)
  */
 static void
 hgimc(LpRun *run, const double *A, const double *Sl, const double *Sr,
-		 int nl, int nr, double *F)
+	  int nl, int nr, double *F)
 {
 	LpParams   *p = run->params;
 	size_t		len = (size_t) nl * nr;
