@@ -224,11 +224,13 @@ em_run(EmData *d, double lambda, const LkTrainParams *opt)
 	model->converged = false;
 	for (model->iterations = 0; model->iterations < opt->max_iterations;)
 	{
-		double		new_lambda,
+		double		psum,
+					new_lambda,
 					change;
 
 		CHECK_FOR_INTERRUPTS();
-		new_lambda = Min(Max(em_expect(d, lambda) / d->N, 1e-12), 1.0 - 1e-12);
+		psum = em_expect(d, lambda);	/* once: Min and Max are macros */
+		new_lambda = Min(Max(psum / d->N, 1e-12), 1.0 - 1e-12);
 		change = fabs(new_lambda - lambda);
 		lambda = new_lambda;
 		change = em_maximize(d, change);

@@ -17,15 +17,14 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
-/* A comparison vector, as a hash key: the first nfields levels count, the rest are 0. */
-typedef struct LevelKey
-{
-	int8		level[LK_MAX_FIELDS];
-} LevelKey;
-
+/*
+ * An entry: a distinct comparison vector (nfields levels, kept in the state's
+ * arena; a lookup passes the row's own bytes) and its count.  Entries stay
+ * small, so the table of a few thousand vectors stays in cache.
+ */
 typedef struct PatternEntry
 {
-	LevelKey	key;
+	const int8 *levels;
 	int64		count;
 	uint32		hash;
 	char		status;			/* simplehash's */
@@ -33,10 +32,13 @@ typedef struct PatternEntry
 
 #define SH_PREFIX		patterns
 #define SH_ELEMENT_TYPE	PatternEntry
-#define SH_KEY_TYPE		LevelKey
+#define SH_KEY_TYPE		const int8 *
 #define SH_SCOPE		static inline
 #define SH_DECLARE
 #include "lib/simplehash.h"
+
+/* Where the vectors' bytes are kept: blocks of ARENA_BLOCK bytes, filled in turn. */
+#define ARENA_BLOCK 8192
 
 struct FsTrainState
 {
@@ -46,17 +48,20 @@ struct FsTrainState
 	int64		rows;			/* pairs added: the sum of the counts */
 	char	   *params;			/* the params jsonb as text, or NULL */
 	patterns_hash *patterns;	/* distinct vector -> pairs */
+	MemoryContext cxt;			/* of the table and the arena */
+	int8	   *arena;			/* the current block */
+	int			arena_free;		/* bytes left in it */
 };
 
-/* Keys compare and hash on their first nfields levels (the table's state says how many). */
+/* Keys compare and hash on their nfields levels (the table's state says how many). */
 #define PATTERN_NFIELDS(tb) (((FsTrainState *) (tb)->private_data)->nfields)
 
 #define SH_PREFIX		patterns
 #define SH_ELEMENT_TYPE	PatternEntry
-#define SH_KEY_TYPE		LevelKey
-#define SH_KEY			key
-#define SH_HASH_KEY(tb, k)	hash_bytes((const unsigned char *) (k).level, PATTERN_NFIELDS(tb))
-#define SH_EQUAL(tb, a, b)	(memcmp((a).level, (b).level, PATTERN_NFIELDS(tb)) == 0)
+#define SH_KEY_TYPE		const int8 *
+#define SH_KEY			levels
+#define SH_HASH_KEY(tb, k)	hash_bytes((const unsigned char *) (k), PATTERN_NFIELDS(tb))
+#define SH_EQUAL(tb, a, b)	(memcmp((a), (b), PATTERN_NFIELDS(tb)) == 0)
 #define SH_GET_HASH(tb, e)	((e)->hash)
 #define SH_STORE_HASH
 #define SH_SCOPE		static inline
@@ -80,6 +85,7 @@ AssertCheckFsTrainState(FsTrainState *st)
 	Assert(st->nfields >= 0 && st->nfields <= LK_MAX_FIELDS);
 	Assert(st->rows >= 0);
 	Assert(st->patterns != NULL && st->patterns->private_data == st);
+	Assert(st->arena_free >= 0 && st->arena_free <= ARENA_BLOCK);
 	for (int k = 0; k < st->nfields; k++)
 	{
 		Assert(st->declared[k] == 0 ||
@@ -92,9 +98,7 @@ AssertCheckFsTrainState(FsTrainState *st)
 	{
 		Assert(e->count > 0);
 		for (int k = 0; k < st->nfields; k++)
-			Assert(e->key.level[k] >= LK_NULL_LEVEL && e->key.level[k] <= st->max_seen[k]);
-		for (int k = st->nfields; k < LK_MAX_FIELDS; k++)
-			Assert(e->key.level[k] == 0);
+			Assert(e->levels[k] >= LK_NULL_LEVEL && e->levels[k] <= st->max_seen[k]);
 		total += e->count;
 	}
 	Assert(total == st->rows);
@@ -121,23 +125,42 @@ state_create(int nfields, MemoryContext cxt)
 	st->nfields = nfields;
 	for (int k = 0; k < LK_MAX_FIELDS; k++)
 		st->max_seen[k] = -1;
+	st->cxt = cxt;
 	st->patterns = patterns_create(cxt, 256, st);
 	return st;
 }
 
-/* Add count pairs with vector key. */
+/* A copy of the nfields levels at levels, in the state's arena. */
+static const int8 *
+arena_copy(FsTrainState *st, const int8 *levels)
+{
+	int8	   *copy;
+
+	if (st->arena == NULL || st->arena_free < st->nfields)
+	{
+		st->arena = MemoryContextAlloc(st->cxt, ARENA_BLOCK);
+		st->arena_free = ARENA_BLOCK;
+	}
+	copy = st->arena + (ARENA_BLOCK - st->arena_free);
+	memcpy(copy, levels, st->nfields);
+	st->arena_free -= st->nfields;
+	return copy;
+}
+
+/* Add count pairs with the vector levels (nfields bytes, copied when new). */
 static void
-add_pattern(FsTrainState *st, LevelKey key, int64 count)
+add_pattern(FsTrainState *st, const int8 *levels, int64 count)
 {
 	bool		found;
-	PatternEntry *e = patterns_insert(st->patterns, key, &found);
+	PatternEntry *e = patterns_insert(st->patterns, levels, &found);
 
 	if (!found)
 	{
+		e->levels = arena_copy(st, levels);
 		e->count = 0;
 		/* the table doubles as it fills: check before it outgrows the cap */
 		if ((st->patterns->members & 1023) == 0)
-			pm_check_memory(2.0 * st->patterns->size * sizeof(PatternEntry),
+			pm_check_memory((double) st->patterns->members * (st->nfields + 2.0 * sizeof(PatternEntry)),
 							"fs_train's table of distinct comparison vectors");
 	}
 	e->count += count;
@@ -152,7 +175,7 @@ add_patterns(FsTrainState *st, FsTrainState *src)
 
 	patterns_start_iterate(src->patterns, &it);
 	while ((e = patterns_iterate(src->patterns, &it)) != NULL)
-		add_pattern(st, e->key, e->count);
+		add_pattern(st, e->levels, e->count);
 }
 
 /* Copy src into a new state in cxt. */
@@ -202,20 +225,17 @@ state_first(int nfields, Jsonb *params, MemoryContext aggcxt)
 	return st;
 }
 
-/* The vector of one row as a key, each level checked against its field. */
-static LevelKey
-row_key(FsTrainState *st, Datum *elems, bool *nulls)
+/* The vector of one row into levels, each level checked against its field. */
+static void
+row_levels(FsTrainState *st, Datum *elems, bool *nulls, int8 *levels)
 {
-	LevelKey	key;
-
-	memset(&key, 0, sizeof(key));
 	for (int k = 0; k < st->nfields; k++)
 	{
 		int32		l;
 
 		if (nulls[k])
 		{
-			key.level[k] = LK_NULL_LEVEL;
+			levels[k] = LK_NULL_LEVEL;
 			continue;
 		}
 		l = DatumGetInt32(elems[k]);
@@ -231,11 +251,10 @@ row_key(FsTrainState *st, Datum *elems, bool *nulls)
 					 st->declared[k] ? errhint("Parameter \"levels\" gives each field's number of levels; levels run from 0 to that number minus 1.")
 					 : errhint("Levels run from 0 (least similar) up to the field's top level; a missing field is NULL."));
 		}
-		key.level[k] = (int8) l;
+		levels[k] = (int8) l;
 		if (l > st->max_seen[k])
 			st->max_seen[k] = l;
 	}
-	return key;
 }
 
 /*
@@ -253,6 +272,7 @@ fs_train_transfn(PG_FUNCTION_ARGS)
 	int			n;
 	Datum	   *elems;
 	bool	   *nulls;
+	int8		levels[LK_MAX_FIELDS];
 
 	if (PG_ARGISNULL(1))
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
@@ -278,7 +298,8 @@ fs_train_transfn(PG_FUNCTION_ARGS)
 						n, (long long) st->rows + 1, st->nfields),
 				 errhint("Every pair needs one level per field, NULL for a missing field."));
 
-	add_pattern(st, row_key(st, elems, nulls), 1);
+	row_levels(st, elems, nulls, levels);
+	add_pattern(st, levels, 1);
 	st->rows++;
 	PG_RETURN_POINTER(st);
 }
@@ -343,7 +364,7 @@ fs_train_serialfn(PG_FUNCTION_ARGS)
 	patterns_start_iterate(st->patterns, &it);
 	while ((e = patterns_iterate(st->patterns, &it)) != NULL)
 	{
-		pq_sendbytes(&buf, (char *) e->key.level, st->nfields);
+		pq_sendbytes(&buf, (const char *) e->levels, st->nfields);
 		pq_sendint64(&buf, e->count);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
@@ -392,19 +413,14 @@ fs_train_deserialfn(PG_FUNCTION_ARGS)
 	{
 		const int8 *levels = (const int8 *) pq_getmsgbytes(&buf, st->nfields);
 		int64		count = pq_getmsgint64(&buf);
-		LevelKey	key;
 
-		memset(&key, 0, sizeof(key));
 		for (int k = 0; k < st->nfields; k++)
-		{
 			if (levels[k] < LK_NULL_LEVEL || levels[k] > st->max_seen[k])
 				elog(ERROR, "fs_train: corrupt partial state (level %d)", levels[k]);
-			key.level[k] = levels[k];
-		}
 		if (count <= 0 || count > st->rows - total)
 			elog(ERROR, "fs_train: corrupt partial state (count " INT64_FORMAT ")", count);
 		total += count;
-		add_pattern(st, key, count);
+		add_pattern(st, levels, count);
 	}
 	if (total != st->rows)
 		elog(ERROR, "fs_train: corrupt partial state (" INT64_FORMAT " pairs counted, " INT64_FORMAT " claimed)",
@@ -459,7 +475,7 @@ lk_state_patterns(FsTrainState *st, int *npat)
 	patterns_start_iterate(st->patterns, &it);
 	while ((e = patterns_iterate(st->patterns, &it)) != NULL)
 	{
-		pat[n].levels = e->key.level;
+		pat[n].levels = e->levels;
 		pat[n].count = (double) e->count;
 		n++;
 	}
