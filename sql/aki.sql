@@ -169,7 +169,23 @@ SELECT precmed.kdigo_summary(charttime, aki_stage) FROM staged WHERE aki_stage <
 SELECT precmed.kdigo_summary(charttime, aki_stage) FROM staged WHERE false;
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2; SET force_parallel_mode = on; SET enable_hashagg = off;
-EXPLAIN (COSTS OFF) SELECT stay_id, precmed.kdigo_summary(charttime, aki_stage) FROM staged GROUP BY stay_id;
+-- the plan aggregates in parallel: partial states in the workers (serialized), combined after;
+-- asserted on EXPLAIN's JSON so that the rest of the plan's shape may vary
+CREATE FUNCTION pg_temp.plan_has(query text, path jsonpath) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE plan jsonb;
+BEGIN
+  EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF, FORMAT JSON) ' || query INTO plan;
+  RETURN jsonb_path_exists(plan, path);
+END $$;
+SELECT pg_temp.plan_has(q, '$.** ? (@."Node Type" == "Aggregate" && @."Partial Mode" == "Partial")
+                              ."Output"[*] ? (@ starts with "PARTIAL precmed.kdigo_summary(")') AS partial_summary,
+       pg_temp.plan_has(q, '$.** ? (@."Node Type" == "Aggregate" && @."Partial Mode" == "Partial")
+                              ."Output"[*] ? (@ starts with "PARTIAL precmed.kdigo_uo_rate(")') AS partial_uo_rate,
+       pg_temp.plan_has(q, '$.** ? (@."Node Type" == "Aggregate" && @."Partial Mode" == "Finalize")') AS finalize,
+       pg_temp.plan_has(q, '$.** ? (@."Node Type" == "Gather" || @."Node Type" == "Gather Merge")') AS gather
+  FROM (VALUES ('SELECT stay_id, precmed.kdigo_summary(charttime, aki_stage),
+                        precmed.kdigo_uo_rate(ml, 1.0 / 60, kg, charttime, 0, NULL)
+                   FROM staged GROUP BY stay_id')) v(q);
 SELECT count(*) AS same FROM serial_result x JOIN (
   SELECT stay_id, precmed.kdigo_summary(charttime, aki_stage) AS s,
          precmed.kdigo_uo_rate(ml, 1.0 / 60, kg, charttime, 0, NULL) AS r
@@ -193,4 +209,20 @@ SELECT count(*) FROM precmed.kdigo_stages(
   'SELECT 1::bigint AS stay_id, now()::timestamp AS charttime, 1.0::float8 AS ml WHERE false',
   'SELECT 1::bigint AS stay_id, now()::timestamp AS charttime, 70.0::float8 AS kg, ''admit''::text AS weight_type WHERE false');
 \echo :LAST_ERROR_SQLSTATE
+-- the cap is on all the call holds, not on each array: 12,000 stays take about 0.6 MB and each of
+-- the two id indexes 0.25 MB, none over 1 MB alone; together they are over it, and fit in 2 MB
+SELECT count(*) FROM precmed.kdigo_stages(
+  $$SELECT i::bigint AS stay_id, i::bigint AS subject_id, '2020-01-01'::timestamp AS intime,
+           '2020-01-05'::timestamp AS outtime FROM generate_series(1, 12000) i$$,
+  'SELECT 1::bigint AS subject_id, now()::timestamp AS charttime, 1.0::float8 AS value_mg_dl WHERE false',
+  'SELECT 1::bigint AS stay_id, now()::timestamp AS charttime, 1.0::float8 AS ml WHERE false',
+  'SELECT 1::bigint AS stay_id, now()::timestamp AS charttime, 70.0::float8 AS kg, ''admit''::text AS weight_type WHERE false');
+\echo :LAST_ERROR_SQLSTATE
+SET precmed.max_memory_mb = 2;
+SELECT count(*) FROM precmed.kdigo_stages(
+  $$SELECT i::bigint AS stay_id, i::bigint AS subject_id, '2020-01-01'::timestamp AS intime,
+           '2020-01-05'::timestamp AS outtime FROM generate_series(1, 12000) i$$,
+  'SELECT 1::bigint AS subject_id, now()::timestamp AS charttime, 1.0::float8 AS value_mg_dl WHERE false',
+  'SELECT 1::bigint AS stay_id, now()::timestamp AS charttime, 1.0::float8 AS ml WHERE false',
+  'SELECT 1::bigint AS stay_id, now()::timestamp AS charttime, 70.0::float8 AS kg, ''admit''::text AS weight_type WHERE false');
 RESET precmed.max_memory_mb;

@@ -31,13 +31,8 @@ CREATE FUNCTION precmed.check_vector(x float8[], expected_length int DEFAULT NUL
   AS 'MODULE_PATHNAME', 'check_vector'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION precmed.check_vector(float8[], int) IS
-  'Checks a feature vector as precmed does: one-dimensional, no NULL, no NaN or infinity, and of expected_length when given. Returns its length.';
+  'Checks a feature vector as precmed''s models read it: one-dimensional, NULL or NaN elements are missing values, no infinity, and of expected_length when given. Returns its length.';
 
-CREATE FUNCTION precmed.check_matrix(x float8[]) RETURNS int[]
-  AS 'MODULE_PATHNAME', 'check_matrix'
-  LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.check_matrix(float8[]) IS
-  'Checks a matrix as precmed does: two-dimensional, no NULL, no NaN or infinity. Returns {rows, columns}.';
 
 -- Shipped reference tables refuse changes outside precmed's own scripts
 -- (src/common/reference_data.c): functions cache them, pg_dump leaves them out.

@@ -9,6 +9,7 @@
 #include "common/precmed.h"
 
 #include "datatype/timestamp.h"
+#include "lib/stringinfo.h"
 
 #define AKI_HOUR_US		((int64) 3600 * 1000000)
 #define AKI_DAY_US		(24 * AKI_HOUR_US)
@@ -20,7 +21,7 @@ typedef enum AkiStage3Rule
 	AKI_STAGE3_LEGACY
 } AkiStage3Rule;
 
-/* kdigo_rules.c */
+/* ---- kdigo_rules.c ---- */
 
 /*
  * round(x::numeric, ndigits)::float8 exactly as PostgreSQL computes it: the
@@ -56,5 +57,205 @@ extern double aki_hours_rounded(int64 us);
  * the window's volume, the weight and the rounded documented hours.
  */
 extern double aki_uo_rate(double ml, double kg, double hours);
+
+/* ---- agg_state.c: the plumbing of kdigo_summary and kdigo_uo_rate ---- */
+
+/* The aggregate's memory context; an error when fn is not called as one. */
+extern MemoryContext aki_agg_context(FunctionCallInfo fcinfo, const char *fn);
+
+/*
+ * The start of combine function fn over fixed-size states of size bytes:
+ * true with *result set when one side is NULL (the result is the other,
+ * copied into the aggregate context when it is the second one's).
+ */
+extern bool aki_combine_trivial(FunctionCallInfo fcinfo, const char *fn, Size size,
+								void **result);
+
+/*
+ * A serialized state (argument 0 of a deserial function) as a message
+ * buffer, after checking that it has len bytes (22P03 naming what if not).
+ */
+extern void aki_serial_buffer(FunctionCallInfo fcinfo, int len, const char *what,
+							  StringInfo buf);
+
+/* ---- kdigo_stages: the working data of one call ---- */
+
+/*
+ * Input rows of kdigo_stages start with the index of their stay (or, for
+ * creatinine, subject): aki_bucket_rows groups them by it in linear time.
+ */
+typedef struct AkiStay
+{
+	int64		stay_id;
+	int64		subject_id;
+	Timestamp	intime;
+	Timestamp	outtime;
+	int32		subject_idx;	/* index of the subject, after sorting */
+} AkiStay;
+
+/* A creatinine, urine or CRRT row, at a time. */
+typedef struct AkiEvent
+{
+	int32		idx;			/* stay index (creatinine: subject index) */
+	bool		null;			/* urine: the volume is NULL */
+	Timestamp	t;
+	double		value;			/* creatinine mg/dL, urine mL; CRRT: unused */
+} AkiEvent;
+
+/* A weight interval of a stay (weight_durations). */
+typedef struct AkiInterval
+{
+	Timestamp	start;			/* charttime, or interval start */
+	Timestamp	end;			/* interval end (prebuilt intervals only) */
+	double		kg;
+	int64		seq;			/* input order, to keep sorts stable */
+} AkiInterval;
+
+/* A weight row: a charted weight, or an interval given as such. */
+typedef struct AkiWeight
+{
+	int32		idx;			/* stay index */
+	bool		admit;
+	AkiInterval w;
+} AkiWeight;
+
+/* The urine-output rates of a row (mL/kg/h, rounded); has_*: not NULL. */
+typedef struct AkiUoRates
+{
+	bool		has_rt6;
+	bool		has_rt12;
+	bool		has_rt24;
+	double		rt6;
+	double		rt12;
+	double		rt24;
+} AkiUoRates;
+
+/* One row of kdigo_uo (a urine time joined with one weight interval). */
+typedef struct AkiUoRow
+{
+	Timestamp	t;
+	AkiUoRates	rates;
+	int			stage;
+} AkiUoRow;
+
+/* One output row. */
+typedef struct AkiRow
+{
+	int64		stay_id;
+	int64		subject_id;
+	Timestamp	t;
+	bool		t_null;
+	int64		key;			/* t - intime of the row's stay */
+	bool		has_creat;
+	bool		has_low7;
+	bool		has_low48;
+	double		creat;
+	double		low7;
+	double		low48;
+	int			stage_creat;	/* -1: NULL */
+	AkiUoRates	uo;
+	int			stage_uo;		/* -1: NULL */
+	int			stage_crrt;		/* -1: NULL */
+	int			stage;
+	int			smoothed;
+} AkiRow;
+
+/* A growable array (pm_array_grow) of elements of elsize bytes. */
+typedef struct AkiVec
+{
+	char	   *data;
+	int64		n;
+	int64		cap;
+	Size		elsize;
+} AkiVec;
+
+struct aki_idhash_hash;
+
+typedef struct AkiState
+{
+	MemoryContext work;			/* all the call holds: the memory cap's measure */
+	MemoryContext scratch;		/* per subject, child of work */
+	AkiStage3Rule rule;
+	bool		smooth_by_stay;
+	bool		weight_intervals;	/* weight query gives starttime/endtime */
+	/* the inputs, read in the work context */
+	AkiVec		stays;
+	AkiVec		creat;
+	AkiVec		urine;
+	AkiVec		weight;
+	AkiVec		crrt;
+	struct aki_idhash_hash *stay_index;		/* stay_id -> stay index */
+	struct aki_idhash_hash *subject_index;	/* subject_id -> subject index */
+	int32		nsubjects;
+	/* row ranges per stay (per subject for creatinine) after bucketing */
+	size_t	   *creat_off;
+	size_t	   *urine_off;
+	size_t	   *weight_off;
+	size_t	   *crrt_off;
+	/* per-subject vectors, in the scratch context */
+	AkiVec		rows;
+	AkiVec		uo;
+	AkiVec		intervals;
+	size_t		nsorted;		/* intervals in order of start (see aki_stage_urine) */
+	uint64		resummed;		/* urine windows summed in order */
+} AkiState;
+
+/* kdigo_stages.c: memory that counts against precmed.max_memory_mb */
+
+/*
+ * Raise 54000 unless the call's memory (all of st->work) plus bytes fits in
+ * precmed.max_memory_mb: the cap applies to all the call holds.
+ */
+extern void aki_reserve(AkiState *st, double bytes);
+
+/* An array of count elements in CurrentMemoryContext, reserved first. */
+extern void *aki_alloc(AkiState *st, size_t count, size_t elsize);
+
+/* Grow v (pm_array_grow) to hold one more element, reserved first. */
+extern void aki_grow(AkiState *st, AkiVec *v);
+
+/* Append an element to v; returns it (uninitialised). */
+static inline void *
+aki_push(AkiState *st, AkiVec *v)
+{
+	if (unlikely(v->n == v->cap))
+		aki_grow(st, v);
+	return v->data + v->elsize * v->n++;
+}
+
+/* kdigo_input.c */
+
+/* The query arguments of kdigo_stages, in the order they are read. */
+typedef enum AkiInputArg
+{
+	AKI_IN_STAYS,
+	AKI_IN_CREATININE,
+	AKI_IN_URINE,
+	AKI_IN_WEIGHT,
+	AKI_IN_CRRT,
+	AKI_NUM_INPUTS
+} AkiInputArg;
+
+/*
+ * Read every input (queries[k] of input k; a NULL crrt query is skipped)
+ * into st, the stays sorted and indexed.  Caller holds SPI; the arrays go
+ * to st->work.
+ */
+extern void aki_read_inputs(AkiState *st, char *const queries[AKI_NUM_INPUTS]);
+
+/* Group the creatinine, urine, weight and CRRT rows by subject or stay. */
+extern void aki_bucket_inputs(AkiState *st);
+
+/* kdigo_urine.c */
+
+/* kdigo_uo rows of stay s (index si), into st->uo in order of time. */
+extern void aki_stage_urine(AkiState *st, const AkiStay *s, int32 si);
+
+/* kdigo_stay.c */
+
+/* All rows of stay s (index si), appended to st->rows. */
+extern void aki_stage_stay(AkiState *st, const AkiStay *s, int32 si);
+
+#define AKI_CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
 
 #endif							/* PRECMED_AKI_H */

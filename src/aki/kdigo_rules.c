@@ -7,6 +7,10 @@
  * 4 decimals, then compares the rounded numerics with the thresholds; a
  * rate that is 0.49996 in float8 is therefore 0.5000 and not stage 1.  The
  * same rounding is reproduced here bit for bit.
+ *
+ * How it works: aki_round_numeric rounds in double where the result is
+ * clearly away from a tie, and otherwise goes through the 15-digit decimal
+ * text float8_numeric uses; the stage rules are the reference's CASEs.
  */
 #include "aki/aki.h"
 
@@ -16,6 +20,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+/* round(x::numeric, ndigits)::float8, bit for bit (see aki.h). */
 double
 aki_round_numeric(double x, int ndigits)
 {
@@ -101,6 +106,7 @@ aki_round_numeric(double x, int ndigits)
 	return strtod(out, NULL);
 }
 
+/* 'current' or 'legacy'; 22023 otherwise. */
 AkiStage3Rule
 aki_parse_stage3_rule(const char *s)
 {
@@ -109,11 +115,12 @@ aki_parse_stage3_rule(const char *s)
 	if (strcmp(s, "legacy") == 0)
 		return AKI_STAGE3_LEGACY;
 	pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-			 psprintf("invalid stage3_rule \"%s\"", s),
-			 "stage3_rule selects the stage-3 creatinine rule.",
-			 "Use 'current' (mimic-code since 2026-06-24) or 'legacy' (the rule before it).");
+			 errmsg("invalid stage3_rule \"%s\"", s),
+			 errdetail("stage3_rule selects the stage-3 creatinine rule."),
+			 errhint("Use 'current' (mimic-code since 2026-06-24) or 'legacy' (the rule before it)."));
 }
 
+/* The creatinine CASE of kdigo_stages: the first rule that holds. */
 int
 aki_creat_stage(double creat, bool has_low7, double low7,
 				bool has_low48, double low48, AkiStage3Rule rule)
@@ -137,6 +144,7 @@ aki_creat_stage(double creat, bool has_low7, double low7,
 	return 0;
 }
 
+/* The urine-output CASE of kdigo_stages, on rounded rates. */
 int
 aki_uo_stage(bool early,
 			 bool has_rt6, double rt6, double tm6,
@@ -158,6 +166,7 @@ aki_uo_stage(bool early,
 	return 0;
 }
 
+/* round(us / 3600e6, 6) without a float8 division's error. */
 double
 aki_hours_rounded(int64 us)
 {
@@ -167,6 +176,7 @@ aki_hours_rounded(int64 us)
 	return (double) q / 1e6;
 }
 
+/* ml / kg / hours rounded to 4 decimals as numeric. */
 double
 aki_uo_rate(double ml, double kg, double hours)
 {
@@ -176,7 +186,8 @@ aki_uo_rate(double ml, double kg, double hours)
 /*
  * precmed.kdigo_creat_stage(creat, creat_low_past_7day, creat_low_past_48hr,
  * stage3_rule): the CASE of kdigo_stages, with SQL's NULL logic (a NULL
- * minimum makes its rule fall through; a NULL creat gives 0).
+ * minimum makes its rule fall through; a NULL creat gives 0).  Refuses an
+ * unknown stage3_rule (22023).
  */
 PG_FUNCTION_INFO_V1(kdigo_creat_stage);
 Datum

@@ -2,8 +2,12 @@
  * kdigo_summary.c: precmed.kdigo_summary(charttime, aki_stage), the stay
  * summary of kdigo_stages rows: worst stage, first time at stage >= 1, 2
  * and 3, and the number of staged rows.  A window ("worst stage in the first
- * 48 h") is an aggregate FILTER clause.  The state is fixed-size, so it
- * combines, serializes and deserializes trivially for parallel query.
+ * 48 h") is an aggregate FILTER clause.
+ *
+ * How it works: a row of stage k sets the first time of every threshold
+ * up to k (rows without a time count for the worst stage only), so the
+ * state is fixed-size; two states combine by adding counts and taking the
+ * maxima and earliest times, which makes the aggregate parallel.
  */
 #include "aki/aki.h"
 
@@ -21,21 +25,49 @@ typedef struct KdigoSummary
 	Timestamp	first[3];		/* first time at stage >= 1, >= 2, 3 */
 } KdigoSummary;
 
+/*
+ * Whether s holds together: no rows exactly when no stage; a first time at
+ * stage >= k + 1 only with max_stage > k, and then one at every lower
+ * threshold, no later (the row that set it set those too).
+ */
+static bool
+summary_is_valid(const KdigoSummary *s)
+{
+	if (s->rows < 0 || s->max_stage < -1 || s->max_stage > 3 ||
+		(s->rows == 0) != (s->max_stage == -1))
+		return false;
+	for (int k = 0; k < 3; k++)
+	{
+		if (s->has_first[k] && s->max_stage <= k)
+			return false;
+		if (k > 0 && s->has_first[k] &&
+			(!s->has_first[k - 1] || s->first[k - 1] > s->first[k]))
+			return false;
+	}
+	return true;
+}
+
+#define AssertCheckSummary(s) Assert(summary_is_valid(s))
+
+/* The transition state: argument 0, or a new empty one in the aggregate context. */
 static KdigoSummary *
 summary_state(FunctionCallInfo fcinfo, const char *fn)
 {
-	MemoryContext aggctx;
+	MemoryContext aggctx = aki_agg_context(fcinfo, fn);
 	KdigoSummary *s;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "%s called in non-aggregate context", fn);
 	if (!PG_ARGISNULL(0))
-		return (KdigoSummary *) PG_GETARG_POINTER(0);
+	{
+		s = (KdigoSummary *) PG_GETARG_POINTER(0);
+		AssertCheckSummary(s);
+		return s;
+	}
 	s = MemoryContextAllocZero(aggctx, sizeof(KdigoSummary));
 	s->max_stage = -1;
 	return s;
 }
 
+/* First time at stage >= k + 1: the earlier of the kept one and t. */
 static void
 summary_add_first(KdigoSummary *s, int k, Timestamp t)
 {
@@ -46,6 +78,7 @@ summary_add_first(KdigoSummary *s, int k, Timestamp t)
 	}
 }
 
+/* Transition: adds a row of stage 0-3 (NULL: skipped); 22023 for another stage. */
 PG_FUNCTION_INFO_V1(kdigo_summary_transfn);
 Datum
 kdigo_summary_transfn(PG_FUNCTION_ARGS)
@@ -58,45 +91,42 @@ kdigo_summary_transfn(PG_FUNCTION_ARGS)
 	stage = PG_GETARG_INT32(2);
 	if (stage < 0 || stage > 3)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("aki_stage %d is not a KDIGO stage", stage),
-				 "KDIGO stages are 0, 1, 2 and 3.",
-				 NULL);
+				 errmsg("aki_stage %d is not a KDIGO stage", stage),
+				 errdetail("KDIGO stages are 0, 1, 2 and 3."));
 	s->rows++;
 	s->max_stage = Max(s->max_stage, stage);
 	if (!PG_ARGISNULL(1))
 		for (int k = 0; k < stage; k++)
 			summary_add_first(s, k, PG_GETARG_TIMESTAMP(1));
+	AssertCheckSummary(s);
 	PG_RETURN_POINTER(s);
 }
 
+/* Combine: the summary of both states' rows. */
 PG_FUNCTION_INFO_V1(kdigo_summary_combinefn);
 Datum
 kdigo_summary_combinefn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx;
 	KdigoSummary *a;
 	KdigoSummary *b;
+	void	   *trivial;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "kdigo_summary_combinefn called in non-aggregate context");
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
-	b = (KdigoSummary *) PG_GETARG_POINTER(1);
-	if (PG_ARGISNULL(0))
-	{
-		a = MemoryContextAlloc(aggctx, sizeof(KdigoSummary));
-		*a = *b;
-		PG_RETURN_POINTER(a);
-	}
+	if (aki_combine_trivial(fcinfo, "kdigo_summary_combinefn", sizeof(KdigoSummary), &trivial))
+		PG_RETURN_POINTER(trivial);
 	a = (KdigoSummary *) PG_GETARG_POINTER(0);
+	b = (KdigoSummary *) PG_GETARG_POINTER(1);
+	AssertCheckSummary(a);
+	AssertCheckSummary(b);
 	a->rows += b->rows;
 	a->max_stage = Max(a->max_stage, b->max_stage);
 	for (int k = 0; k < 3; k++)
 		if (b->has_first[k])
 			summary_add_first(a, k, b->first[k]);
+	AssertCheckSummary(a);
 	PG_RETURN_POINTER(a);
 }
 
+/* Serialize: the state's fields in network order. */
 PG_FUNCTION_INFO_V1(kdigo_summary_serialfn);
 Datum
 kdigo_summary_serialfn(PG_FUNCTION_ARGS)
@@ -104,6 +134,7 @@ kdigo_summary_serialfn(PG_FUNCTION_ARGS)
 	KdigoSummary *s = (KdigoSummary *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
+	AssertCheckSummary(s);
 	pq_begintypsend(&buf);
 	pq_sendint64(&buf, s->rows);
 	pq_sendint32(&buf, s->max_stage);
@@ -117,40 +148,31 @@ kdigo_summary_serialfn(PG_FUNCTION_ARGS)
 
 #define KDIGO_SUMMARY_SERIAL_LEN (8 + 4 + 3 * 9)
 
+/* Deserialize: 22P03 for bytes of another length or a state that does not hold together. */
 PG_FUNCTION_INFO_V1(kdigo_summary_deserialfn);
 Datum
 kdigo_summary_deserialfn(PG_FUNCTION_ARGS)
 {
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggctx;
+	MemoryContext aggctx = aki_agg_context(fcinfo, "kdigo_summary_deserialfn");
 	StringInfoData buf;
 	KdigoSummary *s;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "kdigo_summary_deserialfn called in non-aggregate context");
-	if (VARSIZE_ANY_EXHDR(b) != KDIGO_SUMMARY_SERIAL_LEN)
-		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-				 psprintf("serialized kdigo_summary state has %d bytes, not %d",
-						  (int) VARSIZE_ANY_EXHDR(b), KDIGO_SUMMARY_SERIAL_LEN),
-				 NULL, NULL);
+	aki_serial_buffer(fcinfo, KDIGO_SUMMARY_SERIAL_LEN, "kdigo_summary", &buf);
 	s = MemoryContextAllocZero(aggctx, sizeof(KdigoSummary));
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
 	s->rows = pq_getmsgint64(&buf);
 	s->max_stage = pq_getmsgint(&buf, 4);
-	if (s->rows < 0 || s->max_stage < -1 || s->max_stage > 3)
-		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-				 "serialized kdigo_summary state is corrupt", NULL, NULL);
 	for (int k = 0; k < 3; k++)
 	{
 		s->has_first[k] = pq_getmsgbyte(&buf) != 0;
 		s->first[k] = pq_getmsgint64(&buf);
 	}
+	if (!summary_is_valid(s))
+		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
+				 errmsg("serialized kdigo_summary state is corrupt"));
 	PG_RETURN_POINTER(s);
 }
 
+/* Final: (max_stage, first_stage1, first_stage2, first_stage3, rows), NULL without a staged row. */
 PG_FUNCTION_INFO_V1(kdigo_summary_finalfn);
 Datum
 kdigo_summary_finalfn(PG_FUNCTION_ARGS)
@@ -163,6 +185,7 @@ kdigo_summary_finalfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = (KdigoSummary *) PG_GETARG_POINTER(0);
+	AssertCheckSummary(s);
 	if (s->rows == 0)
 		PG_RETURN_NULL();
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)

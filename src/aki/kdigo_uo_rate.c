@@ -7,8 +7,12 @@
  *   decimals, or NULL unless min_hours <= round(sum(hours), 6) < max_hours.
  *
  * hours is each row's hours since the stay's previous urine row (1 for the
- * first), as the reference's hours_since_previous_row.  The state is
- * fixed-size; combine, serialize and deserialize support parallel query.
+ * first), as the reference's hours_since_previous_row.
+ *
+ * How it works: the state keeps the two sums and the weight of the latest
+ * row (ties: the larger weight, so the result does not depend on the order
+ * states combine in); it is fixed-size, and combine, serialize and
+ * deserialize support parallel query.
  */
 #include "aki/aki.h"
 
@@ -32,6 +36,23 @@ typedef struct UoRateState
 	bool		has_max;
 } UoRateState;
 
+/*
+ * Whether s holds together: the bounds and weight finite (each was checked
+ * on entry), an unset value zero, and a NULL weight only for a latest row.
+ */
+static bool
+uo_rate_is_valid(const UoRateState *s)
+{
+	return isfinite(s->kg) && isfinite(s->min_hours) && isfinite(s->max_hours) &&
+		(s->has_max || s->max_hours == 0) &&
+		(s->has_ml || s->ml == 0) &&
+		(!s->kg_null || s->kg == 0) &&
+		(s->has_last || (!s->kg_null && s->kg == 0));
+}
+
+#define AssertCheckUoRate(s) Assert(uo_rate_is_valid(s))
+
+/* Argument argno as a finite float8; 22023 naming name otherwise. */
 static double
 finite_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 {
@@ -39,20 +60,19 @@ finite_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 
 	if (isnan(x) || isinf(x))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("%s %g is not finite", name, x),
-				 "kdigo_uo_rate needs finite volumes, hours and weights.", NULL);
+				 errmsg("%s %g is not finite", name, x),
+				 errdetail("kdigo_uo_rate needs finite volumes, hours and weights."));
 	return x;
 }
 
+/* Transition: adds a row; 22023 for a non-finite value, 22004 for a NULL min_hours. */
 PG_FUNCTION_INFO_V1(kdigo_uo_rate_transfn);
 Datum
 kdigo_uo_rate_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx;
+	MemoryContext aggctx = aki_agg_context(fcinfo, "kdigo_uo_rate_transfn");
 	UoRateState *s;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "kdigo_uo_rate_transfn called in non-aggregate context");
 	if (PG_ARGISNULL(0))
 	{
 		s = MemoryContextAllocZero(aggctx, sizeof(UoRateState));
@@ -64,6 +84,7 @@ kdigo_uo_rate_transfn(PG_FUNCTION_ARGS)
 	}
 	else
 		s = (UoRateState *) PG_GETARG_POINTER(0);
+	AssertCheckUoRate(s);
 
 	if (!PG_ARGISNULL(1))
 	{
@@ -86,29 +107,25 @@ kdigo_uo_rate_transfn(PG_FUNCTION_ARGS)
 			s->kg = s->kg_null ? 0 : finite_arg(fcinfo, 3, "kg");
 		}
 	}
+	AssertCheckUoRate(s);
 	PG_RETURN_POINTER(s);
 }
 
+/* Combine: the sums of both states, the weight of the latest row of either. */
 PG_FUNCTION_INFO_V1(kdigo_uo_rate_combinefn);
 Datum
 kdigo_uo_rate_combinefn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx;
 	UoRateState *a;
 	UoRateState *b;
+	void	   *trivial;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "kdigo_uo_rate_combinefn called in non-aggregate context");
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
-	b = (UoRateState *) PG_GETARG_POINTER(1);
-	if (PG_ARGISNULL(0))
-	{
-		a = MemoryContextAlloc(aggctx, sizeof(UoRateState));
-		*a = *b;
-		PG_RETURN_POINTER(a);
-	}
+	if (aki_combine_trivial(fcinfo, "kdigo_uo_rate_combinefn", sizeof(UoRateState), &trivial))
+		PG_RETURN_POINTER(trivial);
 	a = (UoRateState *) PG_GETARG_POINTER(0);
+	b = (UoRateState *) PG_GETARG_POINTER(1);
+	AssertCheckUoRate(a);
+	AssertCheckUoRate(b);
 	if (b->has_ml)
 	{
 		a->ml = a->has_ml ? a->ml + b->ml : b->ml;
@@ -123,9 +140,11 @@ kdigo_uo_rate_combinefn(PG_FUNCTION_ARGS)
 		a->kg = b->kg;
 		a->kg_null = b->kg_null;
 	}
+	AssertCheckUoRate(a);
 	PG_RETURN_POINTER(a);
 }
 
+/* Serialize: the state's fields in network order. */
 PG_FUNCTION_INFO_V1(kdigo_uo_rate_serialfn);
 Datum
 kdigo_uo_rate_serialfn(PG_FUNCTION_ARGS)
@@ -133,6 +152,7 @@ kdigo_uo_rate_serialfn(PG_FUNCTION_ARGS)
 	UoRateState *s = (UoRateState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
+	AssertCheckUoRate(s);
 	pq_begintypsend(&buf);
 	pq_sendfloat8(&buf, s->ml);
 	pq_sendfloat8(&buf, s->hours);
@@ -149,27 +169,17 @@ kdigo_uo_rate_serialfn(PG_FUNCTION_ARGS)
 
 #define UO_RATE_SERIAL_LEN (6 * 8 + 4)
 
+/* Deserialize: 22P03 for bytes of another length or a state that does not hold together. */
 PG_FUNCTION_INFO_V1(kdigo_uo_rate_deserialfn);
 Datum
 kdigo_uo_rate_deserialfn(PG_FUNCTION_ARGS)
 {
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggctx;
+	MemoryContext aggctx = aki_agg_context(fcinfo, "kdigo_uo_rate_deserialfn");
 	StringInfoData buf;
 	UoRateState *s;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "kdigo_uo_rate_deserialfn called in non-aggregate context");
-	if (VARSIZE_ANY_EXHDR(b) != UO_RATE_SERIAL_LEN)
-		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-				 psprintf("serialized kdigo_uo_rate state has %d bytes, not %d",
-						  (int) VARSIZE_ANY_EXHDR(b), UO_RATE_SERIAL_LEN),
-				 NULL, NULL);
+	aki_serial_buffer(fcinfo, UO_RATE_SERIAL_LEN, "kdigo_uo_rate", &buf);
 	s = MemoryContextAllocZero(aggctx, sizeof(UoRateState));
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
 	s->ml = pq_getmsgfloat8(&buf);
 	s->hours = pq_getmsgfloat8(&buf);
 	s->kg = pq_getmsgfloat8(&buf);
@@ -180,9 +190,13 @@ kdigo_uo_rate_deserialfn(PG_FUNCTION_ARGS)
 	s->has_last = pq_getmsgbyte(&buf) != 0;
 	s->kg_null = pq_getmsgbyte(&buf) != 0;
 	s->has_max = pq_getmsgbyte(&buf) != 0;
+	if (!uo_rate_is_valid(s))
+		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
+				 errmsg("serialized kdigo_uo_rate state is corrupt"));
 	PG_RETURN_POINTER(s);
 }
 
+/* Final: the rounded rate, or NULL outside [min_hours, max_hours) or without volume or weight. */
 PG_FUNCTION_INFO_V1(kdigo_uo_rate_finalfn);
 Datum
 kdigo_uo_rate_finalfn(PG_FUNCTION_ARGS)
@@ -193,6 +207,7 @@ kdigo_uo_rate_finalfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = (UoRateState *) PG_GETARG_POINTER(0);
+	AssertCheckUoRate(s);
 	if (!s->has_ml || !s->has_last || s->kg_null || !(s->kg > 0))
 		PG_RETURN_NULL();
 	/* documented hours rounded to 6 decimals, as the reference's uo_tm */

@@ -1,31 +1,12 @@
 /*
- * errors.c: raising errors with a specific SQLSTATE.
+ * errors.c: argument helpers that raise precmed's errors (the pm_error
+ * macros themselves are in precmed.h, so errors report their own line).
  */
 #include "common/precmed.h"
 
 #include "utils/builtins.h"
 
-void
-pm_error(int sqlstate, const char *message, const char *detail,
-		 const char *hint)
-{
-	ereport(ERROR,
-			(errcode(sqlstate),
-			 errmsg_internal("%s", message),
-			 detail ? errdetail_internal("%s", detail) : 0,
-			 hint ? errhint("%s", hint) : 0));
-	pg_unreachable();
-}
-
-void
-pm_error_null_argument(const char *argname)
-{
-	pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-			 psprintf("argument \"%s\" must not be NULL", argname),
-			 NULL,
-			 "Pass a value, or leave the argument out to use its default.");
-}
-
+/* The text argument argno as a C string; 22004 naming argname when NULL. */
 char *
 pm_text_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
 {

@@ -1,105 +1,74 @@
 /*
- * float_array.c: checked access to float8[] arguments.
+ * float_array.c: feature vectors, read by one rule.
  *
- * Feature vectors and matrices come from users' queries; a NULL element, a
- * ragged shape or a NaN must be an error naming the argument, never a
- * misread buffer.
+ * A feature vector is a one-dimensional float8[] (or empty) that comes from
+ * users' queries: NULL elements and NaN mean "missing" (models impute or
+ * route them), infinities are errors, and a ragged or mistyped array is an
+ * error naming the argument, never a misread buffer.  Every precmed
+ * function that reads features (training, predict, check_vector) reads
+ * them here.
  */
 #include "common/precmed.h"
 
 #include <math.h>
 
 #include "catalog/pg_type.h"
-#include "utils/lsyscache.h"
 
-static double *
-checked_elements(ArrayType *a, const char *argname, int ndim_wanted)
+/* The elements of feature vector a (NULL and NaN as NaN); see precmed.h. */
+double *
+pm_feature_vector(ArrayType *a, const char *argname, int expected_len,
+				  int *len, bool copy)
 {
 	int			n;
+	double	   *src;
 	double	   *v;
+	bits8	   *nulls;
 
 	if (a == NULL)
 		pm_error_null_argument(argname);
 	if (ARR_ELEMTYPE(a) != FLOAT8OID)
 		elog(ERROR, "argument \"%s\" is not a float8[] array", argname);
-	if (ARR_NDIM(a) != ndim_wanted)
+	if (ARR_NDIM(a) == 0)
+		n = 0;
+	else if (ARR_NDIM(a) == 1)
+		n = ARR_DIMS(a)[0];
+	else
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("argument \"%s\" must be a %d-dimensional array, not %d-dimensional",
-						  argname, ndim_wanted, ARR_NDIM(a)),
-				 NULL,
-				 ndim_wanted == 1 ? "Pass a flat array such as ARRAY[1.0, 2.0]."
-				 : "Pass a rectangular array such as ARRAY[[1.0, 2.0], [3.0, 4.0]].");
-	if (ARR_HASNULL(a))
-	{
-		bits8	   *nulls = ARR_NULLBITMAP(a);
-
-		n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
-		for (int i = 0; i < n; i++)
-			if (!(nulls[i / 8] & (1 << (i % 8))))
-				pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-						 psprintf("argument \"%s\" has a NULL element at position %d",
-								  argname, i + 1),
-						 NULL,
-						 "Replace missing values first, for example with coalesce() or an imputed value.");
-	}
-	n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
-	v = (double *) ARR_DATA_PTR(a);
-	for (int i = 0; i < n; i++)
-		if (isnan(v[i]) || isinf(v[i]))
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 psprintf("argument \"%s\" has a non-finite element (%s) at position %d",
-							  argname, isnan(v[i]) ? "NaN" : (v[i] > 0 ? "Infinity" : "-Infinity"),
-							  i + 1),
-					 NULL,
-					 "Replace NaN and infinite values first.");
-	return v;
-}
-
-double *
-pm_float8_vector(ArrayType *a, const char *argname, int expected_len, int *len)
-{
-	double	   *v;
-
-	/* An empty array has zero dimensions in PostgreSQL. */
-	if (a != NULL && ARR_NDIM(a) == 0 && ARR_ELEMTYPE(a) == FLOAT8OID)
-	{
-		*len = 0;
-		v = NULL;
-	}
+				 errmsg("argument \"%s\" must be a one-dimensional array, not %d-dimensional",
+						argname, ARR_NDIM(a)),
+				 errhint("Pass one feature vector per row, such as ARRAY[1.0, NULL, 3.5]."));
+	if (expected_len >= 0 && n != expected_len)
+		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
+				 errmsg("argument \"%s\" has %d elements, expected %d",
+						argname, n, expected_len),
+				 expected_len > 0 ? errdetail("Every feature vector of a model must have the same length as the vectors it was trained on.") : 0,
+				 errhint("Build every feature vector with the same query, e.g. precmed.aki_features()."));
+	*len = n;
+	if (n == 0)
+		return NULL;
+	src = (double *) ARR_DATA_PTR(a);
+	nulls = ARR_NULLBITMAP(a);
+	if (nulls == NULL && !copy)
+		v = src;
 	else
 	{
-		v = checked_elements(a, argname, 1);
-		*len = ARR_DIMS(a)[0];
+		int			k = 0;
+
+		v = palloc(sizeof(double) * n);
+		for (int i = 0; i < n; i++)
+		{
+			if (nulls && !(nulls[i / 8] & (1 << (i % 8))))
+				v[i] = NAN;
+			else
+				v[i] = src[k++];
+		}
 	}
-	if (expected_len >= 0 && *len != expected_len)
-		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("argument \"%s\" has %d elements, expected %d",
-						  argname, *len, expected_len),
-				 NULL,
-				 "Every vector passed here must have the same length.");
-	return v;
-}
-
-double *
-pm_float8_matrix(ArrayType *a, const char *argname, int *rows, int *cols)
-{
-	double	   *v = checked_elements(a, argname, 2);
-
-	*rows = ARR_DIMS(a)[0];
-	*cols = ARR_DIMS(a)[1];
-	return v;
-}
-
-ArrayType *
-pm_float8_array(const double *values, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * (n > 0 ? n : 1));
-	ArrayType  *a;
-
 	for (int i = 0; i < n; i++)
-		d[i] = Float8GetDatum(values[i]);
-	a = construct_array(d, n, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
-						TYPALIGN_DOUBLE);
-	pfree(d);
-	return a;
+		if (isinf(v[i]))
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 errmsg("argument \"%s\" has an infinite element (%s) at position %d",
+							argname, v[i] > 0 ? "Infinity" : "-Infinity", i + 1),
+					 errdetail("NULL and NaN elements are read as missing values; infinities are not."),
+					 errhint("Replace infinite values, e.g. with NULL."));
+	return v;
 }

@@ -24,11 +24,13 @@ _PG_init(void)
 	 */
 	openblas_set_num_threads(1);
 
-	/* precmed.max_memory_mb; any other setting named precmed.* is an error */
+	/* precmed's settings; any other setting named precmed.* is an error */
 	pm_memory_limit_init();
+	pm_progress_init();
 	MarkGUCPrefixReserved("precmed");
 }
 
+/* precmed.version(): the library's version, as the control file names it. */
 PG_FUNCTION_INFO_V1(version);
 Datum
 version(PG_FUNCTION_ARGS)
@@ -36,6 +38,7 @@ version(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(PRECMED_VERSION));
 }
 
+/* precmed.build_info(): versions built against and running (jsonb). */
 PG_FUNCTION_INFO_V1(build_info);
 Datum
 build_info(PG_FUNCTION_ARGS)

@@ -11,6 +11,10 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+/*
+ * precmed.check_input(query, columns, types): runs the query as precmed reads
+ * query arguments and returns its row count; refuses what they refuse.
+ */
 PG_FUNCTION_INFO_V1(check_input);
 Datum
 check_input(PG_FUNCTION_ARGS)
@@ -36,27 +40,25 @@ check_input(PG_FUNCTION_ARGS)
 	types = PG_GETARG_ARRAYTYPE_P(2);
 	if (ARR_NDIM(names) > 1 || ARR_NDIM(types) > 1)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 "arguments \"columns\" and \"types\" must be one-dimensional arrays",
-				 NULL, NULL);
+				 errmsg("arguments \"columns\" and \"types\" must be one-dimensional arrays"));
 	deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT,
 					  &name_datums, &name_nulls, &nnames);
 	deconstruct_array(types, REGTYPEOID, sizeof(Oid), true, TYPALIGN_INT,
 					  &type_datums, &type_nulls, &ntypes);
 	if (nnames != ntypes)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 psprintf("\"columns\" has %d elements but \"types\" has %d", nnames, ntypes),
-				 NULL, "Give one type per column.");
+				 errmsg("\"columns\" has %d elements but \"types\" has %d", nnames, ntypes),
+				 errhint("Give one type per column."));
 	if (nnames == 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 "\"columns\" must name at least one column", NULL, NULL);
+				 errmsg("\"columns\" must name at least one column"));
 
 	spec = palloc0(sizeof(PmColumn) * nnames);
 	for (int i = 0; i < nnames; i++)
 	{
 		if (name_nulls[i] || type_nulls[i])
 			pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-					 psprintf("\"columns\" and \"types\" must not contain NULL (position %d)", i + 1),
-					 NULL, NULL);
+					 errmsg("\"columns\" and \"types\" must not contain NULL (position %d)", i + 1));
 		spec[i].name = TextDatumGetCString(name_datums[i]);
 		/* "name?" marks a column the query may leave out */
 		if (strlen(spec[i].name) > 1 && spec[i].name[strlen(spec[i].name) - 1] == '?')
@@ -76,6 +78,7 @@ check_input(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64((int64) rows);
 }
 
+/* precmed.check_vector(x, expected_length): the length of a valid feature vector. */
 PG_FUNCTION_INFO_V1(check_vector);
 Datum
 check_vector(PG_FUNCTION_ARGS)
@@ -87,25 +90,7 @@ check_vector(PG_FUNCTION_ARGS)
 		pm_error_null_argument("x");
 	if (!PG_ARGISNULL(1) && expected < 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("expected_length must not be negative, got %d", expected),
-				 NULL, NULL);
-	(void) pm_float8_vector(PG_GETARG_ARRAYTYPE_P(0), "x", expected, &len);
+				 errmsg("expected_length must not be negative, got %d", expected));
+	(void) pm_feature_vector(PG_GETARG_ARRAYTYPE_P(0), "x", expected, &len, false);
 	PG_RETURN_INT32(len);
-}
-
-PG_FUNCTION_INFO_V1(check_matrix);
-Datum
-check_matrix(PG_FUNCTION_ARGS)
-{
-	int			rows,
-				cols;
-	Datum		dims[2];
-
-	if (PG_ARGISNULL(0))
-		pm_error_null_argument("x");
-	(void) pm_float8_matrix(PG_GETARG_ARRAYTYPE_P(0), "x", &rows, &cols);
-	dims[0] = Int32GetDatum(rows);
-	dims[1] = Int32GetDatum(cols);
-	PG_RETURN_ARRAYTYPE_P(construct_array(dims, 2, INT4OID, sizeof(int32),
-										  true, TYPALIGN_INT));
 }

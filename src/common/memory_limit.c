@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "utils/guc.h"
+#include "utils/memutils.h"
 
 int			pm_max_memory_mb = PM_MAX_MEMORY_MB_DEFAULT;
 
@@ -41,10 +42,31 @@ pm_check_memory(double bytes, const char *what)
 
 	if (!(bytes <= limit))
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 psprintf("%s needs more memory than precmed.max_memory_mb allows", what),
-				 psprintf("It needs about %.0f MB; the limit is %d MB.",
-						  ceil(bytes / (1024.0 * 1024.0)), pm_max_memory_mb),
-				 "Use less data (a sample, fewer features), or ask a superuser to raise "
-				 "precmed.max_memory_mb (SET, ALTER ROLE ... SET or ALTER SYSTEM) if the "
-				 "server has the memory.");
+				 errmsg("%s needs more memory than precmed.max_memory_mb allows", what),
+				 errdetail("It needs about %.0f MB; the limit is %d MB.",
+						   ceil(bytes / (1024.0 * 1024.0)), pm_max_memory_mb),
+				 errhint("Use less data (a sample, fewer features), or ask a superuser to raise "
+						 "precmed.max_memory_mb (SET, ALTER ROLE ... SET or ALTER SYSTEM) if the "
+						 "server has the memory."));
+}
+
+/* Grow *array (of *capacity elements of elsize bytes) to hold needed elements. */
+void *
+pm_array_grow(void *array, int64 *capacity, int64 needed, Size elsize, const char *what)
+{
+	int64		cap = Max(*capacity, 16);
+
+	if (needed <= *capacity && array != NULL)
+		return array;
+	while (cap < needed)
+		cap *= 2;
+	pm_check_memory((double) cap * elsize, what);
+	if ((double) cap * elsize >= (double) MaxAllocHugeSize)
+		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+				 errmsg("%s needs an array of " INT64_FORMAT " elements", what, cap),
+				 errdetail("That is more memory than one allocation may take."));
+	array = array ? repalloc_huge(array, cap * elsize)
+		: MemoryContextAllocHuge(CurrentMemoryContext, cap * elsize);
+	*capacity = cap;
+	return array;
 }

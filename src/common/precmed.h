@@ -13,21 +13,142 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/array.h"
+#include "utils/jsonb.h"
 
 /* ---- errors.c ---- */
 
 /*
- * Raise ERROR with the given SQLSTATE, message, detail and hint (detail and
- * hint may be NULL).  The strings are used as they are: format them first.
+ * Raise ERROR with a specific SQLSTATE, ereport-style:
+ *   pm_error(ERRCODE_..., errmsg("... %s", x), errdetail(...), errhint(...));
+ * errdetail and errhint are optional.  It expands at the caller, so the
+ * error reports the caller's file and line and its texts are translatable.
  */
-extern void pm_error(int sqlstate, const char *message, const char *detail,
-					 const char *hint) pg_attribute_noreturn();
+#define pm_error(sqlstate, ...) \
+	ereport(ERROR, errcode(sqlstate), __VA_ARGS__)
 
-/* 22004: a required argument was NULL. */
-extern void pm_error_null_argument(const char *argname) pg_attribute_noreturn();
+/* 22004: the required argument argname was NULL. */
+#define pm_error_null_argument(argname) \
+	pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED, \
+			 errmsg("argument \"%s\" must not be NULL", (argname)), \
+			 errhint("Pass a value for \"%s\".", (argname)))
 
 /* Fetch argument argno as text, raising 22004 naming argname if NULL. */
 extern char *pm_text_arg(FunctionCallInfo fcinfo, int argno, const char *argname);
+
+/* ---- call.c ---- */
+
+/* SPI_connect (an error if it fails), then CurrentMemoryContext = work. */
+extern void pm_spi_connect(MemoryContext work);
+
+/* SPI_finish, then CurrentMemoryContext = work. */
+extern void pm_spi_finish(MemoryContext work);
+
+/* One call of a set-returning function that reads query arguments. */
+typedef struct PmCall
+{
+	ReturnSetInfo *rsinfo;		/* the result: rsinfo->setResult, setDesc */
+	MemoryContext work;			/* everything the call holds */
+	MemoryContext caller;		/* current when the call began */
+} PmCall;
+
+/*
+ * Begin a call: materialize-mode result, a work context named name (a
+ * constant string), current, and SPI connected for reading the query
+ * arguments.  Release SPI with pm_spi_finish(call->work) once they are
+ * read; pm_call_end deletes the work context (an error deletes it with its
+ * parent).
+ */
+extern void pm_call_begin(PmCall *call, FunctionCallInfo fcinfo, const char *name);
+extern void pm_call_end(PmCall *call);
+
+/* ---- progress.c ---- */
+
+/* precmed.progress (PGC_USERSET): report the phases of long calls. */
+extern PGDLLIMPORT bool pm_progress_enabled;
+extern void pm_progress_init(void);
+
+/*
+ * A progress line (printf-style) as a NOTICE prefixed with the seconds since
+ * the statement began, when asked (a call's own params) or when
+ * precmed.progress is on.
+ */
+extern void pm_progress(bool asked, const char *fmt,...) pg_attribute_printf(2, 3);
+
+/* ---- id_dict.c ---- */
+
+/* Text ids interned as dense indexes 0..n-1 in arrival order (simplehash). */
+typedef struct PmIdDict PmIdDict;
+
+/*
+ * A dictionary in CurrentMemoryContext; what names the work in the error
+ * raised when its ids outgrow precmed.max_memory_mb.
+ */
+extern PmIdDict *pm_id_dict_create(const char *what, int size_hint);
+
+/* The index of the len bytes at id, added (copied) when new. */
+extern int	pm_id_dict_intern(PmIdDict *d, const char *bytes, int len, bool *is_new);
+
+/* The same for a text Datum, read in place (detoasted only when needed). */
+extern int	pm_id_dict_intern_text(PmIdDict *d, Datum id, bool *is_new);
+
+/* The index of an id, or -1. */
+extern int	pm_id_dict_lookup(PmIdDict *d, const char *bytes, int len);
+extern int	pm_id_dict_count(const PmIdDict *d);
+extern const char *pm_id_dict_id(const PmIdDict *d, int index);
+
+/* The ids by index (the dictionary's array; valid while it lives). */
+extern char **pm_id_dict_ids(const PmIdDict *d);
+
+/* ---- params.c ---- */
+
+/* The kinds of value a params key takes, and where pm_read_params stores it. */
+typedef enum PmParamKind
+{
+	PM_PARAM_NUMBER,			/* double, within [min, max] */
+	PM_PARAM_INTEGER,			/* int, a whole number within [min, max] */
+	PM_PARAM_BOOL,				/* bool */
+	PM_PARAM_CHOICE,			/* int: the index of the string in choices */
+	PM_PARAM_STRING,			/* char *, any string */
+	PM_PARAM_JSON				/* JsonbValue *, read by the module (arrays, objects) */
+} PmParamKind;
+
+/* One key of a params object. */
+typedef struct PmParam
+{
+	const char *name;
+	PmParamKind kind;
+	double		min;			/* numbers: the allowed range */
+	double		max;
+	bool		min_open;		/* min itself not allowed */
+	bool		max_open;		/* max itself not allowed */
+	const char *const *choices; /* PM_PARAM_CHOICE: NULL-terminated */
+	size_t		offset;			/* of the field in the caller's struct */
+	unsigned	when;			/* bit mask of the variants it applies to; 0 = all */
+} PmParam;
+
+/* The keys of one function's params, and how its messages name them. */
+typedef struct PmParamSet
+{
+	const char *argname;		/* the SQL argument, usually "params" */
+	const char *what;			/* "parameter", "XGBoost parameter", ... */
+	const char *context;		/* appended to unknown-key messages, or NULL */
+	const char *hint;			/* where the keys are documented */
+	const PmParam *params;
+	int			nparams;
+	const char *(*alias) (const char *key);	/* other names of keys, or NULL */
+} PmParamSet;
+
+/*
+ * Read params (a JSON object, or NULL for none) into out: each key of set
+ * that applies under when is checked for kind and range and stored at its
+ * offset; keys absent or JSON null keep what out holds (the defaults).  An
+ * unknown key, a value of the wrong kind or out of range is 22023 naming
+ * the key, with the allowed values in the DETAIL.
+ */
+extern void pm_read_params(Jsonb *params, const PmParamSet *set, unsigned when, void *out);
+
+/* "a number", "an array", ...: the kind of a JSON value, for messages. */
+extern const char *pm_json_kind(const JsonbValue *v);
 
 /* ---- memory_limit.c ---- */
 
@@ -45,6 +166,14 @@ extern void pm_memory_limit_init(void);
  * bytes is a double so an estimate cannot overflow on hostile sizes.
  */
 extern void pm_check_memory(double bytes, const char *what);
+
+/*
+ * Grow array (*capacity elements of elsize bytes, NULL for none yet) in
+ * CurrentMemoryContext to hold needed elements, doubling; checked against
+ * precmed.max_memory_mb (what names the work).  Returns the array.
+ */
+extern void *pm_array_grow(void *array, int64 *capacity, int64 needed, Size elsize,
+						   const char *what);
 
 /* ---- query_input.c ---- */
 
@@ -121,22 +250,14 @@ pm_row_value(PmQueryInput *input, Datum *values, bool *nulls, int spec_index,
 /* ---- float_array.c ---- */
 
 /*
- * Check that a is a one-dimensional float8 array with no NULL elements and
- * only finite values; when expected_len >= 0 its length must equal it.
- * Returns a pointer to the elements (inside a) and sets *len.
+ * Read a feature vector: a one-dimensional float8[] (or empty) whose NULL
+ * elements and NaN mean "missing" and come back as NaN; an infinity is
+ * 22023, another shape 2202E.  When expected_len >= 0 the length must
+ * match.  Returns a palloc'd copy, or a pointer into a when it has no NULL
+ * elements and copy is false; *len gets the length.
  */
-extern double *pm_float8_vector(ArrayType *a, const char *argname,
-								int expected_len, int *len);
-
-/*
- * As pm_float8_vector, for a two-dimensional array read in row-major order;
- * sets *rows and *cols.
- */
-extern double *pm_float8_matrix(ArrayType *a, const char *argname,
-								int *rows, int *cols);
-
-/* Build a one-dimensional float8[] from n values. */
-extern ArrayType *pm_float8_array(const double *values, int n);
+extern double *pm_feature_vector(ArrayType *a, const char *argname,
+								 int expected_len, int *len, bool copy);
 
 /* ---- ranking_metrics.c ---- */
 

@@ -104,19 +104,17 @@ query_text(const char *argname, const char *text)
 		len--;
 	if (len == 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("query for argument \"%s\" is empty", argname),
-				 NULL,
-				 "Give a SELECT statement or a table name.");
+				 errmsg("query for argument \"%s\" is empty", argname),
+				 errhint("Give a SELECT statement or a table name."));
 	name = pnstrdup(start, len);
 	if (!is_relation_name(name))
 		return pstrdup(text);
 
 	if (!SplitIdentifierString(name, '.', &parts) || list_length(parts) > 3)
 		pm_error(ERRCODE_INVALID_NAME,
-				 psprintf("\"%s\" given for argument \"%s\" is not a valid table name",
-						  name, argname),
-				 NULL,
-				 "Give a table name such as stays or myschema.stays, or a SELECT statement.");
+				 errmsg("\"%s\" given for argument \"%s\" is not a valid table name",
+						name, argname),
+				 errhint("Give a table name such as stays or myschema.stays, or a SELECT statement."));
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "TABLE ");
 	foreach(lc, parts)
@@ -129,11 +127,11 @@ static void
 refuse_statement(const char *argname, const char *what, const char *hint)
 {
 	pm_error(ERRCODE_FEATURE_NOT_SUPPORTED,
-			 psprintf("query for argument \"%s\" must be a read-only SELECT, not %s",
-					  argname, what),
-			 "precmed reads each table input with exactly one read-only query: "
-			 "SELECT, VALUES, TABLE name, or WITH ... SELECT.",
-			 hint);
+			 errmsg("query for argument \"%s\" must be a read-only SELECT, not %s",
+					argname, what),
+			 errdetail("precmed reads each table input with exactly one read-only query: "
+					   "SELECT, VALUES, TABLE name, or WITH ... SELECT."),
+			 errhint("%s", hint));
 }
 
 /* Walker: refuse whatever in a SELECT would write or lock. */
@@ -181,15 +179,15 @@ check_one_select(const char *argname, const char *query)
 
 	if (list_length(statements) == 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("query for argument \"%s\" is empty", argname),
-				 "It holds no statement, only comments or semicolons.",
-				 "Give a SELECT statement or a table name.");
+				 errmsg("query for argument \"%s\" is empty", argname),
+				 errdetail("It holds no statement, only comments or semicolons."),
+				 errhint("Give a SELECT statement or a table name."));
 	if (list_length(statements) > 1)
 		pm_error(ERRCODE_SYNTAX_ERROR,
-				 psprintf("query for argument \"%s\" must be one statement, not %d",
-						  argname, list_length(statements)),
-				 "precmed reads each table input with exactly one SELECT.",
-				 "Remove the other statements; combine queries with UNION ALL or WITH.");
+				 errmsg("query for argument \"%s\" must be one statement, not %d",
+						argname, list_length(statements)),
+				 errdetail("precmed reads each table input with exactly one SELECT."),
+				 errhint("Remove the other statements; combine queries with UNION ALL or WITH."));
 	statement = linitial_node(RawStmt, statements)->stmt;
 	if (!IsA(statement, SelectStmt))
 		refuse_statement(argname, GetCommandTagName(CreateCommandTag(statement)),
@@ -249,12 +247,11 @@ column_cast(const PmQueryInput *input, const PmColumn *column, Oid source)
 								 COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
 	if (cast == NULL)
 		pm_error(ERRCODE_DATATYPE_MISMATCH,
-				 psprintf("column \"%s\" of the query for argument \"%s\" has type %s, not %s",
-						  column->name, input->argname, format_type_be(source),
-						  format_type_be(column->type)),
-				 NULL,
-				 psprintf("Cast it in the query: %s::%s.",
-						  quote_identifier(column->name), format_type_be(column->type)));
+				 errmsg("column \"%s\" of the query for argument \"%s\" has type %s, not %s",
+						column->name, input->argname, format_type_be(source),
+						format_type_be(column->type)),
+				 errhint("Cast it in the query: %s::%s.",
+						 quote_identifier(column->name), format_type_be(column->type)));
 	/* binary-coercible types need no work at all */
 	if (IsA(cast, RelabelType) && ((RelabelType *) cast)->arg == (Expr *) value)
 		return NULL;
@@ -274,9 +271,9 @@ match_columns(PmQueryInput *input, const PmColumn *spec, int nspec)
 		for (int t = 0; t < s; t++)
 			if (strcmp(spec[t].name, spec[s].name) == 0)
 				pm_error(ERRCODE_DUPLICATE_COLUMN,
-						 psprintf("column \"%s\" is asked for twice", spec[s].name),
-						 psprintf("The columns asked for are: %s.", describe_spec(spec, nspec)),
-						 "Name each column once.");
+						 errmsg("column \"%s\" is asked for twice", spec[s].name),
+						 errdetail("The columns asked for are: %s.", describe_spec(spec, nspec)),
+						 errhint("Name each column once."));
 		for (int i = 0; i < desc->natts; i++)
 		{
 			Form_pg_attribute att = TupleDescAttr(desc, i);
@@ -285,19 +282,19 @@ match_columns(PmQueryInput *input, const PmColumn *spec, int nspec)
 				continue;
 			if (found)
 				pm_error(ERRCODE_AMBIGUOUS_COLUMN,
-						 psprintf("query for argument \"%s\" returns more than one column named \"%s\"",
-								  input->argname, spec[s].name),
-						 psprintf("The query returns: %s.", describe_columns(desc)),
-						 "Give each column a distinct name with AS.");
+						 errmsg("query for argument \"%s\" returns more than one column named \"%s\"",
+								input->argname, spec[s].name),
+						 errdetail("The query returns: %s.", describe_columns(desc)),
+						 errhint("Give each column a distinct name with AS."));
 			found = i + 1;
 		}
 		if (!found && !spec[s].optional)
 			pm_error(ERRCODE_UNDEFINED_COLUMN,
-					 psprintf("query for argument \"%s\" has no column \"%s\"",
-							  input->argname, spec[s].name),
-					 psprintf("The query returns: %s.", describe_columns(desc)),
-					 psprintf("The query must return the columns %s; rename with AS.",
-							  describe_spec(spec, nspec)));
+					 errmsg("query for argument \"%s\" has no column \"%s\"",
+							input->argname, spec[s].name),
+					 errdetail("The query returns: %s.", describe_columns(desc)),
+					 errhint("The query must return the columns %s; rename with AS.",
+							 describe_spec(spec, nspec)));
 		input->attno[s] = found;
 		if (found)
 			input->cast[s] = column_cast(input, &spec[s],
@@ -380,11 +377,11 @@ check_row_shape(StreamReceiver *r, TupleDesc desc)
 		same = TupleDescAttr(desc, i)->atttypid == TupleDescAttr(input->desc, i)->atttypid;
 	if (!same)
 		pm_error(ERRCODE_DATATYPE_MISMATCH,
-				 psprintf("rows of the query for argument \"%s\" changed shape while it ran",
-						  input->argname),
-				 psprintf("Checked: %s. Received: %s.", describe_columns(input->desc),
-						  describe_columns(desc)),
-				 "Run the call again; do not alter the tables it reads while it runs.");
+				 errmsg("rows of the query for argument \"%s\" changed shape while it ran",
+						input->argname),
+				 errdetail("Checked: %s. Received: %s.", describe_columns(input->desc),
+						   describe_columns(desc)),
+				 errhint("Run the call again; do not alter the tables it reads while it runs."));
 	r->checked = desc;
 }
 

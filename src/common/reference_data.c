@@ -45,8 +45,8 @@ refuse_reference_change(PG_FUNCTION_ARGS)
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		pm_error(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED,
-				 "refuse_reference_change is a trigger function", NULL,
-				 "It guards precmed's reference tables; do not call it directly.");
+				 errmsg("refuse_reference_change is a trigger function"),
+				 errhint("It guards precmed's reference tables; do not call it directly."));
 	rel = trigdata->tg_relation;
 	if (TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
 	{
@@ -58,20 +58,20 @@ refuse_reference_change(PG_FUNCTION_ARGS)
 			!((old && is_shipped_row(rel, old)) || (new && is_shipped_row(rel, new))))
 			return PointerGetDatum(new ? new : old);
 		pm_error(ERRCODE_INSUFFICIENT_PRIVILEGE,
-				 psprintf("the rows precmed installed in %s.%s cannot be changed",
-						  get_namespace_name(RelationGetNamespace(rel)),
-						  RelationGetRelationName(rel)),
-				 "Rows with shipped = true are precmed's reference data: recreated, not dumped, by pg_dump.",
-				 "Add rows of your own (shipped = false) instead; pg_dump keeps those.");
+				 errmsg("the rows precmed installed in %s.%s cannot be changed",
+						get_namespace_name(RelationGetNamespace(rel)),
+						RelationGetRelationName(rel)),
+				 errdetail("Rows with shipped = true are precmed's reference data: recreated, not dumped, by pg_dump."),
+				 errhint("Add rows of your own (shipped = false) instead; pg_dump keeps those."));
 	}
 	if (creating_extension)
 		return PointerGetDatum(NULL);
 	pm_error(ERRCODE_INSUFFICIENT_PRIVILEGE,
-			 psprintf("%s.%s is precmed's reference data and cannot be changed",
-					  get_namespace_name(RelationGetNamespace(rel)),
-					  RelationGetRelationName(rel)),
-			 "precmed's functions rely on these rows being those of the installed version: "
-			 "they are cached by each backend and recreated, not dumped, by pg_dump.",
-			 "Keep additions in a table of your own; new reference data comes with ALTER EXTENSION precmed UPDATE.");
+			 errmsg("%s.%s is precmed's reference data and cannot be changed",
+					get_namespace_name(RelationGetNamespace(rel)),
+					RelationGetRelationName(rel)),
+			 errdetail("precmed's functions rely on these rows being those of the installed version: "
+					   "they are cached by each backend and recreated, not dumped, by pg_dump."),
+			 errhint("Keep additions in a table of your own; new reference data comes with ALTER EXTENSION precmed UPDATE."));
 	PG_RETURN_NULL();
 }

@@ -13,107 +13,42 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
 
-typedef struct IdTable
+/* The records seen so far (interned ids) and the union-find forest over them. */
+typedef struct Forest
 {
-	char	  **ids;			/* record id per node */
-	int		   *parent;			/* union-find forest */
-	int			nnodes;
-	int			capacity;		/* of ids and parent */
-	int		   *slots;			/* open addressing: node + 1, 0 = empty */
-	uint32		nslots;			/* power of two */
-	double		id_bytes;		/* held by the id copies */
-} IdTable;
+	PmIdDict   *ids;			/* record id -> node */
+	int		   *parent;			/* per node */
+	int64		capacity;		/* of parent */
+} Forest;
 
-/* The memory the table holds, checked against precmed.max_memory_mb. */
-static void
-id_table_check_memory(const IdTable *t)
-{
-	pm_check_memory((double) t->capacity * (sizeof(char *) + sizeof(int)) +
-					(double) t->nslots * sizeof(int) + t->id_bytes,
-					psprintf("link_clusters with %d record ids", t->nnodes));
-}
-
-static void
-id_table_grow_slots(IdTable *t)
-{
-	uint32		nslots = t->nslots ? t->nslots * 2 : 1024;
-	int		   *slots = palloc_extended(sizeof(int) * (Size) nslots,
-										MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-
-	for (int node = 0; node < t->nnodes; node++)
-	{
-		const char *s = t->ids[node];
-		uint32		h = hash_bytes((const unsigned char *) s, strlen(s)) & (nslots - 1);
-
-		while (slots[h])
-			h = (h + 1) & (nslots - 1);
-		slots[h] = node + 1;
-	}
-	if (t->slots)
-		pfree(t->slots);
-	t->slots = slots;
-	t->nslots = nslots;
-}
-
-/* The node of the len bytes at id, added (copied) if new. */
+/* The node of a record id (a text Datum), added as its own tree when new. */
 static int
-id_table_node(IdTable *t, const char *id, int len)
+forest_node(Forest *f, Datum id)
 {
-	uint32		h;
+	bool		is_new;
+	int			node = pm_id_dict_intern_text(f->ids, id, &is_new);
 
-	if ((uint64) (t->nnodes + 1) * 2 > t->nslots)
-		id_table_grow_slots(t);
-	h = hash_bytes((const unsigned char *) id, len) & (t->nslots - 1);
-	while (t->slots[h])
+	if (is_new)
 	{
-		int			node = t->slots[h] - 1;
-
-		if (strncmp(t->ids[node], id, len) == 0 && t->ids[node][len] == '\0')
-			return node;
-		h = (h + 1) & (t->nslots - 1);
+		f->parent = pm_array_grow(f->parent, &f->capacity, (int64) node + 1,
+								  sizeof(int), "link_clusters");
+		f->parent[node] = node;
 	}
-	if (t->nnodes == t->capacity)
-	{
-		t->capacity = t->capacity ? t->capacity * 2 : 1024;
-		t->ids = t->ids ? repalloc_huge(t->ids, sizeof(char *) * t->capacity)
-			: palloc(sizeof(char *) * t->capacity);
-		t->parent = t->parent ? repalloc_huge(t->parent, sizeof(int) * t->capacity)
-			: palloc(sizeof(int) * t->capacity);
-	}
-	t->ids[t->nnodes] = pnstrdup(id, len);
-	t->id_bytes += len + 1 + 16;	/* with the allocator's chunk header */
-	if ((t->nnodes & 1023) == 0)
-		id_table_check_memory(t);
-	t->parent[t->nnodes] = t->nnodes;
-	t->slots[h] = t->nnodes + 1;
-	return t->nnodes++;
-}
-
-/* The node of a text id, read in place: only a new id is copied. */
-static int
-id_table_text_node(IdTable *t, Datum id)
-{
-	text	   *v = DatumGetTextPP(id);
-	int			node = id_table_node(t, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
-
-	if ((Pointer) v != DatumGetPointer(id))
-		pfree(v);				/* a detoasted copy */
 	return node;
 }
 
 static int
-find_root(IdTable *t, int x)
+find_root(Forest *f, int x)
 {
-	while (t->parent[x] != x)
+	while (f->parent[x] != x)
 	{
-		t->parent[x] = t->parent[t->parent[x]];
-		x = t->parent[x];
+		f->parent[x] = f->parent[f->parent[x]];
+		x = f->parent[x];
 	}
 	return x;
 }
@@ -134,10 +69,10 @@ out_row_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->record, y->record);
 }
 
-/* Reading the pairs: ids into the table, linked pairs joined. */
+/* Reading the pairs: ids into the forest, linked pairs joined. */
 typedef struct PairReader
 {
-	IdTable    *table;
+	Forest	   *forest;
 	double		threshold;
 	int64		rowno;
 } PairReader;
@@ -158,25 +93,29 @@ read_pair(void *arg, PmQueryInput *input, Datum *values, bool *nulls)
 	r->rowno++;
 	if (nl || nr)
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-				 psprintf("pair %lld of \"pairs\" has a NULL record id", (long long) r->rowno),
-				 NULL, "Every pair names two records in id_l and id_r.");
+				 errmsg("pair %lld of \"pairs\" has a NULL record id", (long long) r->rowno),
+				 errhint("Every pair names two records in id_l and id_r."));
 	if (!np && isnan(DatumGetFloat8(dp)))
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 psprintf("pair %lld of \"pairs\" (%s, %s) has match_probability NaN",
-						  (long long) r->rowno, TextDatumGetCString(dl), TextDatumGetCString(dr)),
-				 NULL, NULL);
-	a = id_table_text_node(r->table, dl);
-	b = id_table_text_node(r->table, dr);
+				 errmsg("pair %lld of \"pairs\" (%s, %s) has match_probability NaN",
+						(long long) r->rowno, TextDatumGetCString(dl), TextDatumGetCString(dr)));
+	a = forest_node(r->forest, dl);
+	b = forest_node(r->forest, dr);
 	/* a NULL score links nothing; the records still get a cluster */
 	if (!np && DatumGetFloat8(dp) >= r->threshold)
 	{
-		a = find_root(r->table, a);
-		b = find_root(r->table, b);
+		a = find_root(r->forest, a);
+		b = find_root(r->forest, b);
 		if (a != b)
-			r->table->parent[Max(a, b)] = Min(a, b);
+			r->forest->parent[Max(a, b)] = Min(a, b);
 	}
 }
 
+/*
+ * link_clusters(pairs, threshold): (record_id, cluster_id) for every record
+ * named by a pair, the cluster named by its smallest id.  Refuses a NULL id
+ * or a NaN probability.
+ */
 PG_FUNCTION_INFO_V1(link_clusters);
 Datum
 link_clusters(PG_FUNCTION_ARGS)
@@ -188,11 +127,11 @@ link_clusters(PG_FUNCTION_ARGS)
 	};
 	char	   *query = pm_text_arg(fcinfo, 0, "pairs");
 	double		threshold;
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext outer;
-	IdTable    *t;
-	PmQueryInput *input;
+	PmCall		call;
+	Forest		forest = {0};
 	PairReader	reader;
+	char	  **ids;
+	int			n;
 	int		   *best;
 	OutRow	   *out;
 
@@ -200,48 +139,50 @@ link_clusters(PG_FUNCTION_ARGS)
 		pm_error_null_argument("threshold");
 	threshold = PG_GETARG_FLOAT8(1);
 	if (isnan(threshold))
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE, "threshold must not be NaN", NULL,
-				 "A match probability threshold is usually between 0.5 and 0.99.");
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("threshold must not be NaN"),
+				 errhint("A match probability threshold is usually between 0.5 and 0.99."));
 
-	InitMaterializedSRF(fcinfo, 0);
-	outer = CurrentMemoryContext;
-	t = palloc0(sizeof(IdTable));
-
-	reader.table = t;
+	pm_call_begin(&call, fcinfo, "link_clusters");
+	forest.ids = pm_id_dict_create("link_clusters", 1024);
+	reader.forest = &forest;
 	reader.threshold = threshold;
 	reader.rowno = 0;
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	input = pm_query_input("pairs", query, spec, lengthof(spec));
-	(void) pm_query_stream(input, read_pair, &reader, outer);
-	SPI_finish();
+	(void) pm_query_stream(pm_query_input("pairs", query, spec, lengthof(spec)),
+						   read_pair, &reader, call.work);
+	pm_spi_finish(call.work);
 
 	/* name each cluster by its smallest id */
-	best = palloc_extended(sizeof(int) * (Size) Max(t->nnodes, 1), MCXT_ALLOC_HUGE);
-	for (int i = 0; i < t->nnodes; i++)
+	n = pm_id_dict_count(forest.ids);
+	ids = pm_id_dict_ids(forest.ids);
+	best = palloc_extended(sizeof(int) * (Size) Max(n, 1), MCXT_ALLOC_HUGE);
+	for (int i = 0; i < n; i++)
 		best[i] = -1;
-	for (int i = 0; i < t->nnodes; i++)
+	for (int i = 0; i < n; i++)
 	{
-		int			root = find_root(t, i);
+		int			root = find_root(&forest, i);
 
-		if (best[root] < 0 || strcmp(t->ids[i], t->ids[best[root]]) < 0)
+		if (best[root] < 0 || strcmp(ids[i], ids[best[root]]) < 0)
 			best[root] = i;
 	}
-	out = palloc_extended(sizeof(OutRow) * (Size) Max(t->nnodes, 1), MCXT_ALLOC_HUGE);
-	for (int i = 0; i < t->nnodes; i++)
+	out = palloc_extended(sizeof(OutRow) * (Size) Max(n, 1), MCXT_ALLOC_HUGE);
+	for (int i = 0; i < n; i++)
 	{
-		out[i].record = t->ids[i];
-		out[i].cluster = t->ids[best[find_root(t, i)]];
+		out[i].record = ids[i];
+		out[i].cluster = ids[best[find_root(&forest, i)]];
 	}
-	qsort(out, t->nnodes, sizeof(OutRow), out_row_cmp);
-	for (int i = 0; i < t->nnodes; i++)
+	qsort(out, n, sizeof(OutRow), out_row_cmp);
+	for (int i = 0; i < n; i++)
 	{
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
 		values[0] = CStringGetTextDatum(out[i].record);
 		values[1] = CStringGetTextDatum(out[i].cluster);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		tuplestore_putvalues(call.rsinfo->setResult, call.rsinfo->setDesc, values, nulls);
 	}
+	pm_call_end(&call);
 	return (Datum) 0;
 }

@@ -10,14 +10,8 @@
 
 #include "miscadmin.h"
 
-/* LAPACK (Fortran symbols, provided by OpenBLAS) */
-extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a,
-					const int *lda, double *w, double *work, const int *lwork,
-					int *iwork, const int *liwork, int *info);
-extern void dgesdd_(const char *jobz, const int *m, const int *n, double *a,
-					const int *lda, double *s, double *u, const int *ldu,
-					double *vt, const int *ldvt, double *work, const int *lwork,
-					int *iwork, int *info);
+#include "common/lapack.h"
+
 
 /* Zeroed float8 buffer of n elements; may exceed 1 GB (checked up front). */
 double *
@@ -27,8 +21,9 @@ lp_alloc(size_t n)
 									  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 }
 
-LpEigWork *
-lp_eig_work(LpRun *run, int n)
+/* The dsyevd workspace for size n, queried the first time a run meets that size. */
+static LpEigWork *
+eig_work(LpRun *run, int n)
 {
 	LpEigWork  *w;
 	double		wq;
@@ -58,19 +53,20 @@ lp_eig_work(LpRun *run, int n)
 void
 lp_syevd(LpRun *run, int n, double *a, double *w)
 {
-	LpEigWork  *ws = lp_eig_work(run, n);
+	LpEigWork  *ws = eig_work(run, n);
 	int			info;
 
 	CHECK_FOR_INTERRUPTS();
 	dsyevd_("V", "U", &n, a, &n, w, ws->work, &ws->lwork, ws->iwork, &ws->liwork, &info);
 	if (info != 0)
 		pm_error(ERRCODE_INTERNAL_ERROR,
-				 psprintf("eigendecomposition of a %d x %d matrix did not converge (LAPACK dsyevd info %d)",
-						  n, n, info),
-				 "The matrix probably holds non-finite values.", NULL);
+				 errmsg("eigendecomposition of a %d x %d matrix did not converge (LAPACK dsyevd info %d)",
+						n, n, info),
+				 errdetail("The matrix probably holds non-finite values."));
 	CHECK_FOR_INTERRUPTS();
 }
 
+/* Copy the upper triangle of the n x n m onto its lower triangle. */
 void
 lp_symmetrize_upper(double *m, int n)
 {
@@ -170,8 +166,8 @@ lp_svt_rect(LpRun *run, int m, int n, double *a, double tau,
 	dgesdd_("S", &m, &n, a, &m, s, u, &m, vt, &k, w->work, &w->lwork, w->iwork, &info);
 	if (info != 0)
 		pm_error(ERRCODE_INTERNAL_ERROR,
-				 psprintf("singular value decomposition of a %d x %d matrix did not converge (LAPACK dgesdd info %d)",
-						  m, n, info), NULL, NULL);
+				 errmsg("singular value decomposition of a %d x %d matrix did not converge (LAPACK dgesdd info %d)",
+						m, n, info));
 	CHECK_FOR_INTERRUPTS();
 	/* singular values are descending: scale the kept columns of U */
 	for (int j = 0; j < k; j++)

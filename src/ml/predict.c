@@ -163,6 +163,11 @@ cached_model(FunctionCallInfo fcinfo, Datum d)
 	return victim;
 }
 
+/*
+ * precmed.predict(model, features): the model's probability for a feature
+ * vector (NULL features: NULL).  Refuses a NULL or invalid model (22P03), a
+ * vector of another length, an infinity.
+ */
 PG_FUNCTION_INFO_V1(predict);
 Datum
 predict(PG_FUNCTION_ARGS)
@@ -177,7 +182,7 @@ predict(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	c = cached_model(fcinfo, PG_GETARG_DATUM(0));
-	x = ml_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features",
+	x = pm_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features",
 						  c->nfeatures, &n, false);
 	if (c->algorithm == ML_ALG_XGBOOST)
 		margin = ml_forest_margin(c->forest, x);
@@ -186,6 +191,11 @@ predict(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(1.0 / (1.0 + exp(-margin)));
 }
 
+/*
+ * precmed.model_info(model): jsonb with the header's facts, the training
+ * params and facts, and the importances or coefficients.  Refuses an
+ * invalid model (22P03).
+ */
 PG_FUNCTION_INFO_V1(model_info);
 Datum
 model_info(PG_FUNCTION_ARGS)
@@ -209,8 +219,7 @@ model_info(PG_FUNCTION_ARGS)
 
 		if (len < 2 || meta[0] != '{' || meta[len - 1] != '}')
 			pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-					 "argument \"model\" is not a valid precmed model: its parameters are not a JSON object",
-					 NULL, NULL);
+					 errmsg("argument \"model\" is not a valid precmed model: its parameters are not a JSON object"));
 		inner[len - 1] = '\0';
 		if (strspn(inner + 1, " \t\n") < strlen(inner + 1))
 			appendStringInfo(&s, "%s, ", inner + 1);

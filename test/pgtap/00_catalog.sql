@@ -85,14 +85,84 @@ SELECT is_empty($$ SELECT signature FROM precmed_functions
                    WHERE lanname = 'c' AND prosrc <> proname $$,
                 'C functions have the C name of their SQL name');
 
--- aggregate support functions are documented through their aggregate
+-- The signatures the reference pages give in their headings: every
+-- "precmed.name(arg type, ...)" of a Markdown heading, its types resolved as
+-- PostgreSQL resolves them (float8 = double precision), an optional
+-- "[, arg type]" part giving the signature with and without it.
+CREATE FUNCTION pg_temp.type_or_null(t text) RETURNS text LANGUAGE plpgsql AS $fn$
+BEGIN
+  RETURN to_regtype(t)::text;
+EXCEPTION WHEN OTHERS THEN
+  RETURN NULL;
+END
+$fn$;
+CREATE FUNCTION pg_temp.doc_signatures() RETURNS TABLE(name text, types text[])
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  m text[];
+  args text;
+  parts text[];
+  depth int;
+  cur text;
+  c text;
+  required text[];
+  optional text[];
+  in_optional bool;
+  quoted bool := false;
+  t text;
+BEGIN
+  FOR m IN SELECT regexp_matches(line, 'precmed\.([a-z_0-9]+)\(([^()]*(\([^()]*\)[^()]*)*)\)', 'g')
+             FROM doc_lines WHERE line ~ '^#'
+  LOOP
+    args := regexp_replace(m[2], '\s*\[\s*,', ',[', 'g');
+    -- split on commas outside brackets; "[, x t]" marks an optional tail
+    required := '{}'; optional := '{}'; in_optional := false; cur := ''; depth := 0;
+    FOREACH c IN ARRAY regexp_split_to_array(args || ',', '')
+    LOOP
+      IF c = chr(39) THEN quoted := NOT quoted; END IF;
+      IF quoted THEN cur := cur || c; CONTINUE; END IF;
+      IF c = '[' AND depth = 0 AND cur !~ '\S' THEN in_optional := true; CONTINUE; END IF;
+      IF c = '(' THEN depth := depth + 1; END IF;
+      IF c = ')' THEN depth := depth - 1; END IF;
+      IF c = ',' AND depth = 0 THEN
+        cur := btrim(cur);
+        -- the "]" closing an optional part, not one of an array type's "[]"
+        IF in_optional AND length(cur) - length(replace(cur, ']', '')) > length(cur) - length(replace(cur, '[', '')) THEN
+          cur := btrim(regexp_replace(cur, '\]\s*$', ''));
+        END IF;
+        IF cur <> '' THEN
+          cur := regexp_replace(cur, '\s+DEFAULT\s.*$', '', 'i');
+          -- "name type": the type follows the first word, unless the entry is a type alone
+          t := CASE WHEN pg_temp.type_or_null(cur) IS NOT NULL THEN cur ELSE regexp_replace(cur, '^\S+\s+', '') END;
+          t := coalesce(pg_temp.type_or_null(t), '?' || t);
+          IF in_optional THEN optional := optional || t; ELSE required := required || t; END IF;
+        END IF;
+        cur := '';
+      ELSE
+        cur := cur || c;
+      END IF;
+    END LOOP;
+    name := m[1]; types := required; RETURN NEXT;
+    IF cardinality(optional) > 0 THEN types := required || optional; RETURN NEXT; END IF;
+  END LOOP;
+END
+$fn$;
+
+-- every function users call has a heading with its exact signature; aggregate
+-- support functions are documented through their aggregate, trigger
+-- functions through the tables they guard
 SELECT is_empty($$
-  SELECT f.signature FROM precmed_functions f
+  SELECT f.signature FROM precmed_functions f JOIN pg_proc p ON p.oid = f.oid
    WHERE NOT EXISTS (SELECT 1 FROM pg_aggregate a
                       WHERE f.oid IN (a.aggtransfn, a.aggfinalfn, a.aggcombinefn,
                                       a.aggserialfn, a.aggdeserialfn))
-     AND NOT EXISTS (SELECT 1 FROM doc_lines d WHERE d.line ~ ('\m' || f.proname || '\M'))
-$$, 'every function and aggregate has an entry in docs/');
+     AND p.prorettype <> 'trigger'::regtype
+     AND NOT EXISTS (SELECT 1 FROM pg_temp.doc_signatures() d
+                      WHERE d.name = f.proname
+                        AND d.types = ARRAY(SELECT format_type(t, NULL)
+                                              FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i)
+                                             ORDER BY i))
+$$, 'every function and aggregate has a heading in docs/ with its signature');
 
 SELECT * FROM finish();
 ROLLBACK;

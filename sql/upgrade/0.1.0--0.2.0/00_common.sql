@@ -14,3 +14,9 @@ CREATE FUNCTION precmed.refuse_reference_change() RETURNS trigger
   LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION precmed.refuse_reference_change() IS
   'Trigger function on precmed''s reference tables: refuses INSERT, UPDATE, DELETE and TRUNCATE (42501) except from precmed''s install and update scripts.';
+
+-- check_vector reads a vector by the one feature-vector rule (NULL and NaN
+-- are missing values); check_matrix checked a shape no function takes.
+COMMENT ON FUNCTION precmed.check_vector(float8[], int) IS
+  'Checks a feature vector as precmed''s models read it: one-dimensional, NULL or NaN elements are missing values, no infinity, and of expected_length when given. Returns its length.';
+DROP FUNCTION precmed.check_matrix(float8[]);
