@@ -31,7 +31,7 @@ SELECT (SELECT count(*) FROM precmed.analyte WHERE loinc = '2160-0') AS creatini
        (SELECT count(*) FROM precmed.ucum_essence WHERE notice <> '') AS essence_rows,
        (SELECT count(*) FROM precmed.icd10cm) AS icd10cm_rows;
 -- precmed's own function is a trigger function, nothing else
-SELECT precmed.refuse_reference_change();
+SELECT precmed_internal.refuse_reference_change();
 \echo :LAST_ERROR_SQLSTATE
 -- precmed.analyte takes users' own rows; only the shipped ones are guarded
 INSERT INTO precmed.analyte (loinc, analyte, property, conventional_unit, si_unit)

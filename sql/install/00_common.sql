@@ -9,6 +9,14 @@ COMMENT ON SCHEMA precmed IS
 -- function reads of the user's own tables is still checked against the caller.
 GRANT USAGE ON SCHEMA precmed TO PUBLIC;
 
+-- Functions users do not call themselves (aggregate support functions,
+-- trigger functions, the readers behind aki_features) live in a schema of
+-- their own, out of the way of \df precmed.*
+CREATE SCHEMA precmed_internal;
+COMMENT ON SCHEMA precmed_internal IS
+  'precmed: support functions of precmed''s aggregates, triggers and SQL functions; not called directly.';
+GRANT USAGE ON SCHEMA precmed_internal TO PUBLIC;
+
 CREATE FUNCTION precmed.version() RETURNS text
   AS 'MODULE_PATHNAME', 'version'
   LANGUAGE C STABLE STRICT PARALLEL SAFE;
@@ -36,8 +44,8 @@ COMMENT ON FUNCTION precmed.check_vector(float8[], int) IS
 
 -- Shipped reference tables refuse changes outside precmed's own scripts
 -- (src/common/reference_data.c): functions cache them, pg_dump leaves them out.
-CREATE FUNCTION precmed.refuse_reference_change() RETURNS trigger
+CREATE FUNCTION precmed_internal.refuse_reference_change() RETURNS trigger
   AS 'MODULE_PATHNAME', 'refuse_reference_change'
   LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION precmed.refuse_reference_change() IS
+COMMENT ON FUNCTION precmed_internal.refuse_reference_change() IS
   'Trigger function on precmed''s reference tables: refuses INSERT, UPDATE, DELETE and TRUNCATE (42501) except from precmed''s install and update scripts.';

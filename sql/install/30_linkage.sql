@@ -60,79 +60,79 @@ COMMENT ON FUNCTION precmed.number_level(float8, float8, float8[], boolean) IS
 
 -- ---- Fellegi-Sunter model ---------------------------------------------------
 
-CREATE FUNCTION precmed.fs_train_transfn(internal, int[], jsonb) RETURNS internal
+CREATE FUNCTION precmed_internal.fs_train_transfn(internal, int[], jsonb) RETURNS internal
   AS 'MODULE_PATHNAME', 'fs_train_transfn'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.fs_train_transfn(internal, int[], jsonb) IS
+COMMENT ON FUNCTION precmed_internal.fs_train_transfn(internal, int[], jsonb) IS
   'fs_train support: counts one candidate pair''s comparison vector.';
 
-CREATE FUNCTION precmed.fs_train_transfn(internal, int[]) RETURNS internal
+CREATE FUNCTION precmed_internal.fs_train_transfn(internal, int[]) RETURNS internal
   AS 'MODULE_PATHNAME', 'fs_train_transfn'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.fs_train_transfn(internal, int[]) IS
+COMMENT ON FUNCTION precmed_internal.fs_train_transfn(internal, int[]) IS
   'fs_train support: counts one candidate pair''s comparison vector (default params).';
 
-CREATE FUNCTION precmed.fs_train_combinefn(internal, internal) RETURNS internal
+CREATE FUNCTION precmed_internal.fs_train_combinefn(internal, internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'fs_train_combinefn'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.fs_train_combinefn(internal, internal) IS
+COMMENT ON FUNCTION precmed_internal.fs_train_combinefn(internal, internal) IS
   'fs_train support: merges two partial states (parallel query).';
 
-CREATE FUNCTION precmed.fs_train_serialfn(internal) RETURNS bytea
+CREATE FUNCTION precmed_internal.fs_train_serialfn(internal) RETURNS bytea
   AS 'MODULE_PATHNAME', 'fs_train_serialfn'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.fs_train_serialfn(internal) IS
+COMMENT ON FUNCTION precmed_internal.fs_train_serialfn(internal) IS
   'fs_train support: serializes a partial state.';
 
-CREATE FUNCTION precmed.fs_train_deserialfn(bytea, internal) RETURNS internal
+CREATE FUNCTION precmed_internal.fs_train_deserialfn(bytea, internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'fs_train_deserialfn'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.fs_train_deserialfn(bytea, internal) IS
+COMMENT ON FUNCTION precmed_internal.fs_train_deserialfn(bytea, internal) IS
   'fs_train support: reads a serialized partial state, checking it.';
 
-CREATE FUNCTION precmed.fs_train_finalfn(internal) RETURNS bytea
+CREATE FUNCTION precmed_internal.fs_train_finalfn(internal) RETURNS bytea
   AS 'MODULE_PATHNAME', 'fs_train_finalfn'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.fs_train_finalfn(internal) IS
+COMMENT ON FUNCTION precmed_internal.fs_train_finalfn(internal) IS
   'fs_train support: runs EM on the counted comparison vectors and returns the model.';
 
 CREATE AGGREGATE precmed.fs_train(comparisons int[], params jsonb) (
-  SFUNC = precmed.fs_train_transfn,
+  SFUNC = precmed_internal.fs_train_transfn,
   STYPE = internal,
-  FINALFUNC = precmed.fs_train_finalfn,
-  COMBINEFUNC = precmed.fs_train_combinefn,
-  SERIALFUNC = precmed.fs_train_serialfn,
-  DESERIALFUNC = precmed.fs_train_deserialfn,
+  FINALFUNC = precmed_internal.fs_train_finalfn,
+  COMBINEFUNC = precmed_internal.fs_train_combinefn,
+  SERIALFUNC = precmed_internal.fs_train_serialfn,
+  DESERIALFUNC = precmed_internal.fs_train_deserialfn,
   PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE precmed.fs_train(int[], jsonb) IS
   'Fellegi-Sunter model by EM over candidate pairs: per field and level the m (given match) and u (given non-match) probabilities, and the prior match probability. Each row is one pair''s comparison levels (NULL element = field missing). params: levels, fields, max_iterations, tolerance, prior, m (start), u (fixed). See docs/linkage.md.';
 
 CREATE AGGREGATE precmed.fs_train(comparisons int[]) (
-  SFUNC = precmed.fs_train_transfn,
+  SFUNC = precmed_internal.fs_train_transfn,
   STYPE = internal,
-  FINALFUNC = precmed.fs_train_finalfn,
-  COMBINEFUNC = precmed.fs_train_combinefn,
-  SERIALFUNC = precmed.fs_train_serialfn,
-  DESERIALFUNC = precmed.fs_train_deserialfn,
+  FINALFUNC = precmed_internal.fs_train_finalfn,
+  COMBINEFUNC = precmed_internal.fs_train_combinefn,
+  SERIALFUNC = precmed_internal.fs_train_serialfn,
+  DESERIALFUNC = precmed_internal.fs_train_deserialfn,
   PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE precmed.fs_train(int[]) IS
   'fs_train(comparisons, ''{}''): a Fellegi-Sunter model by EM with the default parameters.';
 
-CREATE FUNCTION precmed.fs_level_frequencies_finalfn(internal) RETURNS jsonb
+CREATE FUNCTION precmed_internal.fs_level_frequencies_finalfn(internal) RETURNS jsonb
   AS 'MODULE_PATHNAME', 'fs_level_frequencies_finalfn'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.fs_level_frequencies_finalfn(internal) IS
+COMMENT ON FUNCTION precmed_internal.fs_level_frequencies_finalfn(internal) IS
   'fs_level_frequencies support: the share of pairs at each level of each field.';
 
 CREATE AGGREGATE precmed.fs_level_frequencies(comparisons int[], params jsonb) (
-  SFUNC = precmed.fs_train_transfn,
+  SFUNC = precmed_internal.fs_train_transfn,
   STYPE = internal,
-  FINALFUNC = precmed.fs_level_frequencies_finalfn,
-  COMBINEFUNC = precmed.fs_train_combinefn,
-  SERIALFUNC = precmed.fs_train_serialfn,
-  DESERIALFUNC = precmed.fs_train_deserialfn,
+  FINALFUNC = precmed_internal.fs_level_frequencies_finalfn,
+  COMBINEFUNC = precmed_internal.fs_train_combinefn,
+  SERIALFUNC = precmed_internal.fs_train_serialfn,
+  DESERIALFUNC = precmed_internal.fs_train_deserialfn,
   PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE precmed.fs_level_frequencies(int[], jsonb) IS

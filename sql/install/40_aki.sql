@@ -56,54 +56,54 @@ CREATE TYPE precmed.kdigo_summary AS (
 COMMENT ON TYPE precmed.kdigo_summary IS
   'Result of precmed.kdigo_summary: worst KDIGO stage, first time at stage >= 1, >= 2 and 3, number of staged rows.';
 
-CREATE FUNCTION precmed.kdigo_summary_transfn(internal, timestamp, int) RETURNS internal
+CREATE FUNCTION precmed_internal.kdigo_summary_transfn(internal, timestamp, int) RETURNS internal
   AS 'MODULE_PATHNAME', 'kdigo_summary_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.kdigo_summary_transfn(internal, timestamp, int) IS 'Transition function of precmed.kdigo_summary.';
-CREATE FUNCTION precmed.kdigo_summary_combinefn(internal, internal) RETURNS internal
+COMMENT ON FUNCTION precmed_internal.kdigo_summary_transfn(internal, timestamp, int) IS 'Transition function of precmed.kdigo_summary.';
+CREATE FUNCTION precmed_internal.kdigo_summary_combinefn(internal, internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'kdigo_summary_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.kdigo_summary_combinefn(internal, internal) IS 'Combine function of precmed.kdigo_summary.';
-CREATE FUNCTION precmed.kdigo_summary_serialfn(internal) RETURNS bytea
+COMMENT ON FUNCTION precmed_internal.kdigo_summary_combinefn(internal, internal) IS 'Combine function of precmed.kdigo_summary.';
+CREATE FUNCTION precmed_internal.kdigo_summary_serialfn(internal) RETURNS bytea
   AS 'MODULE_PATHNAME', 'kdigo_summary_serialfn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.kdigo_summary_serialfn(internal) IS 'Serial function of precmed.kdigo_summary.';
-CREATE FUNCTION precmed.kdigo_summary_deserialfn(bytea, internal) RETURNS internal
+COMMENT ON FUNCTION precmed_internal.kdigo_summary_serialfn(internal) IS 'Serial function of precmed.kdigo_summary.';
+CREATE FUNCTION precmed_internal.kdigo_summary_deserialfn(bytea, internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'kdigo_summary_deserialfn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.kdigo_summary_deserialfn(bytea, internal) IS 'Deserial function of precmed.kdigo_summary.';
-CREATE FUNCTION precmed.kdigo_summary_finalfn(internal) RETURNS precmed.kdigo_summary
+COMMENT ON FUNCTION precmed_internal.kdigo_summary_deserialfn(bytea, internal) IS 'Deserial function of precmed.kdigo_summary.';
+CREATE FUNCTION precmed_internal.kdigo_summary_finalfn(internal) RETURNS precmed.kdigo_summary
   AS 'MODULE_PATHNAME', 'kdigo_summary_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.kdigo_summary_finalfn(internal) IS 'Final function of precmed.kdigo_summary.';
+COMMENT ON FUNCTION precmed_internal.kdigo_summary_finalfn(internal) IS 'Final function of precmed.kdigo_summary.';
 
 CREATE AGGREGATE precmed.kdigo_summary(charttime timestamp, aki_stage int) (
-  SFUNC = precmed.kdigo_summary_transfn, STYPE = internal, SSPACE = 64,
-  FINALFUNC = precmed.kdigo_summary_finalfn,
-  COMBINEFUNC = precmed.kdigo_summary_combinefn,
-  SERIALFUNC = precmed.kdigo_summary_serialfn, DESERIALFUNC = precmed.kdigo_summary_deserialfn,
+  SFUNC = precmed_internal.kdigo_summary_transfn, STYPE = internal, SSPACE = 64,
+  FINALFUNC = precmed_internal.kdigo_summary_finalfn,
+  COMBINEFUNC = precmed_internal.kdigo_summary_combinefn,
+  SERIALFUNC = precmed_internal.kdigo_summary_serialfn, DESERIALFUNC = precmed_internal.kdigo_summary_deserialfn,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.kdigo_summary(timestamp, int) IS
   'Stay summary of kdigo_stages rows: (max_stage, first_stage1, first_stage2, first_stage3, rows). Rows with a NULL stage are skipped; a window such as the first 48 h is a FILTER clause.';
 
 -- ---- urine-output rate aggregate ------------------------------------------------
-CREATE FUNCTION precmed.kdigo_uo_rate_transfn(internal, float8, float8, float8, timestamp, float8, float8) RETURNS internal
+CREATE FUNCTION precmed_internal.kdigo_uo_rate_transfn(internal, float8, float8, float8, timestamp, float8, float8) RETURNS internal
   AS 'MODULE_PATHNAME', 'kdigo_uo_rate_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.kdigo_uo_rate_transfn(internal, float8, float8, float8, timestamp, float8, float8) IS 'Transition function of precmed.kdigo_uo_rate.';
-CREATE FUNCTION precmed.kdigo_uo_rate_combinefn(internal, internal) RETURNS internal
+COMMENT ON FUNCTION precmed_internal.kdigo_uo_rate_transfn(internal, float8, float8, float8, timestamp, float8, float8) IS 'Transition function of precmed.kdigo_uo_rate.';
+CREATE FUNCTION precmed_internal.kdigo_uo_rate_combinefn(internal, internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'kdigo_uo_rate_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.kdigo_uo_rate_combinefn(internal, internal) IS 'Combine function of precmed.kdigo_uo_rate.';
-CREATE FUNCTION precmed.kdigo_uo_rate_serialfn(internal) RETURNS bytea
+COMMENT ON FUNCTION precmed_internal.kdigo_uo_rate_combinefn(internal, internal) IS 'Combine function of precmed.kdigo_uo_rate.';
+CREATE FUNCTION precmed_internal.kdigo_uo_rate_serialfn(internal) RETURNS bytea
   AS 'MODULE_PATHNAME', 'kdigo_uo_rate_serialfn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.kdigo_uo_rate_serialfn(internal) IS 'Serial function of precmed.kdigo_uo_rate.';
-CREATE FUNCTION precmed.kdigo_uo_rate_deserialfn(bytea, internal) RETURNS internal
+COMMENT ON FUNCTION precmed_internal.kdigo_uo_rate_serialfn(internal) IS 'Serial function of precmed.kdigo_uo_rate.';
+CREATE FUNCTION precmed_internal.kdigo_uo_rate_deserialfn(bytea, internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'kdigo_uo_rate_deserialfn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.kdigo_uo_rate_deserialfn(bytea, internal) IS 'Deserial function of precmed.kdigo_uo_rate.';
-CREATE FUNCTION precmed.kdigo_uo_rate_finalfn(internal) RETURNS float8
+COMMENT ON FUNCTION precmed_internal.kdigo_uo_rate_deserialfn(bytea, internal) IS 'Deserial function of precmed.kdigo_uo_rate.';
+CREATE FUNCTION precmed_internal.kdigo_uo_rate_finalfn(internal) RETURNS float8
   AS 'MODULE_PATHNAME', 'kdigo_uo_rate_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.kdigo_uo_rate_finalfn(internal) IS 'Final function of precmed.kdigo_uo_rate.';
+COMMENT ON FUNCTION precmed_internal.kdigo_uo_rate_finalfn(internal) IS 'Final function of precmed.kdigo_uo_rate.';
 
 CREATE AGGREGATE precmed.kdigo_uo_rate(ml float8, hours float8, kg float8, charttime timestamp,
                                        min_hours float8, max_hours float8) (
-  SFUNC = precmed.kdigo_uo_rate_transfn, STYPE = internal, SSPACE = 72,
-  FINALFUNC = precmed.kdigo_uo_rate_finalfn,
-  COMBINEFUNC = precmed.kdigo_uo_rate_combinefn,
-  SERIALFUNC = precmed.kdigo_uo_rate_serialfn, DESERIALFUNC = precmed.kdigo_uo_rate_deserialfn,
+  SFUNC = precmed_internal.kdigo_uo_rate_transfn, STYPE = internal, SSPACE = 72,
+  FINALFUNC = precmed_internal.kdigo_uo_rate_finalfn,
+  COMBINEFUNC = precmed_internal.kdigo_uo_rate_combinefn,
+  SERIALFUNC = precmed_internal.kdigo_uo_rate_serialfn, DESERIALFUNC = precmed_internal.kdigo_uo_rate_deserialfn,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.kdigo_uo_rate(float8, float8, float8, timestamp, float8, float8) IS
   'Urine-output rate (mL/kg/h, 4 decimals) of kdigo_uo over a window frame: sum(ml) / kg of the latest row / round(sum(hours), 6), NULL unless min_hours <= round(sum(hours), 6) < max_hours (max_hours NULL: no upper bound). hours = hours since the previous urine row (1 for the first).';

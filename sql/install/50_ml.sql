@@ -6,80 +6,80 @@
 -- Training aggregates
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION precmed.train_rows_accum(internal, float8[], float8, jsonb) RETURNS internal
+CREATE FUNCTION precmed_internal.train_rows_accum(internal, float8[], float8, jsonb) RETURNS internal
   AS 'MODULE_PATHNAME', 'train_rows_accum'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.train_rows_accum(internal, float8[], float8, jsonb) IS
+COMMENT ON FUNCTION precmed_internal.train_rows_accum(internal, float8[], float8, jsonb) IS
   'Transition function of precmed.train_xgboost and precmed.train_logreg: collects a training row (features, 0/1 label, params).';
 
-CREATE FUNCTION precmed.train_rows_accum(internal, float8[], float8) RETURNS internal
+CREATE FUNCTION precmed_internal.train_rows_accum(internal, float8[], float8) RETURNS internal
   AS 'MODULE_PATHNAME', 'train_rows_accum'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.train_rows_accum(internal, float8[], float8) IS
+COMMENT ON FUNCTION precmed_internal.train_rows_accum(internal, float8[], float8) IS
   'Transition function of precmed.train_xgboost and precmed.train_logreg without params: collects a training row (features, 0/1 label).';
 
-CREATE FUNCTION precmed.train_rows_combine(internal, internal) RETURNS internal
+CREATE FUNCTION precmed_internal.train_rows_combine(internal, internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'train_rows_combine'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.train_rows_combine(internal, internal) IS
+COMMENT ON FUNCTION precmed_internal.train_rows_combine(internal, internal) IS
   'Combine function of the training aggregates: appends the rows gathered by another worker.';
 
-CREATE FUNCTION precmed.train_rows_serialize(internal) RETURNS bytea
+CREATE FUNCTION precmed_internal.train_rows_serialize(internal) RETURNS bytea
   AS 'MODULE_PATHNAME', 'train_rows_serialize'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.train_rows_serialize(internal) IS
+COMMENT ON FUNCTION precmed_internal.train_rows_serialize(internal) IS
   'Serial function of the training aggregates (state to bytea, for parallel workers).';
 
-CREATE FUNCTION precmed.train_rows_deserialize(bytea, internal) RETURNS internal
+CREATE FUNCTION precmed_internal.train_rows_deserialize(bytea, internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'train_rows_deserialize'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.train_rows_deserialize(bytea, internal) IS
+COMMENT ON FUNCTION precmed_internal.train_rows_deserialize(bytea, internal) IS
   'Deserial function of the training aggregates (bytea to state, checked).';
 
-CREATE FUNCTION precmed.train_xgboost_final(internal) RETURNS bytea
+CREATE FUNCTION precmed_internal.train_xgboost_final(internal) RETURNS bytea
   AS 'MODULE_PATHNAME', 'train_xgboost_final'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.train_xgboost_final(internal) IS
+COMMENT ON FUNCTION precmed_internal.train_xgboost_final(internal) IS
   'Final function of precmed.train_xgboost: trains gradient-boosted trees with libxgboost and returns the model value.';
 
-CREATE FUNCTION precmed.train_logreg_final(internal) RETURNS bytea
+CREATE FUNCTION precmed_internal.train_logreg_final(internal) RETURNS bytea
   AS 'MODULE_PATHNAME', 'train_logreg_final'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.train_logreg_final(internal) IS
+COMMENT ON FUNCTION precmed_internal.train_logreg_final(internal) IS
   'Final function of precmed.train_logreg: fits L2-penalized logistic regression (IRLS, LAPACK) and returns the model value.';
 
 CREATE AGGREGATE precmed.train_xgboost(features float8[], label float8, params jsonb) (
-  SFUNC = precmed.train_rows_accum, STYPE = internal,
-  FINALFUNC = precmed.train_xgboost_final, FINALFUNC_MODIFY = SHAREABLE,
-  COMBINEFUNC = precmed.train_rows_combine,
-  SERIALFUNC = precmed.train_rows_serialize, DESERIALFUNC = precmed.train_rows_deserialize,
+  SFUNC = precmed_internal.train_rows_accum, STYPE = internal,
+  FINALFUNC = precmed_internal.train_xgboost_final, FINALFUNC_MODIFY = SHAREABLE,
+  COMBINEFUNC = precmed_internal.train_rows_combine,
+  SERIALFUNC = precmed_internal.train_rows_serialize, DESERIALFUNC = precmed_internal.train_rows_deserialize,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.train_xgboost(float8[], float8, jsonb) IS
   'Trains an XGBoost binary classifier (libxgboost C API) on feature vectors (NULL/NaN = missing) and 0/1 labels; params uses XGBoost names ({} = the tuned defaults of docs/aki_risk.md). Returns a model value for precmed.predict.';
 
 CREATE AGGREGATE precmed.train_xgboost(features float8[], label float8) (
-  SFUNC = precmed.train_rows_accum, STYPE = internal,
-  FINALFUNC = precmed.train_xgboost_final, FINALFUNC_MODIFY = SHAREABLE,
-  COMBINEFUNC = precmed.train_rows_combine,
-  SERIALFUNC = precmed.train_rows_serialize, DESERIALFUNC = precmed.train_rows_deserialize,
+  SFUNC = precmed_internal.train_rows_accum, STYPE = internal,
+  FINALFUNC = precmed_internal.train_xgboost_final, FINALFUNC_MODIFY = SHAREABLE,
+  COMBINEFUNC = precmed_internal.train_rows_combine,
+  SERIALFUNC = precmed_internal.train_rows_serialize, DESERIALFUNC = precmed_internal.train_rows_deserialize,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.train_xgboost(float8[], float8) IS
   'precmed.train_xgboost with the default parameters (see docs/aki_risk.md).';
 
 CREATE AGGREGATE precmed.train_logreg(features float8[], label float8, params jsonb) (
-  SFUNC = precmed.train_rows_accum, STYPE = internal,
-  FINALFUNC = precmed.train_logreg_final, FINALFUNC_MODIFY = SHAREABLE,
-  COMBINEFUNC = precmed.train_rows_combine,
-  SERIALFUNC = precmed.train_rows_serialize, DESERIALFUNC = precmed.train_rows_deserialize,
+  SFUNC = precmed_internal.train_rows_accum, STYPE = internal,
+  FINALFUNC = precmed_internal.train_logreg_final, FINALFUNC_MODIFY = SHAREABLE,
+  COMBINEFUNC = precmed_internal.train_rows_combine,
+  SERIALFUNC = precmed_internal.train_rows_serialize, DESERIALFUNC = precmed_internal.train_rows_deserialize,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.train_logreg(float8[], float8, jsonb) IS
   'Fits L2-penalized logistic regression (median imputation, missing indicators, standardization stored in the model) on feature vectors and 0/1 labels; params {"lambda", "max_iter", "tol"}. Returns a model value for precmed.predict.';
 
 CREATE AGGREGATE precmed.train_logreg(features float8[], label float8) (
-  SFUNC = precmed.train_rows_accum, STYPE = internal,
-  FINALFUNC = precmed.train_logreg_final, FINALFUNC_MODIFY = SHAREABLE,
-  COMBINEFUNC = precmed.train_rows_combine,
-  SERIALFUNC = precmed.train_rows_serialize, DESERIALFUNC = precmed.train_rows_deserialize,
+  SFUNC = precmed_internal.train_rows_accum, STYPE = internal,
+  FINALFUNC = precmed_internal.train_logreg_final, FINALFUNC_MODIFY = SHAREABLE,
+  COMBINEFUNC = precmed_internal.train_rows_combine,
+  SERIALFUNC = precmed_internal.train_rows_serialize, DESERIALFUNC = precmed_internal.train_rows_deserialize,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.train_logreg(float8[], float8) IS
   'precmed.train_logreg with the default parameters (lambda 0.1 per mean log loss).';
@@ -122,82 +122,82 @@ CREATE TYPE precmed.roc_point AS (threshold float8, fpr float8, tpr float8);
 COMMENT ON TYPE precmed.roc_point IS
   'A point of a ROC curve: scores >= threshold are called positive; fpr and tpr are the false and true positive rates.';
 
-CREATE FUNCTION precmed.score_label_accum(internal, float8, boolean) RETURNS internal
+CREATE FUNCTION precmed_internal.score_label_accum(internal, float8, boolean) RETURNS internal
   AS 'MODULE_PATHNAME', 'score_label_accum'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.score_label_accum(internal, float8, boolean) IS
+COMMENT ON FUNCTION precmed_internal.score_label_accum(internal, float8, boolean) IS
   'Transition function of the evaluation aggregates: collects a (score, label) pair; rows with a NULL score or label are skipped.';
 
-CREATE FUNCTION precmed.score_label_combine(internal, internal) RETURNS internal
+CREATE FUNCTION precmed_internal.score_label_combine(internal, internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'score_label_combine'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.score_label_combine(internal, internal) IS
+COMMENT ON FUNCTION precmed_internal.score_label_combine(internal, internal) IS
   'Combine function of the evaluation aggregates.';
 
-CREATE FUNCTION precmed.score_label_serialize(internal) RETURNS bytea
+CREATE FUNCTION precmed_internal.score_label_serialize(internal) RETURNS bytea
   AS 'MODULE_PATHNAME', 'score_label_serialize'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.score_label_serialize(internal) IS
+COMMENT ON FUNCTION precmed_internal.score_label_serialize(internal) IS
   'Serial function of the evaluation aggregates.';
 
-CREATE FUNCTION precmed.score_label_deserialize(bytea, internal) RETURNS internal
+CREATE FUNCTION precmed_internal.score_label_deserialize(bytea, internal) RETURNS internal
   AS 'MODULE_PATHNAME', 'score_label_deserialize'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.score_label_deserialize(bytea, internal) IS
+COMMENT ON FUNCTION precmed_internal.score_label_deserialize(bytea, internal) IS
   'Deserial function of the evaluation aggregates (checked).';
 
-CREATE FUNCTION precmed.auroc_final(internal) RETURNS float8
+CREATE FUNCTION precmed_internal.auroc_final(internal) RETURNS float8
   AS 'MODULE_PATHNAME', 'auroc_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.auroc_final(internal) IS 'Final function of precmed.auroc.';
-CREATE FUNCTION precmed.auprc_final(internal) RETURNS float8
+COMMENT ON FUNCTION precmed_internal.auroc_final(internal) IS 'Final function of precmed.auroc.';
+CREATE FUNCTION precmed_internal.auprc_final(internal) RETURNS float8
   AS 'MODULE_PATHNAME', 'auprc_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.auprc_final(internal) IS 'Final function of precmed.auprc.';
-CREATE FUNCTION precmed.brier_final(internal) RETURNS float8
+COMMENT ON FUNCTION precmed_internal.auprc_final(internal) IS 'Final function of precmed.auprc.';
+CREATE FUNCTION precmed_internal.brier_final(internal) RETURNS float8
   AS 'MODULE_PATHNAME', 'brier_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.brier_final(internal) IS 'Final function of precmed.brier.';
-CREATE FUNCTION precmed.calibration_final(internal) RETURNS precmed.calibration_fit
+COMMENT ON FUNCTION precmed_internal.brier_final(internal) IS 'Final function of precmed.brier.';
+CREATE FUNCTION precmed_internal.calibration_final(internal) RETURNS precmed.calibration_fit
   AS 'MODULE_PATHNAME', 'calibration_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.calibration_final(internal) IS 'Final function of precmed.calibration.';
-CREATE FUNCTION precmed.roc_curve_final(internal) RETURNS precmed.roc_point[]
+COMMENT ON FUNCTION precmed_internal.calibration_final(internal) IS 'Final function of precmed.calibration.';
+CREATE FUNCTION precmed_internal.roc_curve_final(internal) RETURNS precmed.roc_point[]
   AS 'MODULE_PATHNAME', 'roc_curve_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed.roc_curve_final(internal) IS 'Final function of precmed.roc_curve.';
+COMMENT ON FUNCTION precmed_internal.roc_curve_final(internal) IS 'Final function of precmed.roc_curve.';
 
 CREATE AGGREGATE precmed.auroc(score float8, label boolean) (
-  SFUNC = precmed.score_label_accum, STYPE = internal, FINALFUNC = precmed.auroc_final,
-  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed.score_label_combine,
-  SERIALFUNC = precmed.score_label_serialize, DESERIALFUNC = precmed.score_label_deserialize,
+  SFUNC = precmed_internal.score_label_accum, STYPE = internal, FINALFUNC = precmed_internal.auroc_final,
+  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed_internal.score_label_combine,
+  SERIALFUNC = precmed_internal.score_label_serialize, DESERIALFUNC = precmed_internal.score_label_deserialize,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.auroc(float8, boolean) IS
   'Area under the ROC curve (ties count one half, as scikit-learn roc_auc_score); NULL when either class is absent.';
 
 CREATE AGGREGATE precmed.auprc(score float8, label boolean) (
-  SFUNC = precmed.score_label_accum, STYPE = internal, FINALFUNC = precmed.auprc_final,
-  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed.score_label_combine,
-  SERIALFUNC = precmed.score_label_serialize, DESERIALFUNC = precmed.score_label_deserialize,
+  SFUNC = precmed_internal.score_label_accum, STYPE = internal, FINALFUNC = precmed_internal.auprc_final,
+  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed_internal.score_label_combine,
+  SERIALFUNC = precmed_internal.score_label_serialize, DESERIALFUNC = precmed_internal.score_label_deserialize,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.auprc(float8, boolean) IS
   'Average precision (area under the precision-recall curve, ties grouped, as scikit-learn average_precision_score); NULL without positives.';
 
 CREATE AGGREGATE precmed.brier(score float8, label boolean) (
-  SFUNC = precmed.score_label_accum, STYPE = internal, FINALFUNC = precmed.brier_final,
-  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed.score_label_combine,
-  SERIALFUNC = precmed.score_label_serialize, DESERIALFUNC = precmed.score_label_deserialize,
+  SFUNC = precmed_internal.score_label_accum, STYPE = internal, FINALFUNC = precmed_internal.brier_final,
+  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed_internal.score_label_combine,
+  SERIALFUNC = precmed_internal.score_label_serialize, DESERIALFUNC = precmed_internal.score_label_deserialize,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.brier(float8, boolean) IS
   'Brier score: mean squared difference between the probability and the 0/1 outcome (lower is better).';
 
 CREATE AGGREGATE precmed.calibration(score float8, label boolean) (
-  SFUNC = precmed.score_label_accum, STYPE = internal, FINALFUNC = precmed.calibration_final,
-  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed.score_label_combine,
-  SERIALFUNC = precmed.score_label_serialize, DESERIALFUNC = precmed.score_label_deserialize,
+  SFUNC = precmed_internal.score_label_accum, STYPE = internal, FINALFUNC = precmed_internal.calibration_final,
+  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed_internal.score_label_combine,
+  SERIALFUNC = precmed_internal.score_label_serialize, DESERIALFUNC = precmed_internal.score_label_deserialize,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.calibration(float8, boolean) IS
   'Calibration slope and intercept (logistic regression of the label on logit(score)) and calibration-in-the-large; see precmed.calibration_fit.';
 
 CREATE AGGREGATE precmed.roc_curve(score float8, label boolean) (
-  SFUNC = precmed.score_label_accum, STYPE = internal, FINALFUNC = precmed.roc_curve_final,
-  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed.score_label_combine,
-  SERIALFUNC = precmed.score_label_serialize, DESERIALFUNC = precmed.score_label_deserialize,
+  SFUNC = precmed_internal.score_label_accum, STYPE = internal, FINALFUNC = precmed_internal.roc_curve_final,
+  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed_internal.score_label_combine,
+  SERIALFUNC = precmed_internal.score_label_serialize, DESERIALFUNC = precmed_internal.score_label_deserialize,
   PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.roc_curve(float8, boolean) IS
   'ROC curve points for plotting, one per distinct score (descending) after (Infinity, 0, 0), as scikit-learn roc_curve(drop_intermediate=False); unnest() it.';
@@ -299,19 +299,19 @@ CREATE FUNCTION precmed.egfr_ckd_epi_2021(creatinine float8, age float8, female 
 COMMENT ON FUNCTION precmed.egfr_ckd_epi_2021(float8, float8, boolean) IS
   'Estimated GFR (mL/min/1.73 m2) by the race-free CKD-EPI 2021 creatinine equation (Inker et al., NEJM 2021) from serum creatinine in mg/dL, age in years and sex; NULL for a non-positive creatinine or a negative age.';
 
-CREATE FUNCTION precmed.aki_observation_rows(observations text)
+CREATE FUNCTION precmed_internal.aki_observation_rows(observations text)
   RETURNS TABLE(stay_id bigint, charttime timestamp, variable text, value float8)
   AS 'MODULE_PATHNAME', 'aki_observation_rows'
   LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 100000;
-COMMENT ON FUNCTION precmed.aki_observation_rows(text) IS
+COMMENT ON FUNCTION precmed_internal.aki_observation_rows(text) IS
   'The rows of an observations query of precmed.aki_features (stay_id, charttime, variable, value), read as precmed reads every query argument: one read-only SELECT or a table name, columns checked by name and cast to their documented types.';
 
-CREATE FUNCTION precmed.aki_stay_rows(stays text)
+CREATE FUNCTION precmed_internal.aki_stay_rows(stays text)
   RETURNS TABLE(stay_id bigint, intime timestamp, age float8, female boolean,
                 height float8, weight float8, icu_type int)
   AS 'MODULE_PATHNAME', 'aki_stay_rows'
   LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 5000;
-COMMENT ON FUNCTION precmed.aki_stay_rows(text) IS
+COMMENT ON FUNCTION precmed_internal.aki_stay_rows(text) IS
   'The rows of a stays query of precmed.aki_features (stay_id, intime, age, female; optional height, weight, icu_type as NULL when absent), read as precmed reads every query argument.';
 
 CREATE FUNCTION precmed.aki_feature_defs(extended boolean DEFAULT false)
@@ -405,8 +405,8 @@ CREATE FUNCTION precmed.aki_features(observations text, stays text,
 AS $fn$
 DECLARE
   -- the inputs are read by precmed's checked reader; their text is only ever a literal here
-  obs_sql  text := format('SELECT * FROM precmed.aki_observation_rows(%L)', observations);
-  stay_sql text := format('SELECT * FROM precmed.aki_stay_rows(%L)', stays);
+  obs_sql  text := format('SELECT * FROM precmed_internal.aki_observation_rows(%L)', observations);
+  stay_sql text := format('SELECT * FROM precmed_internal.aki_stay_rows(%L)', stays);
   t        float8;
   vars     text[] := ARRAY['creatinine', 'bun', 'urine', 'weight', 'mechvent',
                            'alp', 'alt', 'ast', 'albumin', 'bilirubin', 'cholesterol', 'fio2', 'gcs',
@@ -520,6 +520,6 @@ GRANT SELECT ON precmed.aki_variable_map TO PUBLIC;
 
 -- Reference data: changed only by precmed's own scripts.
 CREATE TRIGGER aki_variable_map_read_only BEFORE INSERT OR UPDATE OR DELETE ON precmed.aki_variable_map
-  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed_internal.refuse_reference_change();
 CREATE TRIGGER aki_variable_map_no_truncate BEFORE TRUNCATE ON precmed.aki_variable_map
-  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed_internal.refuse_reference_change();

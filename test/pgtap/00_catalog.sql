@@ -13,15 +13,17 @@ CREATE TEMP TABLE expected_markings (signature text, volatility "char", parallel
 CREATE TEMP TABLE doc_lines (line text);
 \copy doc_lines FROM PROGRAM 'cat docs/*.md' WITH (FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02')
 
+-- precmed's functions: what users call (schema precmed) and the support
+-- functions behind them (schema precmed_internal)
 CREATE TEMP VIEW precmed_functions AS
   SELECT p.oid, p.oid::regprocedure::text AS signature, p.proname, p.prokind,
-         p.provolatile, p.proparallel, l.lanname, p.prosrc
+         p.provolatile, p.proparallel, l.lanname, p.prosrc, n.nspname
     FROM pg_proc p
     JOIN pg_namespace n ON n.oid = p.pronamespace
     JOIN pg_language l ON l.oid = p.prolang
-   WHERE n.nspname = 'precmed';
+   WHERE n.nspname IN ('precmed', 'precmed_internal');
 
-SELECT plan(10);
+SELECT plan(11);
 
 SELECT ok(extrelocatable = false AND n.nspname = 'precmed',
           'the extension lives in schema precmed and is not relocatable')
@@ -148,12 +150,23 @@ BEGIN
 END
 $fn$;
 
+-- users' schema lists what users call: every support function is internal
+SELECT is_empty($$
+  SELECT f.signature FROM precmed_functions f JOIN pg_proc p ON p.oid = f.oid
+   WHERE f.nspname = 'precmed'
+     AND (p.prorettype = 'trigger'::regtype
+          OR EXISTS (SELECT 1 FROM pg_aggregate a
+                      WHERE f.oid IN (a.aggtransfn, a.aggfinalfn, a.aggcombinefn,
+                                      a.aggserialfn, a.aggdeserialfn)))
+$$, 'aggregate support and trigger functions live in precmed_internal, out of \df precmed.*');
+
 -- every function users call has a heading with its exact signature; aggregate
 -- support functions are documented through their aggregate, trigger
 -- functions through the tables they guard
 SELECT is_empty($$
   SELECT f.signature FROM precmed_functions f JOIN pg_proc p ON p.oid = f.oid
-   WHERE NOT EXISTS (SELECT 1 FROM pg_aggregate a
+   WHERE f.nspname = 'precmed'
+     AND NOT EXISTS (SELECT 1 FROM pg_aggregate a
                       WHERE f.oid IN (a.aggtransfn, a.aggfinalfn, a.aggcombinefn,
                                       a.aggserialfn, a.aggdeserialfn))
      AND p.prorettype <> 'trigger'::regtype

@@ -44,8 +44,8 @@ INSERT INTO qi_call VALUES
   ('kdigo_stages(crrt)', $$SELECT count(*) FROM precmed.kdigo_stages('qi_stays', 'qi_creat', 'qi_urine', 'qi_weight', %s)$$),
   ('aki_features(observations)', $$SELECT count(*) FROM precmed.aki_features(%s, 'qi_aki_stays')$$),
   ('aki_features(stays)', $$SELECT count(*) FROM precmed.aki_features('qi_obs', %s)$$),
-  ('aki_observation_rows', $$SELECT count(*) FROM precmed.aki_observation_rows(%s)$$),
-  ('aki_stay_rows', $$SELECT count(*) FROM precmed.aki_stay_rows(%s)$$),
+  ('aki_observation_rows', $$SELECT count(*) FROM precmed_internal.aki_observation_rows(%s)$$),
+  ('aki_stay_rows', $$SELECT count(*) FROM precmed_internal.aki_stay_rows(%s)$$),
   ('link_predict(associations)', $$SELECT count(*) FROM precmed.link_predict(%s, 'qi_lsim', 'qi_rsim')$$),
   ('link_predict(left_similarity)', $$SELECT count(*) FROM precmed.link_predict('qi_assoc', %s, 'qi_rsim')$$),
   ('link_predict(right_similarity)', $$SELECT count(*) FROM precmed.link_predict('qi_assoc', 'qi_lsim', %s)$$),
@@ -123,7 +123,7 @@ SELECT is(precmed.check_input('SELECT x::numeric AS x FROM qi_victim UNION ALL S
           4::bigint, 'UNION ALL, numeric cast to bigint');
 
 -- casts happen in C and give the values a cast in SQL would
-SELECT results_eq($$SELECT stay_id, intime, age, female, height, weight, icu_type FROM precmed.aki_stay_rows(
+SELECT results_eq($$SELECT stay_id, intime, age, female, height, weight, icu_type FROM precmed_internal.aki_stay_rows(
                      'SELECT 7::int AS stay_id, ''2020-01-01 10:00+00''::timestamptz AS intime, 61.5::numeric AS age, true AS female')$$,
                   $$VALUES (7::bigint, '2020-01-01 10:00+00'::timestamptz::timestamp, 61.5::float8, true,
                             NULL::float8, NULL::float8, NULL::int)$$,

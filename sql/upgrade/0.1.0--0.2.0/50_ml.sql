@@ -1,23 +1,41 @@
 -- precmed upgrade 0.1.0 -> 0.2.0, part 50: risk models.
 \echo Use "ALTER EXTENSION precmed UPDATE TO '0.2.0'" to load this file. \quit
 
+-- aggregate support functions move to precmed_internal
+ALTER FUNCTION precmed.train_rows_accum(internal, float8[], float8, jsonb) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.train_rows_accum(internal, float8[], float8) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.train_rows_combine(internal, internal) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.train_rows_serialize(internal) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.train_rows_deserialize(bytea, internal) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.train_xgboost_final(internal) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.train_logreg_final(internal) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.score_label_accum(internal, float8, boolean) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.score_label_combine(internal, internal) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.score_label_serialize(internal) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.score_label_deserialize(bytea, internal) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.auroc_final(internal) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.auprc_final(internal) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.brier_final(internal) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.calibration_final(internal) SET SCHEMA precmed_internal;
+ALTER FUNCTION precmed.roc_curve_final(internal) SET SCHEMA precmed_internal;
+
 -- aki_features no longer pastes its query inputs into its own SQL: it reads
 -- them through precmed's checked reader (aki_observation_rows, aki_stay_rows).
 DROP FUNCTION precmed.aki_input_sql(text, text);
 
-CREATE FUNCTION precmed.aki_observation_rows(observations text)
+CREATE FUNCTION precmed_internal.aki_observation_rows(observations text)
   RETURNS TABLE(stay_id bigint, charttime timestamp, variable text, value float8)
   AS 'MODULE_PATHNAME', 'aki_observation_rows'
   LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 100000;
-COMMENT ON FUNCTION precmed.aki_observation_rows(text) IS
+COMMENT ON FUNCTION precmed_internal.aki_observation_rows(text) IS
   'The rows of an observations query of precmed.aki_features (stay_id, charttime, variable, value), read as precmed reads every query argument: one read-only SELECT or a table name, columns checked by name and cast to their documented types.';
 
-CREATE FUNCTION precmed.aki_stay_rows(stays text)
+CREATE FUNCTION precmed_internal.aki_stay_rows(stays text)
   RETURNS TABLE(stay_id bigint, intime timestamp, age float8, female boolean,
                 height float8, weight float8, icu_type int)
   AS 'MODULE_PATHNAME', 'aki_stay_rows'
   LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 5000;
-COMMENT ON FUNCTION precmed.aki_stay_rows(text) IS
+COMMENT ON FUNCTION precmed_internal.aki_stay_rows(text) IS
   'The rows of a stays query of precmed.aki_features (stay_id, intime, age, female; optional height, weight, icu_type as NULL when absent), read as precmed reads every query argument.';
 
 CREATE OR REPLACE FUNCTION precmed.aki_features(observations text, stays text,
@@ -28,8 +46,8 @@ CREATE OR REPLACE FUNCTION precmed.aki_features(observations text, stays text,
 AS $fn$
 DECLARE
   -- the inputs are read by precmed's checked reader; their text is only ever a literal here
-  obs_sql  text := format('SELECT * FROM precmed.aki_observation_rows(%L)', observations);
-  stay_sql text := format('SELECT * FROM precmed.aki_stay_rows(%L)', stays);
+  obs_sql  text := format('SELECT * FROM precmed_internal.aki_observation_rows(%L)', observations);
+  stay_sql text := format('SELECT * FROM precmed_internal.aki_stay_rows(%L)', stays);
   t        float8;
   vars     text[] := ARRAY['creatinine', 'bun', 'urine', 'weight', 'mechvent',
                            'alp', 'alt', 'ast', 'albumin', 'bilirubin', 'cholesterol', 'fio2', 'gcs',
@@ -140,6 +158,6 @@ COMMENT ON FUNCTION precmed.aki_features(text, text, interval, boolean) IS
 
 -- Reference data: changed only by precmed's own scripts.
 CREATE TRIGGER aki_variable_map_read_only BEFORE INSERT OR UPDATE OR DELETE ON precmed.aki_variable_map
-  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed_internal.refuse_reference_change();
 CREATE TRIGGER aki_variable_map_no_truncate BEFORE TRUNCATE ON precmed.aki_variable_map
-  FOR EACH STATEMENT EXECUTE FUNCTION precmed.refuse_reference_change();
+  FOR EACH STATEMENT EXECUTE FUNCTION precmed_internal.refuse_reference_change();
