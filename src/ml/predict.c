@@ -26,43 +26,11 @@
 
 #define ML_CACHE_SLOTS 4
 
-typedef struct MlCachedModel
-{
-	MemoryContext cxt;			/* key and parsed model; reset on replacement
-								 * (created on first use) */
-	bool		valid;
-	uint64		last_used;
-	char	   *key;			/* raw datum bytes (TOAST pointer or value) */
-	Size		keylen;
-	MlAlgorithm algorithm;
-	int			nfeatures;
-	MlForest   *forest;
-	MlLogreg	logreg;
-} MlCachedModel;
-
 typedef struct MlModelCache
 {
 	uint64		clock;
 	MlCachedModel slot[ML_CACHE_SLOTS];
 } MlModelCache;
-
-/* Copy a parsed forest into the current memory context. */
-static MlForest *
-forest_copy(const MlForest *f)
-{
-	MlForest   *c = palloc(sizeof(MlForest));
-
-	*c = *f;
-	c->root = palloc(sizeof(int) * Max(f->ntrees, 1));
-	memcpy(c->root, f->root, sizeof(int) * f->ntrees);
-	c->nodes = palloc(sizeof(MlTreeNode) * Max(f->nnodes, 1));
-	memcpy(c->nodes, f->nodes, sizeof(MlTreeNode) * f->nnodes);
-	c->gain = palloc(sizeof(double) * f->nfeatures);
-	memcpy(c->gain, f->gain, sizeof(double) * f->nfeatures);
-	c->splits = palloc(sizeof(int) * f->nfeatures);
-	memcpy(c->splits, f->splits, sizeof(int) * f->nfeatures);
-	return c;
-}
 
 /*
  * Parse raw (the argument as it arrived) into slot e, keyed by key; the
@@ -95,7 +63,7 @@ slot_fill(MlCachedModel *e, MemoryContext fcinfo_mcxt, struct varlena *raw,
 		MlForest   *f = ml_forest_from_json(m.body, m.body_len, m.nfeatures);
 
 		MemoryContextSwitchTo(e->cxt);
-		e->forest = forest_copy(f);
+		e->forest = ml_forest_copy(f);
 	}
 	else
 	{
@@ -114,8 +82,8 @@ slot_fill(MlCachedModel *e, MemoryContext fcinfo_mcxt, struct varlena *raw,
 }
 
 /* The parsed model for argument d, from the call site's cache or parsed now. */
-static MlCachedModel *
-cached_model(FunctionCallInfo fcinfo, Datum d)
+MlCachedModel *
+ml_cached_model(FunctionCallInfo fcinfo, Datum d)
 {
 	MlModelCache *c = (MlModelCache *) fcinfo->flinfo->fn_extra;
 	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
@@ -181,7 +149,7 @@ predict(PG_FUNCTION_ARGS)
 		pm_error_null_argument("model");
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	c = cached_model(fcinfo, PG_GETARG_DATUM(0));
+	c = ml_cached_model(fcinfo, PG_GETARG_DATUM(0));
 	x = pm_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features",
 						  c->nfeatures, &n, false);
 	if (c->algorithm == ML_ALG_XGBOOST)
