@@ -95,7 +95,8 @@ read_side(Side *s, const char *argname, const char *query, Reader *r, MemoryCont
 	r->side = s;
 	(void) pm_query_stream(pm_query_input(argname, query, spec, lengthof(spec)),
 						   read_row, r, work);
-	s->count = palloc_extended(sizeof(uint32) * Max(s->n, 1), MCXT_ALLOC_HUGE);
+	/* in work: the current context is SPI's, freed by pm_spi_finish */
+	s->count = MemoryContextAllocExtended(work, sizeof(uint32) * Max(s->n, 1), MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < s->n; i++)
 		s->count[i] = (uint32) pprl_count(s->bits + i * r->fbytes, r->fbytes);
 }
