@@ -118,6 +118,17 @@ SELECT count(*) AS all_pairs_mismatches FROM (
 SELECT count(*) AS blocked_pairs, count(*) FILTER (WHERE left(left_id, -1) = left(right_id, -1)) AS same_person,
        bool_and(EXISTS (SELECT 1 FROM by_sql s WHERE s.left_id = c.left_id AND s.right_id = c.right_id AND s.dice = c.dice)) AS subset
   FROM precmed.clk_candidates('SELECT id, clk FROM people', NULL, 0.6, '{"bands": 30, "band_bits": 16}') c;
+-- regression: with 5000 encodings the bit counts of the records used to be
+-- allocated in SPI's memory, freed before the comparison (Dice values
+-- wrong, pairs lost); every Dice must equal dice()'s
+CREATE TEMP TABLE many AS
+SELECT g::text AS id, precmed.clk_encode(ARRAY[left(md5((g % 1000)::text), 10), left(md5((g % 37)::text), 6)],
+                                         'key', '{"length": 256, "k": 4}') AS clk
+  FROM generate_series(1, 5000) g;
+SELECT count(*) AS pairs, bool_and(c.dice = precmed.dice(a.clk, b.clk)) AS dice_right,
+       count(*) FILTER (WHERE a.id::int % 1000 = b.id::int % 1000) AS same_name
+  FROM precmed.clk_candidates('SELECT id, clk FROM many', NULL, 0.5, '{"bands": 20, "band_bits": 16}') c
+  JOIN many a ON a.id = c.left_id JOIN many b ON b.id = c.right_id;
 -- two sides: left and right queries, ids as given, ordered by left_id, right_id
 SELECT * FROM precmed.clk_candidates($$SELECT id, clk FROM people WHERE id LIKE '1_a' OR id LIKE '2_a'$$,
                                      $$SELECT id, clk FROM people WHERE id LIKE '1_b' OR id LIKE '2_b'$$,

@@ -82,7 +82,49 @@ and_count_popcnt(const uint8 *a, const uint8 *b, int nbytes)
 }
 #endif
 
+/* AND counts of probe with n rows of nbytes each, into out. */
+static void
+and_count_rows_portable(const uint8 *probe, const uint8 *rows, int64 n, int nbytes, uint32 *out)
+{
+	for (int64 r = 0; r < n; r++)
+		out[r] = (uint32) and_count_portable(probe, rows + r * nbytes, nbytes);
+}
+
+#ifdef PPRL_HAVE_POPCNT_PATH
+/* The same with POPCNT, the word loop inlined: no call per pair. */
+__attribute__((target("popcnt")))
+static void
+and_count_rows_popcnt(const uint8 *probe, const uint8 *rows, int64 n, int nbytes, uint32 *out)
+{
+	int			words = nbytes / 8;
+
+	for (int64 r = 0; r < n; r++)
+	{
+		const uint8 *row = rows + r * nbytes;
+		uint64		c = 0;
+		int			i;
+
+		for (i = 0; i < words; i++)
+		{
+			uint64		x,
+						y;
+
+			memcpy(&x, probe + 8 * i, 8);
+			memcpy(&y, row + 8 * i, 8);
+			c += __builtin_popcountll(x & y);
+		}
+		for (i = 8 * words; i < nbytes; i++)
+			c += pg_number_of_ones[probe[i] & row[i]];
+		out[r] = (uint32) c;
+	}
+}
+#endif
+
 static uint64 and_count_choose(const uint8 *a, const uint8 *b, int nbytes);
+static void and_count_rows_choose(const uint8 *probe, const uint8 *rows, int64 n, int nbytes,
+								  uint32 *out);
+static void (*and_count_rows_impl) (const uint8 *probe, const uint8 *rows, int64 n, int nbytes,
+									uint32 *out) = and_count_rows_choose;
 static uint64 (*and_count_impl) (const uint8 *a, const uint8 *b, int nbytes) = and_count_choose;
 
 /* First call: pick the implementation this CPU runs. */
@@ -95,6 +137,24 @@ and_count_choose(const uint8 *a, const uint8 *b, int nbytes)
 		and_count_impl = and_count_popcnt;
 #endif
 	return and_count_impl(a, b, nbytes);
+}
+
+/* First call: pick the row implementation this CPU runs. */
+static void
+and_count_rows_choose(const uint8 *probe, const uint8 *rows, int64 n, int nbytes, uint32 *out)
+{
+	and_count_rows_impl = and_count_rows_portable;
+#ifdef PPRL_HAVE_POPCNT_PATH
+	if (__builtin_cpu_supports("popcnt"))
+		and_count_rows_impl = and_count_rows_popcnt;
+#endif
+	and_count_rows_impl(probe, rows, n, nbytes, out);
+}
+
+void
+pprl_and_count_rows(const uint8 *probe, const uint8 *rows, int64 n, int nbytes, uint32 *out)
+{
+	and_count_rows_impl(probe, rows, n, nbytes, out);
 }
 
 uint64

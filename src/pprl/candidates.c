@@ -149,20 +149,15 @@ typedef struct Search
 	int64		compared;
 } Search;
 
-/* Compare left record j with probe record i, keeping the pair if close. */
+/* Keep the pair (left j, probe i) when its Dice, from both bits set, reaches the threshold. */
 static inline void
-compare(Search *s, int32 j, int32 i)
+keep_if_close(Search *s, int32 j, int32 i, uint64 both)
 {
 	uint32		sum = s->left->count[j] + s->right->count[i];
-	uint64		both;
 	double		d;
 
-	if ((++s->compared & 0xFFFF) == 0)
-		CHECK_FOR_INTERRUPTS();
 	if (sum == 0)
 		return;
-	both = pprl_and_count(s->left->bits + (int64) j * s->fbytes,
-						  s->right->bits + (int64) i * s->fbytes, s->fbytes);
 	d = 2.0 * (double) both / (double) sum;
 	if (d < s->threshold)
 		return;
@@ -172,6 +167,38 @@ compare(Search *s, int32 j, int32 i)
 	s->pairs[s->npairs].r = i;
 	s->pairs[s->npairs].dice = d;
 	s->npairs++;
+}
+
+/* Compare left record j with probe record i, keeping the pair if close. */
+static inline void
+compare(Search *s, int32 j, int32 i)
+{
+	if ((++s->compared & 0xFFFF) == 0)
+		CHECK_FOR_INTERRUPTS();
+	keep_if_close(s, j, i,
+				  pprl_and_count(s->left->bits + (int64) j * s->fbytes,
+								 s->right->bits + (int64) i * s->fbytes, s->fbytes));
+}
+
+#define ROW_BLOCK 1024
+
+/* Without blocking: probe record i against left records 0..end, a block at a time. */
+static void
+compare_all(Search *s, int32 i, int32 end)
+{
+	const uint8 *f = s->right->bits + (int64) i * s->fbytes;
+	uint32		both[ROW_BLOCK];
+
+	for (int32 j0 = 0; j0 < end; j0 += ROW_BLOCK)
+	{
+		int32		nb = Min(ROW_BLOCK, end - j0);
+
+		CHECK_FOR_INTERRUPTS();
+		pprl_and_count_rows(f, s->left->bits + (int64) j0 * s->fbytes, nb, s->fbytes, both);
+		for (int32 k = 0; k < nb; k++)
+			keep_if_close(s, j0 + k, i, both[k]);
+		s->compared += nb;
+	}
 }
 
 /* Index the left side by band keys. */
@@ -227,10 +254,7 @@ probe(Search *s, int32 i)
 
 	if (s->lsh.bands == 0)
 	{
-		int32		end = s->dedupe ? i : (int32) s->left->n;
-
-		for (int32 j = 0; j < end; j++)
-			compare(s, j, i);
+		compare_all(s, i, s->dedupe ? i : (int32) s->left->n);
 		return;
 	}
 	for (int b = 0; b < s->lsh.bands; b++)

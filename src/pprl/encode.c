@@ -314,6 +314,76 @@ make_encoding(const uint8 *filter, int filter_bits, const uint8 *id)
 	return v;
 }
 
+/* The fields argument's elements, checked against the params. */
+static void
+fields_arg(FunctionCallInfo fcinfo, const PprlParams *p, Datum **values, bool **nulls, int *nout)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	int			n;
+
+	if (ARR_NDIM(arr) > 1)
+		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
+				 errmsg("argument \"fields\" must be a one-dimensional array"));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, values, nulls, &n);
+	if (n == 0)
+		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
+				 errmsg("argument \"fields\" is an empty array"),
+				 errhint("Pass the record's identifying fields, e.g. ARRAY[given_name, surname, dob]; "
+						 "a missing field is a NULL element."));
+	if (n > PPRL_MAX_FIELDS)
+		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+				 errmsg("argument \"fields\" has %d elements; at most %d are allowed", n, PPRL_MAX_FIELDS));
+	if (p->fields_given && n != p->nfields)
+		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
+				 errmsg("argument \"fields\" has %d elements, but params \"fields\" describes %d",
+						n, p->nfields),
+				 errhint("Give one params entry per field, in the same order."));
+	if (p->salt_field > n)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("encoding parameter \"salt_field\" is %d, but the record has %d fields",
+						p->salt_field, n));
+	*nout = n;
+}
+
+/* Each field normalized (NULL when missing): the salt field salts them all. */
+static void
+normalize_fields(const PprlParams *p, Datum *values, bool *nulls, int n, char **norm, int *normlen)
+{
+	for (int i = 0; i < n; i++)
+	{
+		text	   *t;
+		const char *u;
+		int			ulen;
+
+		norm[i] = NULL;
+		if (nulls[i])
+			continue;
+		t = DatumGetTextPP(values[i]);
+		u = utf8_bytes(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &ulen, psprintf("field %d", i + 1));
+		if (!pprl_normalize(pprl_field(p, i), i + 1, u, ulen, &norm[i], &normlen[i]))
+			norm[i] = NULL;
+	}
+}
+
+/* The balancing permutation under this secret, drawn once per call site and secret. */
+static void
+ensure_permutation(EncodeCache *c, Encoder *e, const char *secret, int secret_len,
+				   MemoryContext cxt)
+{
+	if (c->perm != NULL && c->perm_secret_len == secret_len &&
+		memcmp(c->perm_secret, secret, secret_len) == 0)
+		return;
+	if (c->perm)
+		pfree(c->perm);
+	if (c->perm_secret)
+		pfree(c->perm_secret);
+	c->perm = NULL;
+	c->perm_secret = MemoryContextAlloc(cxt, secret_len);
+	memcpy(c->perm_secret, secret, secret_len);
+	c->perm_secret_len = secret_len;
+	c->perm = balance_permutation(e, &c->params, cxt);
+}
+
 /* One call of clk_encode (fields_mode false) or clk_encode_fields. */
 static Datum
 encode(FunctionCallInfo fcinfo, bool fields_mode)
@@ -321,7 +391,6 @@ encode(FunctionCallInfo fcinfo, bool fields_mode)
 	EncodeCache *c;
 	const PprlParams *p;
 	Encoder		e;
-	ArrayType  *arr;
 	Datum	   *values;
 	bool	   *nulls;
 	int			n,
@@ -345,28 +414,7 @@ encode(FunctionCallInfo fcinfo, bool fields_mode)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 
-	arr = PG_GETARG_ARRAYTYPE_P(0);
-	if (ARR_NDIM(arr) > 1)
-		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 errmsg("argument \"fields\" must be a one-dimensional array"));
-	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &values, &nulls, &n);
-	if (n == 0)
-		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 errmsg("argument \"fields\" is an empty array"),
-				 errhint("Pass the record's identifying fields, e.g. ARRAY[given_name, surname, dob]; "
-						 "a missing field is a NULL element."));
-	if (n > PPRL_MAX_FIELDS)
-		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 errmsg("argument \"fields\" has %d elements; at most %d are allowed", n, PPRL_MAX_FIELDS));
-	if (p->fields_given && n != p->nfields)
-		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 errmsg("argument \"fields\" has %d elements, but params \"fields\" describes %d",
-						n, p->nfields),
-				 errhint("Give one params entry per field, in the same order."));
-	if (p->salt_field > n)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("encoding parameter \"salt_field\" is %d, but the record has %d fields",
-						p->salt_field, n));
+	fields_arg(fcinfo, p, &values, &nulls, &n);
 	if (fields_mode)
 		while (c->field_ids_done < n)
 		{
@@ -374,23 +422,9 @@ encode(FunctionCallInfo fcinfo, bool fields_mode)
 			c->field_ids_done++;
 		}
 
-	/* normalize every field first: the salt field salts them all */
 	norm = palloc(sizeof(char *) * n);
 	normlen = palloc(sizeof(int) * n);
-	for (int i = 0; i < n; i++)
-	{
-		text	   *t;
-		const char *u;
-		int			ulen;
-
-		norm[i] = NULL;
-		if (nulls[i])
-			continue;
-		t = DatumGetTextPP(values[i]);
-		u = utf8_bytes(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &ulen, psprintf("field %d", i + 1));
-		if (!pprl_normalize(pprl_field(p, i), i + 1, u, ulen, &norm[i], &normlen[i]))
-			norm[i] = NULL;
-	}
+	normalize_fields(p, values, nulls, n, norm, normlen);
 	if (p->salt_field > 0 && norm[p->salt_field - 1] != NULL)
 	{
 		salt = norm[p->salt_field - 1];
@@ -405,19 +439,8 @@ encode(FunctionCallInfo fcinfo, bool fields_mode)
 	e.nbits = p->length;
 	e.hashing = p->hashing;
 	initStringInfo(&e.msg);
-	if (p->balanced && (c->perm == NULL || c->perm_secret_len != secret_len ||
-						memcmp(c->perm_secret, secret, secret_len) != 0))
-	{
-		if (c->perm)
-			pfree(c->perm);
-		if (c->perm_secret)
-			pfree(c->perm_secret);
-		c->perm = NULL;
-		c->perm_secret = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, secret_len);
-		memcpy(c->perm_secret, secret, secret_len);
-		c->perm_secret_len = secret_len;
-		c->perm = balance_permutation(&e, p, fcinfo->flinfo->fn_mcxt);
-	}
+	if (p->balanced)
+		ensure_permutation(c, &e, secret, secret_len, fcinfo->flinfo->fn_mcxt);
 
 	fbytes = p->length / 8;
 	filter = palloc0(fbytes);

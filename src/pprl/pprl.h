@@ -121,6 +121,10 @@ extern char *pprl_secret_bytes(FunctionCallInfo fcinfo, int argno, int *len);
 /* Bits set in the AND of a and b, nbytes each. */
 extern uint64 pprl_and_count(const uint8 *a, const uint8 *b, int nbytes);
 
+/* Bits set in the AND of probe with each of n rows (nbytes each), into out. */
+extern void pprl_and_count_rows(const uint8 *probe, const uint8 *rows, int64 n, int nbytes,
+								uint32 *out);
+
 /* Bits set in a, nbytes. */
 extern uint64 pprl_count(const uint8 *a, int nbytes);
 

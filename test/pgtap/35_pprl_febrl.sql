@@ -133,7 +133,7 @@ BEGIN
 END
 $fn$;
 
-SELECT pg_temp.plaintext(1), pg_temp.plaintext(2), pg_temp.encoded(1), pg_temp.encoded(2);
+DO $$ BEGIN PERFORM pg_temp.plaintext(1), pg_temp.plaintext(2), pg_temp.encoded(1), pg_temp.encoded(2); END $$;
 
 SELECT diag(format('febrl%s %-9s candidates %7s  PC %s  P %s  R %s  F1 %s  (clusters: F1 %s)',
                    ds, CASE WHEN encoded THEN 'encoded' ELSE 'plaintext' END, candidates,
