@@ -299,7 +299,7 @@ number_tokens(const PprlField *f, const char *s, int len, PprlTokenSink sink, vo
 static void
 date_tokens(const char *s, PprlTokenSink sink, void *arg)
 {
-	char		tok[16];
+	char		tok[32];
 	int			m = digits(s + 4, 2),
 				d = digits(s + 6, 2);
 
