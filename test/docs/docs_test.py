@@ -16,7 +16,12 @@ order in ONE psql session (psql -X -q), from the repository root, so that
     that raises on purpose the error is printed as "ERROR:  message".
 
 Prints TAP: one test per ```sql block, with the page, the block number, its
-first lines and the error or the diff when it fails.
+first lines and the error or the diff when it fails.  With --print first, it
+also prints what psql printed for every block; with --fill-empty, it writes
+what psql printed into every EMPTY output block of the pages (check the
+result before committing it: the test cannot know what is right).
+
+    python3 test/docs/docs_test.py [--print | --fill-empty] [PAGE.md ...]
 """
 import difflib
 import os
@@ -61,14 +66,15 @@ def sql_blocks(path):
         lang = b['info'].split()[0].lower() if b['info'] else ''
         if lang != 'sql':
             continue
-        out = None
+        out = out_line = None
         if k + 1 < len(blocks) and blocks[k + 1]['info'].split()[:1] == ['output']:
             between = lines[b['end']:blocks[k + 1]['line'] - 1]
             if all(not x.strip() for x in between):
                 out = blocks[k + 1]['body']
+                out_line = blocks[k + 1]['line']
         first = next((x for x in b['body'] if x.strip()), '')
         m = EXPECT_RE.match(first.strip())
-        result.append({'line': b['line'], 'body': b['body'], 'output': out,
+        result.append({'line': b['line'], 'body': b['body'], 'output': out, 'output_line': out_line,
                        'expect': m.group(1) if m else None,
                        'skip': bool(SKIP_RE.match(first.strip()))})
     return result
@@ -138,6 +144,21 @@ def run_page(page, blocks, db):
     return per, p
 
 
+def fill_empty(page, blocks, per):
+    """Write what psql printed into the page's empty output blocks."""
+    with open(page, encoding='utf-8') as f:
+        lines = f.read().split('\n')
+    for k in sorted(range(len(blocks)), key=lambda k: -blocks[k]['line']):
+        b, r = blocks[k], per.get(k)
+        if b['output'] is None or normalize(b['output']) or r is None:
+            continue
+        got = normalize(r['out'] + (['ERROR:  ' + r['message']] if r['sqlstate'] != '00000' else []))
+        at = b['output_line']          # the line after the output block's opening fence
+        lines[at:at] = got
+    with open(page, 'w', encoding='utf-8') as f:
+        f.write('\n'.join(lines))
+
+
 def normalize(lines):
     lines = [x.rstrip() for x in lines]
     while lines and not lines[0]:
@@ -150,7 +171,12 @@ def normalize(lines):
 def main():
     top = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
     os.chdir(top)
-    pages = sys.argv[1:] or (['README.md'] + sorted(
+    args = sys.argv[1:]
+    show = bool(args) and args[0] == '--print'
+    fill = bool(args) and args[0] == '--fill-empty'
+    if show or fill:
+        args = args[1:]
+    pages = args or (['README.md'] + sorted(
         os.path.join('docs', f) for f in os.listdir('docs') if f.endswith('.md')))
     n = failed = 0
 
@@ -193,6 +219,10 @@ def main():
                    proc.stderr.splitlines()[-5:])
                 continue
             got_err = r['sqlstate'] != '00000'
+            if show:
+                print('# --- %s: what psql printed' % where)
+                for x in r['out'] + (['ERROR:  ' + r['message']] if got_err else []):
+                    print('# ' + x)
             if b['expect']:
                 if r['sqlstate'] != b['expect']:
                     ok(False, where, diag + ['expected error %s, got %s %s' % (
@@ -209,6 +239,8 @@ def main():
                     ok(False, where + ': printed result', diag + d[:40])
                     continue
             ok(True, where + (' (printed result matches)' if b['output'] is not None else ''))
+        if fill:
+            fill_empty(page, blocks, per)
         psql('postgres', '-c', 'DROP DATABASE IF EXISTS %s' % db)
     print('1..%d' % n)
     return 1 if failed else 0
