@@ -46,14 +46,18 @@ def parse_blocks(path):
         if not m:
             i += 1
             continue
-        fence, info, start = m.group(2), m.group(3).strip(), i + 1
+        indent, fence, info, start = len(m.group(1)), m.group(2), m.group(3).strip(), i + 1
         body = []
         i += 1
         while i < len(lines) and not (lines[i].strip().startswith(fence)
                                       and lines[i].strip().strip(fence[0]) == ''):
-            body.append(lines[i])
+            # a fence indented in a list item: its lines lose up to that indentation
+            line = lines[i]
+            cut = len(line) - len(line.lstrip(' '))
+            body.append(line[min(cut, indent):])
             i += 1
-        blocks.append({'info': info, 'line': start, 'body': body, 'end': i + 1})
+        blocks.append({'info': info, 'line': start, 'body': body, 'end': i + 1,
+                       'indent': indent})
         i += 1
     return blocks, lines
 
@@ -71,7 +75,7 @@ def sql_blocks(path):
             between = lines[b['end']:blocks[k + 1]['line'] - 1]
             if all(not x.strip() for x in between):
                 out = blocks[k + 1]['body']
-                out_line = blocks[k + 1]['line']
+                out_line = (blocks[k + 1]['line'], blocks[k + 1]['indent'])
         first = next((x for x in b['body'] if x.strip()), '')
         m = EXPECT_RE.match(first.strip())
         result.append({'line': b['line'], 'body': b['body'], 'output': out, 'output_line': out_line,
@@ -153,8 +157,8 @@ def fill_empty(page, blocks, per):
         if b['output'] is None or normalize(b['output']) or r is None:
             continue
         got = normalize(r['out'] + (['ERROR:  ' + r['message']] if r['sqlstate'] != '00000' else []))
-        at = b['output_line']          # the line after the output block's opening fence
-        lines[at:at] = got
+        at, indent = b['output_line']  # the line after the output block's opening fence
+        lines[at:at] = [' ' * indent + x if x else x for x in got]
     with open(page, 'w', encoding='utf-8') as f:
         f.write('\n'.join(lines))
 
