@@ -163,6 +163,24 @@ def fill_empty(page, blocks, per):
         f.write('\n'.join(lines))
 
 
+def functions_without_example():
+    """Functions of schema precmed that no ```sql block of README.md or docs/ calls."""
+    db = 'precmed_docs_catalog'
+    psql('postgres', '-c', 'DROP DATABASE IF EXISTS %s' % db, '-c', 'CREATE DATABASE %s' % db)
+    psql(db, '-c', 'CREATE EXTENSION precmed')
+    r = psql(db, '-At', '-c', "SELECT DISTINCT proname FROM pg_proc "
+             "WHERE pronamespace = 'precmed'::regnamespace ORDER BY 1")
+    psql('postgres', '-c', 'DROP DATABASE IF EXISTS %s' % db)
+    code = ''
+    for page in ['README.md'] + sorted(os.path.join('docs', f) for f in os.listdir('docs')
+                                       if f.endswith('.md')):
+        code += '\n'.join('\n'.join(b['body']) for b in sql_blocks(page) if not b['skip'])
+    names = [x for x in r.stdout.split('\n') if x]
+    if r.returncode != 0 or not names:
+        return ['(the function list could not be read: %s)' % r.stderr.strip()]
+    return [f for f in names if not re.search(r'precmed\.%s\s*\(' % re.escape(f), code)]
+
+
 def normalize(lines):
     lines = [x.rstrip() for x in lines]
     while lines and not lines[0]:
@@ -246,6 +264,10 @@ def main():
         if fill:
             fill_empty(page, blocks, per)
         psql('postgres', '-c', 'DROP DATABASE IF EXISTS %s' % db)
+    if not args:
+        missing = functions_without_example()
+        ok(not missing, 'every function of schema precmed is called in a ```sql block of the docs',
+           ['no example calls precmed.%s(...)' % f for f in missing])
     print('1..%d' % n)
     return 1 if failed else 0
 
