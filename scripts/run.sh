@@ -2,10 +2,13 @@
 # precmed's two commands.
 #
 #   bash scripts/run.sh test   build (warnings are errors), install, run every
-#                              pg_regress test and pgTAP suite, print the
-#                              failures' diffs and "N passed, N failed"
+#                              pg_regress test, pgTAP suite, lifecycle test and
+#                              the docs test (test/docs: every sql block of the
+#                              docs runs as written), print the failures' diffs
+#                              and "N passed, N failed"
 #   bash scripts/run.sh test NAME...   only the named pg_regress tests
-#                              (sql/NAME.sql) and pgTAP suites (test/pgtap/NAME.sql)
+#                              (sql/NAME.sql), pgTAP suites (test/pgtap/NAME.sql),
+#                              lifecycle tests or the docs test (NAME docs)
 #   bash scripts/run.sh demo   build, install, load the shipped sample data and
 #                              run the main job end to end
 #   bash scripts/run.sh bench NAME   the same set-up, then bench/NAME against it
