@@ -244,30 +244,13 @@ scores_read(const char *p, Size len, MemoryContext cxt)
 	return s;
 }
 
+/* precmed.scores_state: the pairs as a payload, for every metrics aggregate. */
 const PmStateFamily ml_scores_family = {
 	"scores_state", PM_STATE_SCORES, 0, scores_write, scores_read
 };
 
-/* The state as bytea, for parallel workers (0.1.0's internal state). */
-PG_FUNCTION_INFO_V1(score_label_serialize);
-Datum
-score_label_serialize(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(scores_write(PG_GETARG_POINTER(0)));
-}
-
-/* The state score_label_serialize wrote; a corrupted one is 22P03. */
-PG_FUNCTION_INFO_V1(score_label_deserialize);
-Datum
-score_label_deserialize(PG_FUNCTION_ARGS)
-{
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "score_label_deserialize called in non-aggregate context");
-	PG_RETURN_POINTER(scores_read(VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), aggcxt));
-}
+/* 0.1.0's serial and deserial functions (internal state). */
+PM_STATE_LEGACY_SERIAL(score_label_serialize, score_label_deserialize, ml_scores_family)
 
 /*
  * The state's pairs sorted by descending score; counts of each class.
