@@ -262,11 +262,13 @@ $$;
 -- forged payloads with a right checksum but contents that do not hold together
 CREATE TABLE forged (agg text, kind int, payload bytea);
 INSERT INTO forged VALUES
-    -- scores: count 2 with one pair; a NaN score; a label byte of 2
+    -- scores: count 2 with one pair; a NaN score; a label byte of 2; a negative count
     ('auroc', 1, pg_temp.le(2, 8) || '\x000000000000e03f01'::bytea),
     ('auroc', 1, pg_temp.le(1, 8) || '\x000000000000f87f01'::bytea),
     ('auroc', 1, pg_temp.le(1, 8) || '\x000000000000e03f02'::bytea),
     ('auroc', 1, pg_temp.le(-1, 8)),
+    -- scores: two pairs out of ranking order (0.25 before 0.5)
+    ('auroc', 1, pg_temp.le(2, 8) || '\x000000000000d03f000000000000e03f0101'::bytea),
     -- training rows: a label 0.5; an infinite feature; 0 features; params with a zero byte
     ('train_logreg', 2, pg_temp.le(1, 4) || pg_temp.le(1, 8) || pg_temp.le(-1, 4) || '\x000000000000f03f000000000000e03f'::bytea),
     ('train_logreg', 2, pg_temp.le(1, 4) || pg_temp.le(1, 8) || pg_temp.le(-1, 4) || '\x000000000000f07f000000000000f03f'::bytea),
