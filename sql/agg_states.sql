@@ -273,6 +273,8 @@ INSERT INTO forged VALUES
     ('train_logreg', 2, pg_temp.le(1, 4) || pg_temp.le(1, 8) || pg_temp.le(-1, 4) || '\x000000000000f03f000000000000e03f'::bytea),
     ('train_logreg', 2, pg_temp.le(1, 4) || pg_temp.le(1, 8) || pg_temp.le(-1, 4) || '\x000000000000f07f000000000000f03f'::bytea),
     ('train_logreg', 2, pg_temp.le(0, 4) || pg_temp.le(0, 8) || pg_temp.le(-1, 4)),
+    -- training rows out of canonical order (features 2 then 1)
+    ('train_logreg', 2, pg_temp.le(1, 4) || pg_temp.le(2, 8) || pg_temp.le(-1, 4) || '\x0000000000000040000000000000f03f00000000000000000000000000000000'::bytea),
     ('train_logreg', 2, pg_temp.le(-1, 4) || pg_temp.le(0, 8) || pg_temp.le(2, 4) || '\x7b00'::bytea),
     -- comparison vectors: 99 fields; counts not adding up; a level above those seen
     ('fs_train', 3, '\x00000063'::bytea),

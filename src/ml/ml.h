@@ -46,6 +46,7 @@ typedef struct MlTrainRows
 	int64		capacity;		/* rows allocated */
 	double	   *x;				/* nrows * nfeatures, row-major, NaN = missing */
 	double	   *y;				/* labels, 0 or 1 */
+	bool		sorted;			/* rows in canonical order (ml_train_rows_sort's) */
 	char	   *params;			/* the params argument as JSON text, or NULL */
 	void	   *params_raw;		/* the last params jsonb seen (not serialized) */
 } MlTrainRows;

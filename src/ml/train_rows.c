@@ -5,7 +5,10 @@
  * the aggregate memory context; the final function trains.  The state has
  * combine, serial and deserial functions so the rows can be gathered by
  * parallel workers; the final function sorts the rows into a canonical order
- * first, so the model does not depend on the order the rows arrived in.
+ * first, so the model does not depend on the order the rows arrived in.  A
+ * state leaving its process (a parallel worker's, an X_state's) is sorted
+ * there, and two sorted states combine by a linear merge, so under parallel
+ * query the sort runs in the workers.
  */
 #include "ml/ml.h"
 
@@ -16,6 +19,9 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
+
+static void rows_sort(MlTrainRows *r);
+static int	cmp_row_values(const double *xa, double ya, const double *xb, double yb, int nf);
 
 /* An empty state in cxt. */
 static MlTrainRows *
@@ -162,8 +168,50 @@ train_rows_accum(PG_FUNCTION_ARGS)
 	memcpy(r->x + r->nrows * r->nfeatures, v, sizeof(double) * n);
 	r->y[r->nrows] = label;
 	r->nrows++;
+	r->sorted = false;
 	AssertCheckMlTrainRows(r);
 	PG_RETURN_POINTER(r);
+}
+
+/* Merge the sorted rows of b into the sorted a (new buffers in cxt). */
+static void
+rows_merge(MlTrainRows *a, const MlTrainRows *b, MemoryContext cxt)
+{
+	int64		n = a->nrows + b->nrows,
+				i = 0,
+				j = 0;
+	int			nf = a->nfeatures;
+	double	   *x,
+			   *y;
+
+	pm_check_memory((double) MemoryContextMemAllocated(cxt, false) +
+					(double) n * (nf + 1) * sizeof(double),
+					psprintf("merging %lld training rows of %d features", (long long) n, nf));
+	x = MemoryContextAllocHuge(cxt, sizeof(double) * n * nf);
+	y = MemoryContextAllocHuge(cxt, sizeof(double) * n);
+	for (int64 k = 0; k < n; k++)
+	{
+		bool		from_b = i >= a->nrows ||
+			(j < b->nrows && cmp_row_values(b->x + j * nf, b->y[j], a->x + i * nf, a->y[i], nf) < 0);
+
+		if ((k & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (from_b)
+		{
+			memcpy(x + k * nf, b->x + j * nf, sizeof(double) * nf);
+			y[k] = b->y[j++];
+		}
+		else
+		{
+			memcpy(x + k * nf, a->x + i * nf, sizeof(double) * nf);
+			y[k] = a->y[i++];
+		}
+	}
+	pfree(a->x);
+	pfree(a->y);
+	a->x = x;
+	a->y = y;
+	a->nrows = a->capacity = n;
 }
 
 /*
@@ -211,11 +259,16 @@ train_rows_combine(PG_FUNCTION_ARGS)
 		a = b;
 		b = t;
 	}
-	if (b->nrows > 0)
+	if (a->nrows > 0 && b->nrows > 0 && a->sorted && b->sorted)
+		rows_merge(a, b, aggcxt);
+	else if (b->nrows > 0)
 	{
+		if (a->nfeatures < 0)
+			a->nfeatures = b->nfeatures;
 		rows_reserve(a, a->nrows + b->nrows, aggcxt, true);
 		memcpy(a->x + a->nrows * a->nfeatures, b->x, sizeof(double) * b->nrows * b->nfeatures);
 		memcpy(a->y + a->nrows, b->y, sizeof(double) * b->nrows);
+		a->sorted = a->nrows == 0 && b->sorted;
 		a->nrows += b->nrows;
 	}
 	rows_free(b);
@@ -225,7 +278,8 @@ train_rows_combine(PG_FUNCTION_ARGS)
 
 /*
  * The state's payload: int32 nfeatures, int64 nrows, int32 params_len (-1 =
- * none), params, x, y.  Refuses states over 1 GB.
+ * none), params, x, y; rows in canonical order (the state is sorted first,
+ * in the process that made it).  Refuses states over 1 GB.
  */
 static bytea *
 rows_write(void *state)
@@ -239,6 +293,13 @@ rows_write(void *state)
 	char	   *p;
 
 	AssertCheckMlTrainRows(r);
+	if (r->nrows >= 2 && !r->sorted)
+	{
+		pm_check_memory(ml_train_rows_bytes(r) + ml_train_rows_sort_bytes(r->nrows, nf),
+						psprintf("sorting %lld training rows", (long long) r->nrows));
+		rows_sort(r);
+	}
+	r->sorted = true;
 	if (size > MaxAllocSize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 				 errmsg("training set too large to pass on in one state"),
@@ -319,9 +380,13 @@ rows_read(const char *p, Size len, MemoryContext cxt)
 				if (isinf(r->x[i * nf + j]))
 					pm_state_corrupt(&ml_rows_family,
 									 psprintf("Row %lld has an infinite feature.", (long long) i + 1));
+			if (i > 0 && cmp_row_values(r->x + (i - 1) * nf, r->y[i - 1], r->x + i * nf, r->y[i], nf) > 0)
+				pm_state_corrupt(&ml_rows_family,
+								 psprintf("Row %lld is out of canonical order.", (long long) i + 1));
 		}
 		r->nrows = nrows;
 	}
+	r->sorted = true;
 	AssertCheckMlTrainRows(r);
 	return r;
 }
@@ -364,6 +429,20 @@ cmp_double_nan_last(double a, double b)
 	if (isnan(b))
 		return -1;
 	return (a > b) - (a < b);
+}
+
+/* Two rows compared feature by feature (NaN last), then by label: cmp_rows' order. */
+static int
+cmp_row_values(const double *xa, double ya, const double *xb, double yb, int nf)
+{
+	for (int j = 0; j < nf; j++)
+	{
+		int			c = cmp_double_nan_last(xa[j], xb[j]);
+
+		if (c != 0)
+			return c;
+	}
+	return cmp_double_nan_last(ya, yb);
 }
 
 /* Rows compared feature by feature (NaN last), then by label. */
@@ -441,8 +520,9 @@ ml_train_rows_sort(MlTrainRows *r)
 	int64		npos = 0;
 
 	AssertCheckMlTrainRows(r);
-	if (r->nrows >= 2)
+	if (r->nrows >= 2 && !r->sorted)
 		rows_sort(r);
+	r->sorted = true;
 	for (int64 i = 0; i < r->nrows; i++)
 		npos += r->y[i] == 1.0;
 	if (npos == 0 || npos == r->nrows)
