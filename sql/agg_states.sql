@@ -5,6 +5,9 @@
 -- other-kind state bytes are 22P03; the state types' text form round-trips.
 \set VERBOSITY default
 \set SHOW_CONTEXT never
+-- this test's tables live in a schema of their own, dropped at the end
+CREATE SCHEMA agg_states;
+SET search_path = agg_states, public;
 
 -- ---- data: a "hospital" column part splits every table in three -------------
 -- scores with many ties, and a NULL of each kind (skipped)
@@ -306,3 +309,6 @@ SELECT precmed.auroc_merge('not a state'::bytea);
 -- the server is still up, and a good state still merges
 SELECT precmed.fs_train_merge(x) = (SELECT precmed.fs_train(c, '{}') FROM cv WHERE i <= 30) AS good_state_still_merges
   FROM good_states WHERE agg = 'fs_train';
+
+RESET search_path;
+DROP SCHEMA agg_states CASCADE;
