@@ -294,6 +294,27 @@ pm_state_call(const PmStateFamily *f, PGFunction fn, FunctionCallInfo fcinfo,
 	Datum		result;
 
 	Assert(nstates >= 1 && nstates <= 2 && nstates <= fcinfo->nargs);
+	/* the per-row case, kept short: a transition on the aggregate's own expanded state */
+	if (wrap && nstates == 1 && !fcinfo->args[0].isnull && f->fixed_size == 0 &&
+		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(fcinfo->args[0].value)))
+	{
+		Datum		orig = fcinfo->args[0].value;
+		PmExpandedState *es = expanded_arg(f, orig);
+
+		fcinfo->args[0].value = PointerGetDatum(es->state);
+		fcinfo->isnull = false;
+		result = fn(fcinfo);
+		fcinfo->args[0].value = orig;
+		if (fcinfo->isnull)
+			return result;
+		es->state = DatumGetPointer(result);
+		if (es->flat)
+		{
+			pfree(es->flat);
+			es->flat = NULL;
+		}
+		return orig;
+	}
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "precmed.%s support function called in non-aggregate context", f->type_name);
 	for (int i = 0; i < nstates; i++)
