@@ -315,6 +315,26 @@ pm_state_call(const PmStateFamily *f, PGFunction fn, FunctionCallInfo fcinfo,
 		}
 		return orig;
 	}
+	/* the same for a fixed-size state: the transition value is its own, flat and aligned */
+	if (wrap && nstates == 1 && !fcinfo->args[0].isnull && f->fixed_size > 0)
+	{
+		Datum		orig = fcinfo->args[0].value;
+		char	   *v = DatumGetPointer(orig);
+
+		if (VARATT_IS_4B_U(v) && VARSIZE(v) == FIXED_OFFSET + f->fixed_size &&
+			*(int32 *) (v + VARHDRSZ) == (int32) f->kind && (uintptr_t) v % MAXIMUM_ALIGNOF == 0)
+		{
+			fcinfo->args[0].value = PointerGetDatum(v + FIXED_OFFSET);
+			fcinfo->isnull = false;
+			result = fn(fcinfo);
+			fcinfo->args[0].value = orig;
+			if (!fcinfo->isnull && DatumGetPointer(result) == v + FIXED_OFFSET)
+				return orig;
+			if (!AggCheckCallContext(fcinfo, &aggcxt))
+				elog(ERROR, "precmed.%s support function called in non-aggregate context", f->type_name);
+			return fcinfo->isnull ? result : fixed_value(f, DatumGetPointer(result), aggcxt);
+		}
+	}
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "precmed.%s support function called in non-aggregate context", f->type_name);
 	for (int i = 0; i < nstates; i++)
