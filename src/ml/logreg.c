@@ -477,3 +477,6 @@ ml_logreg_contributions(const MlLogreg *lr, const double *x, double *out)
 	}
 	out[lr->nfeatures] = lr->intercept;
 }
+
+/* precmed.train_logreg's final function over precmed.rows_state. */
+PM_STATE_FINAL(train_logreg_finish, ml_rows_family, train_logreg_final)

@@ -8,6 +8,7 @@
 #define PRECMED_ML_H
 
 #include "common/precmed.h"
+#include "common/agg_state.h"
 
 /* ---- aggregates ---- */
 
@@ -32,6 +33,10 @@ ml_combine_begin(FunctionCallInfo fcinfo, MemoryContext *aggcxt, void **a, void 
 	return *b != NULL && *b != *a;
 }
 
+/* The state families (concrete state types) of metrics.c and train_rows.c. */
+extern const PmStateFamily ml_scores_family;
+extern const PmStateFamily ml_rows_family;
+
 /* ---- train_rows.c: the training aggregates' state ---- */
 
 typedef struct MlTrainRows
@@ -41,6 +46,7 @@ typedef struct MlTrainRows
 	int64		capacity;		/* rows allocated */
 	double	   *x;				/* nrows * nfeatures, row-major, NaN = missing */
 	double	   *y;				/* labels, 0 or 1 */
+	bool		sorted;			/* rows in canonical order (ml_train_rows_sort's) */
 	char	   *params;			/* the params argument as JSON text, or NULL */
 	void	   *params_raw;		/* the last params jsonb seen (not serialized) */
 } MlTrainRows;

@@ -5,7 +5,10 @@
  * the aggregate memory context; the final function trains.  The state has
  * combine, serial and deserial functions so the rows can be gathered by
  * parallel workers; the final function sorts the rows into a canonical order
- * first, so the model does not depend on the order the rows arrived in.
+ * first, so the model does not depend on the order the rows arrived in.  A
+ * state leaving its process (a parallel worker's, an X_state's) is sorted
+ * there, and two sorted states combine by a linear merge, so under parallel
+ * query the sort runs in the workers.
  */
 #include "ml/ml.h"
 
@@ -16,6 +19,9 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
+
+static void rows_sort(MlTrainRows *r);
+static int	cmp_row_values(const double *xa, double ya, const double *xb, double yb, int nf);
 
 /* An empty state in cxt. */
 static MlTrainRows *
@@ -162,8 +168,50 @@ train_rows_accum(PG_FUNCTION_ARGS)
 	memcpy(r->x + r->nrows * r->nfeatures, v, sizeof(double) * n);
 	r->y[r->nrows] = label;
 	r->nrows++;
+	r->sorted = false;
 	AssertCheckMlTrainRows(r);
 	PG_RETURN_POINTER(r);
+}
+
+/* Merge the sorted rows of b into the sorted a (new buffers in cxt). */
+static void
+rows_merge(MlTrainRows *a, const MlTrainRows *b, MemoryContext cxt)
+{
+	int64		n = a->nrows + b->nrows,
+				i = 0,
+				j = 0;
+	int			nf = a->nfeatures;
+	double	   *x,
+			   *y;
+
+	pm_check_memory((double) MemoryContextMemAllocated(cxt, false) +
+					(double) n * (nf + 1) * sizeof(double),
+					psprintf("merging %lld training rows of %d features", (long long) n, nf));
+	x = MemoryContextAllocHuge(cxt, sizeof(double) * n * nf);
+	y = MemoryContextAllocHuge(cxt, sizeof(double) * n);
+	for (int64 k = 0; k < n; k++)
+	{
+		bool		from_b = i >= a->nrows ||
+			(j < b->nrows && cmp_row_values(b->x + j * nf, b->y[j], a->x + i * nf, a->y[i], nf) < 0);
+
+		if ((k & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (from_b)
+		{
+			memcpy(x + k * nf, b->x + j * nf, sizeof(double) * nf);
+			y[k] = b->y[j++];
+		}
+		else
+		{
+			memcpy(x + k * nf, a->x + i * nf, sizeof(double) * nf);
+			y[k] = a->y[i++];
+		}
+	}
+	pfree(a->x);
+	pfree(a->y);
+	a->x = x;
+	a->y = y;
+	a->nrows = a->capacity = n;
 }
 
 /*
@@ -211,11 +259,16 @@ train_rows_combine(PG_FUNCTION_ARGS)
 		a = b;
 		b = t;
 	}
-	if (b->nrows > 0)
+	if (a->nrows > 0 && b->nrows > 0 && a->sorted && b->sorted)
+		rows_merge(a, b, aggcxt);
+	else if (b->nrows > 0)
 	{
+		if (a->nfeatures < 0)
+			a->nfeatures = b->nfeatures;
 		rows_reserve(a, a->nrows + b->nrows, aggcxt, true);
 		memcpy(a->x + a->nrows * a->nfeatures, b->x, sizeof(double) * b->nrows * b->nfeatures);
 		memcpy(a->y + a->nrows, b->y, sizeof(double) * b->nrows);
+		a->sorted = a->nrows == 0 && b->sorted;
 		a->nrows += b->nrows;
 	}
 	rows_free(b);
@@ -224,14 +277,14 @@ train_rows_combine(PG_FUNCTION_ARGS)
 }
 
 /*
- * The state as bytea, for parallel workers: int32 nfeatures, int64 nrows,
- * int32 params_len (-1 = none), params, x, y.  Refuses states over 1 GB.
+ * The state's payload: int32 nfeatures, int64 nrows, int32 params_len (-1 =
+ * none), params, x, y; rows in canonical order (the state is sorted first,
+ * in the process that made it).  Refuses states over 1 GB.
  */
-PG_FUNCTION_INFO_V1(train_rows_serialize);
-Datum
-train_rows_serialize(PG_FUNCTION_ARGS)
+static bytea *
+rows_write(void *state)
 {
-	MlTrainRows *r = (MlTrainRows *) PG_GETARG_POINTER(0);
+	MlTrainRows *r = (MlTrainRows *) state;
 	int32		plen = r->params ? (int32) strlen(r->params) : -1;
 	int			nf = Max(r->nfeatures, 0);
 	Size		size = VARHDRSZ + 16 + Max(plen, 0)
@@ -240,15 +293,21 @@ train_rows_serialize(PG_FUNCTION_ARGS)
 	char	   *p;
 
 	AssertCheckMlTrainRows(r);
+	if (r->nrows >= 2 && !r->sorted)
+	{
+		pm_check_memory(ml_train_rows_bytes(r) + ml_train_rows_sort_bytes(r->nrows, nf),
+						psprintf("sorting %lld training rows", (long long) r->nrows));
+		rows_sort(r);
+	}
+	r->sorted = true;
 	if (size > MaxAllocSize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 errmsg("training set too large to pass between parallel workers"),
+				 errmsg("training set too large to pass on in one state"),
 				 errdetail("%lld rows of %d features.", (long long) r->nrows, nf),
 				 errhint("Run the training query without parallel workers (SET max_parallel_workers_per_gather = 0) or train on a sample."));
-	/* the worker holds its rows and their serialized copy */
+	/* the process holds its rows and their serialized copy */
 	pm_check_memory(ml_train_rows_bytes(r) + (double) size,
-					psprintf("passing %lld training rows between parallel workers",
-							 (long long) r->nrows));
+					psprintf("passing on %lld training rows", (long long) r->nrows));
 	out = palloc(size);
 	SET_VARSIZE(out, size);
 	p = VARDATA(out);
@@ -267,55 +326,81 @@ train_rows_serialize(PG_FUNCTION_ARGS)
 		p += sizeof(double) * r->nrows * nf;
 		memcpy(p, r->y, sizeof(double) * r->nrows);
 	}
-	PG_RETURN_BYTEA_P(out);
+	return out;
 }
 
-/* The state train_rows_serialize wrote; a corrupted one is an internal error. */
-PG_FUNCTION_INFO_V1(train_rows_deserialize);
-Datum
-train_rows_deserialize(PG_FUNCTION_ARGS)
+/*
+ * A state read from a payload rows_write wrote: 22P03 unless the sizes
+ * agree, labels are 0 or 1, features finite or NaN, params free of NULs.
+ */
+static void *
+rows_read(const char *p, Size len, MemoryContext cxt)
 {
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggcxt;
 	MlTrainRows *r;
-	const char *p = VARDATA_ANY(in);
-	Size		len = VARSIZE_ANY_EXHDR(in);
 	int32		nf,
 				plen;
 	int64		nrows;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "train_rows_deserialize called in non-aggregate context");
 	if (len < 16)
-		elog(ERROR, "training state is truncated (%zu bytes)", len);
+		pm_state_corrupt(&ml_rows_family, psprintf("The training state is truncated (%zu bytes).", len));
 	memcpy(&nf, p, 4);
 	memcpy(&nrows, p + 4, 8);
 	memcpy(&plen, p + 12, 4);
 	if (nf < -1 || nf == 0 || nrows < 0 || plen < -1 || (nf < 0 && nrows > 0) ||
+		(double) nrows * (Max(nf, 0) + 1) * sizeof(double) > (double) MaxAllocHugeSize ||
 		len != 16 + (Size) Max(plen, 0) + sizeof(double) * nrows * (Max(nf, 0) + 1))
-		elog(ERROR, "training state is corrupted (%zu bytes for %lld rows of %d features)",
-			 len, (long long) nrows, nf);
-	r = rows_new(aggcxt);
+		pm_state_corrupt(&ml_rows_family,
+						 psprintf("%zu bytes for %lld rows of %d features.", len, (long long) nrows, nf));
+	r = rows_new(cxt);
 	r->nfeatures = nf;
 	p += 16;
 	if (plen >= 0)
 	{
-		r->params = MemoryContextAlloc(aggcxt, plen + 1);
+		if (memchr(p, '\0', plen) != NULL)
+			pm_state_corrupt(&ml_rows_family, "The params text holds a zero byte.");
+		r->params = MemoryContextAlloc(cxt, plen + 1);
 		memcpy(r->params, p, plen);
 		r->params[plen] = '\0';
 		p += plen;
 	}
 	if (nrows > 0)
 	{
-		rows_reserve(r, nrows, aggcxt, true);
+		rows_reserve(r, nrows, cxt, true);
 		memcpy(r->x, p, sizeof(double) * nrows * nf);
 		p += sizeof(double) * nrows * nf;
 		memcpy(r->y, p, sizeof(double) * nrows);
+		for (int64 i = 0; i < nrows; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (r->y[i] != 0.0 && r->y[i] != 1.0)
+				pm_state_corrupt(&ml_rows_family,
+								 psprintf("Row %lld has a label other than 0 or 1.", (long long) i + 1));
+			for (int j = 0; j < nf; j++)
+				if (isinf(r->x[i * nf + j]))
+					pm_state_corrupt(&ml_rows_family,
+									 psprintf("Row %lld has an infinite feature.", (long long) i + 1));
+			if (i > 0 && cmp_row_values(r->x + (i - 1) * nf, r->y[i - 1], r->x + i * nf, r->y[i], nf) > 0)
+				pm_state_corrupt(&ml_rows_family,
+								 psprintf("Row %lld is out of canonical order.", (long long) i + 1));
+		}
 		r->nrows = nrows;
 	}
+	r->sorted = true;
 	AssertCheckMlTrainRows(r);
-	PG_RETURN_POINTER(r);
+	return r;
 }
+
+/* precmed.rows_state: the training rows as a payload. */
+const PmStateFamily ml_rows_family = {
+	"rows_state", PM_STATE_ROWS, 0, rows_write, rows_read
+};
+
+/* 0.1.0's serial and deserial functions (internal state). */
+PM_STATE_LEGACY_SERIAL(train_rows_serialize, train_rows_deserialize, ml_rows_family)
+
+/* precmed.rows_state: the training aggregates' concrete state type. */
+PM_STATE_FUNCTIONS(rows_state, ml_rows_family, train_rows_accum, train_rows_combine)
 
 /*
  * Canonical row order.  Rows are sorted through (first feature, row index)
@@ -344,6 +429,20 @@ cmp_double_nan_last(double a, double b)
 	if (isnan(b))
 		return -1;
 	return (a > b) - (a < b);
+}
+
+/* Two rows compared feature by feature (NaN last), then by label: cmp_rows' order. */
+static int
+cmp_row_values(const double *xa, double ya, const double *xb, double yb, int nf)
+{
+	for (int j = 0; j < nf; j++)
+	{
+		int			c = cmp_double_nan_last(xa[j], xb[j]);
+
+		if (c != 0)
+			return c;
+	}
+	return cmp_double_nan_last(ya, yb);
 }
 
 /* Rows compared feature by feature (NaN last), then by label. */
@@ -421,8 +520,9 @@ ml_train_rows_sort(MlTrainRows *r)
 	int64		npos = 0;
 
 	AssertCheckMlTrainRows(r);
-	if (r->nrows >= 2)
+	if (r->nrows >= 2 && !r->sorted)
 		rows_sort(r);
+	r->sorted = true;
 	for (int64 i = 0; i < r->nrows; i++)
 		npos += r->y[i] == 1.0;
 	if (npos == 0 || npos == r->nrows)
