@@ -6,83 +6,107 @@
 -- Training aggregates
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION precmed_internal.train_rows_accum(internal, float8[], float8, jsonb) RETURNS internal
-  AS 'MODULE_PATHNAME', 'train_rows_accum'
-  LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.train_rows_accum(internal, float8[], float8, jsonb) IS
-  'Transition function of precmed.train_xgboost and precmed.train_logreg: collects a training row (features, 0/1 label, params).';
-
-CREATE FUNCTION precmed_internal.train_rows_accum(internal, float8[], float8) RETURNS internal
-  AS 'MODULE_PATHNAME', 'train_rows_accum'
-  LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.train_rows_accum(internal, float8[], float8) IS
-  'Transition function of precmed.train_xgboost and precmed.train_logreg without params: collects a training row (features, 0/1 label).';
-
-CREATE FUNCTION precmed_internal.train_rows_combine(internal, internal) RETURNS internal
-  AS 'MODULE_PATHNAME', 'train_rows_combine'
-  LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.train_rows_combine(internal, internal) IS
-  'Combine function of the training aggregates: appends the rows gathered by another worker.';
-
-CREATE FUNCTION precmed_internal.train_rows_serialize(internal) RETURNS bytea
-  AS 'MODULE_PATHNAME', 'train_rows_serialize'
-  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.train_rows_serialize(internal) IS
-  'Serial function of the training aggregates (state to bytea, for parallel workers).';
-
-CREATE FUNCTION precmed_internal.train_rows_deserialize(bytea, internal) RETURNS internal
-  AS 'MODULE_PATHNAME', 'train_rows_deserialize'
-  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.train_rows_deserialize(bytea, internal) IS
-  'Deserial function of the training aggregates (bytea to state, checked).';
-
-CREATE FUNCTION precmed_internal.train_xgboost_final(internal) RETURNS bytea
-  AS 'MODULE_PATHNAME', 'train_xgboost_final'
-  LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.train_xgboost_final(internal) IS
-  'Final function of precmed.train_xgboost: trains gradient-boosted trees with libxgboost and returns the model value.';
-
-CREATE FUNCTION precmed_internal.train_logreg_final(internal) RETURNS bytea
-  AS 'MODULE_PATHNAME', 'train_logreg_final'
-  LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.train_logreg_final(internal) IS
-  'Final function of precmed.train_logreg: fits L2-penalized logistic regression (IRLS, LAPACK) and returns the model value.';
-
+-- ---- precmed.rows_state: the state of the training rows of train_xgboost and train_logreg ----
+CREATE TYPE precmed.rows_state;
+CREATE FUNCTION precmed_internal.rows_state_in(cstring) RETURNS precmed.rows_state
+  AS 'MODULE_PATHNAME', 'rows_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.rows_state_in(cstring) IS 'Input function of precmed.rows_state: the state''s bytes in hexadecimal, checked (22P03 when bad).';
+CREATE FUNCTION precmed_internal.rows_state_out(precmed.rows_state) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'rows_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.rows_state_out(precmed.rows_state) IS 'Output function of precmed.rows_state: the state''s bytes in hexadecimal.';
+CREATE FUNCTION precmed_internal.rows_state_recv(internal) RETURNS precmed.rows_state
+  AS 'MODULE_PATHNAME', 'rows_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.rows_state_recv(internal) IS 'Receive function of precmed.rows_state: the state''s bytes, checked (22P03 when bad).';
+CREATE FUNCTION precmed_internal.rows_state_send(precmed.rows_state) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'rows_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.rows_state_send(precmed.rows_state) IS 'Send function of precmed.rows_state: the state''s bytes.';
+CREATE TYPE precmed.rows_state (
+  INPUT = precmed_internal.rows_state_in, OUTPUT = precmed_internal.rows_state_out,
+  RECEIVE = precmed_internal.rows_state_recv, SEND = precmed_internal.rows_state_send,
+  INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+COMMENT ON TYPE precmed.rows_state IS
+  'Partial state of the training rows of train_xgboost and train_logreg: the concrete state type PostgreSQL''s parallel query, postgres_fdw and Citus pass between processes and servers. It grows with the rows (O(rows), bounded by precmed.max_memory_mb) and is updated in place as an expanded object. Text form: its bytes in hexadecimal (header PMST, format version, kind, CRC-32C).';
+CREATE FUNCTION precmed_internal.rows_state_transfn(precmed.rows_state, float8[], float8, jsonb) RETURNS precmed.rows_state
+  AS 'MODULE_PATHNAME', 'rows_state_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.rows_state_transfn(precmed.rows_state, float8[], float8, jsonb) IS 'Transition function over precmed.rows_state: adds a row.';
+CREATE FUNCTION precmed_internal.rows_state_transfn(precmed.rows_state, float8[], float8) RETURNS precmed.rows_state
+  AS 'MODULE_PATHNAME', 'rows_state_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.rows_state_transfn(precmed.rows_state, float8[], float8) IS 'Transition function over precmed.rows_state: adds a row.';
+CREATE FUNCTION precmed_internal.rows_state_combinefn(precmed.rows_state, precmed.rows_state) RETURNS precmed.rows_state
+  AS 'MODULE_PATHNAME', 'rows_state_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.rows_state_combinefn(precmed.rows_state, precmed.rows_state) IS 'Combine function over precmed.rows_state: the state of both inputs'' rows.';
+CREATE FUNCTION precmed_internal.rows_state_mergefn(precmed.rows_state, bytea) RETURNS precmed.rows_state
+  AS 'MODULE_PATHNAME', 'rows_state_mergefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.rows_state_mergefn(precmed.rows_state, bytea) IS 'Transition function of the _merge aggregates over precmed.rows_state: adds the rows of a state''s bytes (checked: 22P03 when bad).';
+CREATE FUNCTION precmed_internal.rows_state_bytes(precmed.rows_state) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'rows_state_bytes' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.rows_state_bytes(precmed.rows_state) IS 'Final function of the _state aggregates over precmed.rows_state: the state''s bytes (header, payload, CRC-32C).';
+CREATE FUNCTION precmed_internal.train_xgboost_finish(precmed.rows_state) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'train_xgboost_finish' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.train_xgboost_finish(precmed.rows_state) IS 'Final function of precmed.train_xgboost and precmed.train_xgboost_merge.';
+CREATE FUNCTION precmed_internal.train_logreg_finish(precmed.rows_state) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'train_logreg_finish' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.train_logreg_finish(precmed.rows_state) IS 'Final function of precmed.train_logreg and precmed.train_logreg_merge.';
 CREATE AGGREGATE precmed.train_xgboost(features float8[], label float8, params jsonb) (
-  SFUNC = precmed_internal.train_rows_accum, STYPE = internal,
-  FINALFUNC = precmed_internal.train_xgboost_final, FINALFUNC_MODIFY = SHAREABLE,
-  COMBINEFUNC = precmed_internal.train_rows_combine,
-  SERIALFUNC = precmed_internal.train_rows_serialize, DESERIALFUNC = precmed_internal.train_rows_deserialize,
-  PARALLEL = SAFE);
+  SFUNC = precmed_internal.rows_state_transfn, STYPE = precmed.rows_state,
+  FINALFUNC = precmed_internal.train_xgboost_finish, FINALFUNC_MODIFY = SHAREABLE,
+  COMBINEFUNC = precmed_internal.rows_state_combinefn, PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.train_xgboost(float8[], float8, jsonb) IS
   'Trains an XGBoost binary classifier (libxgboost C API) on feature vectors (NULL/NaN = missing) and 0/1 labels; params uses XGBoost names ({} = the tuned defaults of docs/aki_risk.md). Returns a model value for precmed.predict.';
-
 CREATE AGGREGATE precmed.train_xgboost(features float8[], label float8) (
-  SFUNC = precmed_internal.train_rows_accum, STYPE = internal,
-  FINALFUNC = precmed_internal.train_xgboost_final, FINALFUNC_MODIFY = SHAREABLE,
-  COMBINEFUNC = precmed_internal.train_rows_combine,
-  SERIALFUNC = precmed_internal.train_rows_serialize, DESERIALFUNC = precmed_internal.train_rows_deserialize,
-  PARALLEL = SAFE);
+  SFUNC = precmed_internal.rows_state_transfn, STYPE = precmed.rows_state,
+  FINALFUNC = precmed_internal.train_xgboost_finish, FINALFUNC_MODIFY = SHAREABLE,
+  COMBINEFUNC = precmed_internal.rows_state_combinefn, PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.train_xgboost(float8[], float8) IS
   'precmed.train_xgboost with the default parameters (see docs/aki_risk.md).';
-
+CREATE AGGREGATE precmed.train_xgboost_state(features float8[], label float8, params jsonb) (
+  SFUNC = precmed_internal.rows_state_transfn, STYPE = precmed.rows_state,
+  FINALFUNC = precmed_internal.rows_state_bytes,
+  COMBINEFUNC = precmed_internal.rows_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.train_xgboost_state(float8[], float8, jsonb) IS
+  'The state of precmed.train_xgboost over these rows as bytes (a precmed.rows_state: header, payload, CRC-32C), to finish elsewhere with precmed.train_xgboost_merge; NULL without rows.';
+CREATE AGGREGATE precmed.train_xgboost_state(features float8[], label float8) (
+  SFUNC = precmed_internal.rows_state_transfn, STYPE = precmed.rows_state,
+  FINALFUNC = precmed_internal.rows_state_bytes,
+  COMBINEFUNC = precmed_internal.rows_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.train_xgboost_state(float8[], float8) IS
+  'The state of precmed.train_xgboost over these rows as bytes (a precmed.rows_state: header, payload, CRC-32C), to finish elsewhere with precmed.train_xgboost_merge; NULL without rows.';
+CREATE AGGREGATE precmed.train_xgboost_merge(state bytea) (
+  SFUNC = precmed_internal.rows_state_mergefn, STYPE = precmed.rows_state,
+  FINALFUNC = precmed_internal.train_xgboost_finish, FINALFUNC_MODIFY = SHAREABLE,
+  COMBINEFUNC = precmed_internal.rows_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.train_xgboost_merge(bytea) IS
+  'precmed.train_xgboost finished from the states precmed.train_xgboost_state (or any _state aggregate of precmed.rows_state) returned where the rows are: the same answer as precmed.train_xgboost over all their rows. A bad, truncated or other-kind state is 22P03; NULL states are skipped.';
 CREATE AGGREGATE precmed.train_logreg(features float8[], label float8, params jsonb) (
-  SFUNC = precmed_internal.train_rows_accum, STYPE = internal,
-  FINALFUNC = precmed_internal.train_logreg_final, FINALFUNC_MODIFY = SHAREABLE,
-  COMBINEFUNC = precmed_internal.train_rows_combine,
-  SERIALFUNC = precmed_internal.train_rows_serialize, DESERIALFUNC = precmed_internal.train_rows_deserialize,
-  PARALLEL = SAFE);
+  SFUNC = precmed_internal.rows_state_transfn, STYPE = precmed.rows_state,
+  FINALFUNC = precmed_internal.train_logreg_finish, FINALFUNC_MODIFY = SHAREABLE,
+  COMBINEFUNC = precmed_internal.rows_state_combinefn, PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.train_logreg(float8[], float8, jsonb) IS
   'Fits L2-penalized logistic regression (median imputation, missing indicators, standardization stored in the model) on feature vectors and 0/1 labels; params {"lambda", "max_iter", "tol"}. Returns a model value for precmed.predict.';
-
 CREATE AGGREGATE precmed.train_logreg(features float8[], label float8) (
-  SFUNC = precmed_internal.train_rows_accum, STYPE = internal,
-  FINALFUNC = precmed_internal.train_logreg_final, FINALFUNC_MODIFY = SHAREABLE,
-  COMBINEFUNC = precmed_internal.train_rows_combine,
-  SERIALFUNC = precmed_internal.train_rows_serialize, DESERIALFUNC = precmed_internal.train_rows_deserialize,
-  PARALLEL = SAFE);
+  SFUNC = precmed_internal.rows_state_transfn, STYPE = precmed.rows_state,
+  FINALFUNC = precmed_internal.train_logreg_finish, FINALFUNC_MODIFY = SHAREABLE,
+  COMBINEFUNC = precmed_internal.rows_state_combinefn, PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.train_logreg(float8[], float8) IS
   'precmed.train_logreg with the default parameters (lambda 0.1 per mean log loss).';
+CREATE AGGREGATE precmed.train_logreg_state(features float8[], label float8, params jsonb) (
+  SFUNC = precmed_internal.rows_state_transfn, STYPE = precmed.rows_state,
+  FINALFUNC = precmed_internal.rows_state_bytes,
+  COMBINEFUNC = precmed_internal.rows_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.train_logreg_state(float8[], float8, jsonb) IS
+  'The state of precmed.train_logreg over these rows as bytes (a precmed.rows_state: header, payload, CRC-32C), to finish elsewhere with precmed.train_logreg_merge; NULL without rows.';
+CREATE AGGREGATE precmed.train_logreg_state(features float8[], label float8) (
+  SFUNC = precmed_internal.rows_state_transfn, STYPE = precmed.rows_state,
+  FINALFUNC = precmed_internal.rows_state_bytes,
+  COMBINEFUNC = precmed_internal.rows_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.train_logreg_state(float8[], float8) IS
+  'The state of precmed.train_logreg over these rows as bytes (a precmed.rows_state: header, payload, CRC-32C), to finish elsewhere with precmed.train_logreg_merge; NULL without rows.';
+CREATE AGGREGATE precmed.train_logreg_merge(state bytea) (
+  SFUNC = precmed_internal.rows_state_mergefn, STYPE = precmed.rows_state,
+  FINALFUNC = precmed_internal.train_logreg_finish, FINALFUNC_MODIFY = SHAREABLE,
+  COMBINEFUNC = precmed_internal.rows_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.train_logreg_merge(bytea) IS
+  'precmed.train_logreg finished from the states precmed.train_logreg_state (or any _state aggregate of precmed.rows_state) returned where the rows are: the same answer as precmed.train_logreg over all their rows. A bad, truncated or other-kind state is 22P03; NULL states are skipped.';
 
 -- ---------------------------------------------------------------------------
 -- Scoring and inspection
@@ -122,85 +146,143 @@ CREATE TYPE precmed.roc_point AS (threshold float8, fpr float8, tpr float8);
 COMMENT ON TYPE precmed.roc_point IS
   'A point of a ROC curve: scores >= threshold are called positive; fpr and tpr are the false and true positive rates.';
 
-CREATE FUNCTION precmed_internal.score_label_accum(internal, float8, boolean) RETURNS internal
-  AS 'MODULE_PATHNAME', 'score_label_accum'
-  LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.score_label_accum(internal, float8, boolean) IS
-  'Transition function of the evaluation aggregates: collects a (score, label) pair; rows with a NULL score or label are skipped.';
-
-CREATE FUNCTION precmed_internal.score_label_combine(internal, internal) RETURNS internal
-  AS 'MODULE_PATHNAME', 'score_label_combine'
-  LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.score_label_combine(internal, internal) IS
-  'Combine function of the evaluation aggregates.';
-
-CREATE FUNCTION precmed_internal.score_label_serialize(internal) RETURNS bytea
-  AS 'MODULE_PATHNAME', 'score_label_serialize'
-  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.score_label_serialize(internal) IS
-  'Serial function of the evaluation aggregates.';
-
-CREATE FUNCTION precmed_internal.score_label_deserialize(bytea, internal) RETURNS internal
-  AS 'MODULE_PATHNAME', 'score_label_deserialize'
-  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.score_label_deserialize(bytea, internal) IS
-  'Deserial function of the evaluation aggregates (checked).';
-
-CREATE FUNCTION precmed_internal.auroc_final(internal) RETURNS float8
-  AS 'MODULE_PATHNAME', 'auroc_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.auroc_final(internal) IS 'Final function of precmed.auroc.';
-CREATE FUNCTION precmed_internal.auprc_final(internal) RETURNS float8
-  AS 'MODULE_PATHNAME', 'auprc_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.auprc_final(internal) IS 'Final function of precmed.auprc.';
-CREATE FUNCTION precmed_internal.brier_final(internal) RETURNS float8
-  AS 'MODULE_PATHNAME', 'brier_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.brier_final(internal) IS 'Final function of precmed.brier.';
-CREATE FUNCTION precmed_internal.calibration_final(internal) RETURNS precmed.calibration_fit
-  AS 'MODULE_PATHNAME', 'calibration_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.calibration_final(internal) IS 'Final function of precmed.calibration.';
-CREATE FUNCTION precmed_internal.roc_curve_final(internal) RETURNS precmed.roc_point[]
-  AS 'MODULE_PATHNAME', 'roc_curve_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION precmed_internal.roc_curve_final(internal) IS 'Final function of precmed.roc_curve.';
-
+-- ---- precmed.scores_state: the state of the (score, label) pairs of the evaluation aggregates (auroc, auprc, brier, calibration, roc_curve) ----
+CREATE TYPE precmed.scores_state;
+CREATE FUNCTION precmed_internal.scores_state_in(cstring) RETURNS precmed.scores_state
+  AS 'MODULE_PATHNAME', 'scores_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.scores_state_in(cstring) IS 'Input function of precmed.scores_state: the state''s bytes in hexadecimal, checked (22P03 when bad).';
+CREATE FUNCTION precmed_internal.scores_state_out(precmed.scores_state) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'scores_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.scores_state_out(precmed.scores_state) IS 'Output function of precmed.scores_state: the state''s bytes in hexadecimal.';
+CREATE FUNCTION precmed_internal.scores_state_recv(internal) RETURNS precmed.scores_state
+  AS 'MODULE_PATHNAME', 'scores_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.scores_state_recv(internal) IS 'Receive function of precmed.scores_state: the state''s bytes, checked (22P03 when bad).';
+CREATE FUNCTION precmed_internal.scores_state_send(precmed.scores_state) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'scores_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.scores_state_send(precmed.scores_state) IS 'Send function of precmed.scores_state: the state''s bytes.';
+CREATE TYPE precmed.scores_state (
+  INPUT = precmed_internal.scores_state_in, OUTPUT = precmed_internal.scores_state_out,
+  RECEIVE = precmed_internal.scores_state_recv, SEND = precmed_internal.scores_state_send,
+  INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+COMMENT ON TYPE precmed.scores_state IS
+  'Partial state of the (score, label) pairs of the evaluation aggregates (auroc, auprc, brier, calibration, roc_curve): the concrete state type PostgreSQL''s parallel query, postgres_fdw and Citus pass between processes and servers. It grows with the rows (O(rows), bounded by precmed.max_memory_mb) and is updated in place as an expanded object. Text form: its bytes in hexadecimal (header PMST, format version, kind, CRC-32C).';
+CREATE FUNCTION precmed_internal.scores_state_transfn(precmed.scores_state, float8, boolean) RETURNS precmed.scores_state
+  AS 'MODULE_PATHNAME', 'scores_state_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.scores_state_transfn(precmed.scores_state, float8, boolean) IS 'Transition function over precmed.scores_state: adds a row.';
+CREATE FUNCTION precmed_internal.scores_state_combinefn(precmed.scores_state, precmed.scores_state) RETURNS precmed.scores_state
+  AS 'MODULE_PATHNAME', 'scores_state_combinefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.scores_state_combinefn(precmed.scores_state, precmed.scores_state) IS 'Combine function over precmed.scores_state: the state of both inputs'' rows.';
+CREATE FUNCTION precmed_internal.scores_state_mergefn(precmed.scores_state, bytea) RETURNS precmed.scores_state
+  AS 'MODULE_PATHNAME', 'scores_state_mergefn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.scores_state_mergefn(precmed.scores_state, bytea) IS 'Transition function of the _merge aggregates over precmed.scores_state: adds the rows of a state''s bytes (checked: 22P03 when bad).';
+CREATE FUNCTION precmed_internal.scores_state_bytes(precmed.scores_state) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'scores_state_bytes' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.scores_state_bytes(precmed.scores_state) IS 'Final function of the _state aggregates over precmed.scores_state: the state''s bytes (header, payload, CRC-32C).';
+CREATE FUNCTION precmed_internal.auroc_finish(precmed.scores_state) RETURNS float8
+  AS 'MODULE_PATHNAME', 'auroc_finish' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.auroc_finish(precmed.scores_state) IS 'Final function of precmed.auroc and precmed.auroc_merge.';
+CREATE FUNCTION precmed_internal.auprc_finish(precmed.scores_state) RETURNS float8
+  AS 'MODULE_PATHNAME', 'auprc_finish' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.auprc_finish(precmed.scores_state) IS 'Final function of precmed.auprc and precmed.auprc_merge.';
+CREATE FUNCTION precmed_internal.brier_finish(precmed.scores_state) RETURNS float8
+  AS 'MODULE_PATHNAME', 'brier_finish' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.brier_finish(precmed.scores_state) IS 'Final function of precmed.brier and precmed.brier_merge.';
+CREATE FUNCTION precmed_internal.calibration_finish(precmed.scores_state) RETURNS precmed.calibration_fit
+  AS 'MODULE_PATHNAME', 'calibration_finish' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.calibration_finish(precmed.scores_state) IS 'Final function of precmed.calibration and precmed.calibration_merge.';
+CREATE FUNCTION precmed_internal.roc_curve_finish(precmed.scores_state) RETURNS precmed.roc_point[]
+  AS 'MODULE_PATHNAME', 'roc_curve_finish' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed_internal.roc_curve_finish(precmed.scores_state) IS 'Final function of precmed.roc_curve and precmed.roc_curve_merge.';
 CREATE AGGREGATE precmed.auroc(score float8, label boolean) (
-  SFUNC = precmed_internal.score_label_accum, STYPE = internal, FINALFUNC = precmed_internal.auroc_final,
-  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed_internal.score_label_combine,
-  SERIALFUNC = precmed_internal.score_label_serialize, DESERIALFUNC = precmed_internal.score_label_deserialize,
-  PARALLEL = SAFE);
+  SFUNC = precmed_internal.scores_state_transfn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.auroc_finish, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.auroc(float8, boolean) IS
   'Area under the ROC curve (ties count one half, as scikit-learn roc_auc_score); NULL when either class is absent.';
-
+CREATE AGGREGATE precmed.auroc_state(score float8, label boolean) (
+  SFUNC = precmed_internal.scores_state_transfn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.scores_state_bytes,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.auroc_state(float8, boolean) IS
+  'The state of precmed.auroc over these rows as bytes (a precmed.scores_state: header, payload, CRC-32C), to finish elsewhere with precmed.auroc_merge; NULL without rows.';
+CREATE AGGREGATE precmed.auroc_merge(state bytea) (
+  SFUNC = precmed_internal.scores_state_mergefn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.auroc_finish, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.auroc_merge(bytea) IS
+  'precmed.auroc finished from the states precmed.auroc_state (or any _state aggregate of precmed.scores_state) returned where the rows are: the same answer as precmed.auroc over all their rows. A bad, truncated or other-kind state is 22P03; NULL states are skipped.';
 CREATE AGGREGATE precmed.auprc(score float8, label boolean) (
-  SFUNC = precmed_internal.score_label_accum, STYPE = internal, FINALFUNC = precmed_internal.auprc_final,
-  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed_internal.score_label_combine,
-  SERIALFUNC = precmed_internal.score_label_serialize, DESERIALFUNC = precmed_internal.score_label_deserialize,
-  PARALLEL = SAFE);
+  SFUNC = precmed_internal.scores_state_transfn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.auprc_finish, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.auprc(float8, boolean) IS
   'Average precision (area under the precision-recall curve, ties grouped, as scikit-learn average_precision_score); NULL without positives.';
-
+CREATE AGGREGATE precmed.auprc_state(score float8, label boolean) (
+  SFUNC = precmed_internal.scores_state_transfn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.scores_state_bytes,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.auprc_state(float8, boolean) IS
+  'The state of precmed.auprc over these rows as bytes (a precmed.scores_state: header, payload, CRC-32C), to finish elsewhere with precmed.auprc_merge; NULL without rows.';
+CREATE AGGREGATE precmed.auprc_merge(state bytea) (
+  SFUNC = precmed_internal.scores_state_mergefn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.auprc_finish, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.auprc_merge(bytea) IS
+  'precmed.auprc finished from the states precmed.auprc_state (or any _state aggregate of precmed.scores_state) returned where the rows are: the same answer as precmed.auprc over all their rows. A bad, truncated or other-kind state is 22P03; NULL states are skipped.';
 CREATE AGGREGATE precmed.brier(score float8, label boolean) (
-  SFUNC = precmed_internal.score_label_accum, STYPE = internal, FINALFUNC = precmed_internal.brier_final,
-  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed_internal.score_label_combine,
-  SERIALFUNC = precmed_internal.score_label_serialize, DESERIALFUNC = precmed_internal.score_label_deserialize,
-  PARALLEL = SAFE);
+  SFUNC = precmed_internal.scores_state_transfn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.brier_finish, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.brier(float8, boolean) IS
   'Brier score: mean squared difference between the probability and the 0/1 outcome (lower is better).';
-
+CREATE AGGREGATE precmed.brier_state(score float8, label boolean) (
+  SFUNC = precmed_internal.scores_state_transfn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.scores_state_bytes,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.brier_state(float8, boolean) IS
+  'The state of precmed.brier over these rows as bytes (a precmed.scores_state: header, payload, CRC-32C), to finish elsewhere with precmed.brier_merge; NULL without rows.';
+CREATE AGGREGATE precmed.brier_merge(state bytea) (
+  SFUNC = precmed_internal.scores_state_mergefn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.brier_finish, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.brier_merge(bytea) IS
+  'precmed.brier finished from the states precmed.brier_state (or any _state aggregate of precmed.scores_state) returned where the rows are: the same answer as precmed.brier over all their rows. A bad, truncated or other-kind state is 22P03; NULL states are skipped.';
 CREATE AGGREGATE precmed.calibration(score float8, label boolean) (
-  SFUNC = precmed_internal.score_label_accum, STYPE = internal, FINALFUNC = precmed_internal.calibration_final,
-  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed_internal.score_label_combine,
-  SERIALFUNC = precmed_internal.score_label_serialize, DESERIALFUNC = precmed_internal.score_label_deserialize,
-  PARALLEL = SAFE);
+  SFUNC = precmed_internal.scores_state_transfn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.calibration_finish, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.calibration(float8, boolean) IS
   'Calibration slope and intercept (logistic regression of the label on logit(score)) and calibration-in-the-large; see precmed.calibration_fit.';
-
+CREATE AGGREGATE precmed.calibration_state(score float8, label boolean) (
+  SFUNC = precmed_internal.scores_state_transfn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.scores_state_bytes,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.calibration_state(float8, boolean) IS
+  'The state of precmed.calibration over these rows as bytes (a precmed.scores_state: header, payload, CRC-32C), to finish elsewhere with precmed.calibration_merge; NULL without rows.';
+CREATE AGGREGATE precmed.calibration_merge(state bytea) (
+  SFUNC = precmed_internal.scores_state_mergefn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.calibration_finish, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.calibration_merge(bytea) IS
+  'precmed.calibration finished from the states precmed.calibration_state (or any _state aggregate of precmed.scores_state) returned where the rows are: the same answer as precmed.calibration over all their rows. A bad, truncated or other-kind state is 22P03; NULL states are skipped.';
 CREATE AGGREGATE precmed.roc_curve(score float8, label boolean) (
-  SFUNC = precmed_internal.score_label_accum, STYPE = internal, FINALFUNC = precmed_internal.roc_curve_final,
-  FINALFUNC_MODIFY = READ_ONLY, COMBINEFUNC = precmed_internal.score_label_combine,
-  SERIALFUNC = precmed_internal.score_label_serialize, DESERIALFUNC = precmed_internal.score_label_deserialize,
-  PARALLEL = SAFE);
+  SFUNC = precmed_internal.scores_state_transfn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.roc_curve_finish, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
 COMMENT ON AGGREGATE precmed.roc_curve(float8, boolean) IS
   'ROC curve points for plotting, one per distinct score (descending) after (Infinity, 0, 0), as scikit-learn roc_curve(drop_intermediate=False); unnest() it.';
+CREATE AGGREGATE precmed.roc_curve_state(score float8, label boolean) (
+  SFUNC = precmed_internal.scores_state_transfn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.scores_state_bytes,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.roc_curve_state(float8, boolean) IS
+  'The state of precmed.roc_curve over these rows as bytes (a precmed.scores_state: header, payload, CRC-32C), to finish elsewhere with precmed.roc_curve_merge; NULL without rows.';
+CREATE AGGREGATE precmed.roc_curve_merge(state bytea) (
+  SFUNC = precmed_internal.scores_state_mergefn, STYPE = precmed.scores_state,
+  FINALFUNC = precmed_internal.roc_curve_finish, FINALFUNC_MODIFY = READ_ONLY,
+  COMBINEFUNC = precmed_internal.scores_state_combinefn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE precmed.roc_curve_merge(bytea) IS
+  'precmed.roc_curve finished from the states precmed.roc_curve_state (or any _state aggregate of precmed.scores_state) returned where the rows are: the same answer as precmed.roc_curve over all their rows. A bad, truncated or other-kind state is 22P03; NULL states are skipped.';
 
 -- ---------------------------------------------------------------------------
 -- AKI features from long-format observations

@@ -5,7 +5,6 @@
  */
 #include "aki/aki.h"
 
-#include "libpq/pqformat.h"
 
 /* AggCheckCallContext, or an error naming fn. */
 MemoryContext
@@ -37,20 +36,4 @@ aki_combine_trivial(FunctionCallInfo fcinfo, const char *fn, Size size, void **r
 		return true;
 	}
 	return false;
-}
-
-/* Argument 0 as a message buffer of exactly len bytes. */
-void
-aki_serial_buffer(FunctionCallInfo fcinfo, int len, const char *what, StringInfo buf)
-{
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-
-	if (VARSIZE_ANY_EXHDR(b) != len)
-		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-				 errmsg("serialized %s state has %d bytes, not %d",
-						what, (int) VARSIZE_ANY_EXHDR(b), len));
-	buf->data = VARDATA_ANY(b);
-	buf->len = len;
-	buf->maxlen = len;
-	buf->cursor = 0;
 }

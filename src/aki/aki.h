@@ -7,6 +7,7 @@
 #define PRECMED_AKI_H
 
 #include "common/precmed.h"
+#include "common/agg_state.h"
 
 #include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
@@ -60,6 +61,10 @@ extern double aki_uo_rate(double ml, double kg, double hours);
 
 /* ---- agg_state.c: the plumbing of kdigo_summary and kdigo_uo_rate ---- */
 
+/* The concrete state types of kdigo_summary and kdigo_uo_rate. */
+extern const PmStateFamily aki_summary_family;
+extern const PmStateFamily aki_uo_rate_family;
+
 /* The aggregate's memory context; an error when fn is not called as one. */
 extern MemoryContext aki_agg_context(FunctionCallInfo fcinfo, const char *fn);
 
@@ -70,13 +75,6 @@ extern MemoryContext aki_agg_context(FunctionCallInfo fcinfo, const char *fn);
  */
 extern bool aki_combine_trivial(FunctionCallInfo fcinfo, const char *fn, Size size,
 								void **result);
-
-/*
- * A serialized state (argument 0 of a deserial function) as a message
- * buffer, after checking that it has len bytes (22P03 naming what if not).
- */
-extern void aki_serial_buffer(FunctionCallInfo fcinfo, int len, const char *what,
-							  StringInfo buf);
 
 /* ---- kdigo_stages: the working data of one call ---- */
 

@@ -126,12 +126,11 @@ kdigo_summary_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* Serialize: the state's fields in network order. */
-PG_FUNCTION_INFO_V1(kdigo_summary_serialfn);
-Datum
-kdigo_summary_serialfn(PG_FUNCTION_ARGS)
+/* The state's payload: its fields in network order. */
+static bytea *
+summary_write(void *state)
 {
-	KdigoSummary *s = (KdigoSummary *) PG_GETARG_POINTER(0);
+	KdigoSummary *s = (KdigoSummary *) state;
 	StringInfoData buf;
 
 	AssertCheckSummary(s);
@@ -143,22 +142,26 @@ kdigo_summary_serialfn(PG_FUNCTION_ARGS)
 		pq_sendbyte(&buf, s->has_first[k]);
 		pq_sendint64(&buf, s->first[k]);
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return pq_endtypsend(&buf);
 }
 
 #define KDIGO_SUMMARY_SERIAL_LEN (8 + 4 + 3 * 9)
 
-/* Deserialize: 22P03 for bytes of another length or a state that does not hold together. */
-PG_FUNCTION_INFO_V1(kdigo_summary_deserialfn);
-Datum
-kdigo_summary_deserialfn(PG_FUNCTION_ARGS)
+/* A state read from its payload: 22P03 for another length or a state that does not hold together. */
+static void *
+summary_read(const char *p, Size len, MemoryContext cxt)
 {
-	MemoryContext aggctx = aki_agg_context(fcinfo, "kdigo_summary_deserialfn");
 	StringInfoData buf;
 	KdigoSummary *s;
 
-	aki_serial_buffer(fcinfo, KDIGO_SUMMARY_SERIAL_LEN, "kdigo_summary", &buf);
-	s = MemoryContextAllocZero(aggctx, sizeof(KdigoSummary));
+	if (len != KDIGO_SUMMARY_SERIAL_LEN)
+		pm_state_corrupt(&aki_summary_family,
+						 psprintf("A kdigo_summary state is %zu bytes long, not %d.",
+								  len, KDIGO_SUMMARY_SERIAL_LEN));
+	buf.data = (char *) p;
+	buf.len = buf.maxlen = (int) len;
+	buf.cursor = 0;
+	s = MemoryContextAllocZero(cxt, sizeof(KdigoSummary));
 	s->rows = pq_getmsgint64(&buf);
 	s->max_stage = pq_getmsgint(&buf, 4);
 	for (int k = 0; k < 3; k++)
@@ -167,9 +170,31 @@ kdigo_summary_deserialfn(PG_FUNCTION_ARGS)
 		s->first[k] = pq_getmsgint64(&buf);
 	}
 	if (!summary_is_valid(s))
-		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-				 errmsg("serialized kdigo_summary state is corrupt"));
-	PG_RETURN_POINTER(s);
+		pm_state_corrupt(&aki_summary_family, "Its stages, times and row count disagree.");
+	return s;
+}
+
+const PmStateFamily aki_summary_family = {
+	"kdigo_summary_state", PM_STATE_KDIGO_SUMMARY, sizeof(KdigoSummary), summary_write, summary_read
+};
+
+/* Serialize (0.1.0's internal state): the state's fields in network order. */
+PG_FUNCTION_INFO_V1(kdigo_summary_serialfn);
+Datum
+kdigo_summary_serialfn(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(summary_write(PG_GETARG_POINTER(0)));
+}
+
+/* Deserialize: 22P03 for bytes of another length or a state that does not hold together. */
+PG_FUNCTION_INFO_V1(kdigo_summary_deserialfn);
+Datum
+kdigo_summary_deserialfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx = aki_agg_context(fcinfo, "kdigo_summary_deserialfn");
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+
+	PG_RETURN_POINTER(summary_read(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), aggctx));
 }
 
 /* Final: (max_stage, first_stage1, first_stage2, first_stage3, rows), NULL without a staged row. */
@@ -200,3 +225,7 @@ kdigo_summary_finalfn(PG_FUNCTION_ARGS)
 	v[4] = Int64GetDatum(s->rows);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, v, nulls)));
 }
+
+/* precmed.kdigo_summary_state: the aggregate's concrete state type, updated in place. */
+PM_STATE_FUNCTIONS(kdigo_summary_state, aki_summary_family, kdigo_summary_transfn, kdigo_summary_combinefn)
+PM_STATE_FINAL(kdigo_summary_finish, aki_summary_family, kdigo_summary_finalfn)

@@ -144,12 +144,11 @@ kdigo_uo_rate_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* Serialize: the state's fields in network order. */
-PG_FUNCTION_INFO_V1(kdigo_uo_rate_serialfn);
-Datum
-kdigo_uo_rate_serialfn(PG_FUNCTION_ARGS)
+/* The state's payload: its fields in network order. */
+static bytea *
+uo_rate_write(void *state)
 {
-	UoRateState *s = (UoRateState *) PG_GETARG_POINTER(0);
+	UoRateState *s = (UoRateState *) state;
 	StringInfoData buf;
 
 	AssertCheckUoRate(s);
@@ -164,22 +163,25 @@ kdigo_uo_rate_serialfn(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, s->has_last);
 	pq_sendbyte(&buf, s->kg_null);
 	pq_sendbyte(&buf, s->has_max);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return pq_endtypsend(&buf);
 }
 
 #define UO_RATE_SERIAL_LEN (6 * 8 + 4)
 
-/* Deserialize: 22P03 for bytes of another length or a state that does not hold together. */
-PG_FUNCTION_INFO_V1(kdigo_uo_rate_deserialfn);
-Datum
-kdigo_uo_rate_deserialfn(PG_FUNCTION_ARGS)
+/* A state read from its payload: 22P03 for another length or a state that does not hold together. */
+static void *
+uo_rate_read(const char *p, Size len, MemoryContext cxt)
 {
-	MemoryContext aggctx = aki_agg_context(fcinfo, "kdigo_uo_rate_deserialfn");
 	StringInfoData buf;
 	UoRateState *s;
 
-	aki_serial_buffer(fcinfo, UO_RATE_SERIAL_LEN, "kdigo_uo_rate", &buf);
-	s = MemoryContextAllocZero(aggctx, sizeof(UoRateState));
+	if (len != UO_RATE_SERIAL_LEN)
+		pm_state_corrupt(&aki_uo_rate_family,
+						 psprintf("A kdigo_uo_rate state is %zu bytes long, not %d.", len, UO_RATE_SERIAL_LEN));
+	buf.data = (char *) p;
+	buf.len = buf.maxlen = (int) len;
+	buf.cursor = 0;
+	s = MemoryContextAllocZero(cxt, sizeof(UoRateState));
 	s->ml = pq_getmsgfloat8(&buf);
 	s->hours = pq_getmsgfloat8(&buf);
 	s->kg = pq_getmsgfloat8(&buf);
@@ -191,9 +193,31 @@ kdigo_uo_rate_deserialfn(PG_FUNCTION_ARGS)
 	s->kg_null = pq_getmsgbyte(&buf) != 0;
 	s->has_max = pq_getmsgbyte(&buf) != 0;
 	if (!uo_rate_is_valid(s))
-		pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-				 errmsg("serialized kdigo_uo_rate state is corrupt"));
-	PG_RETURN_POINTER(s);
+		pm_state_corrupt(&aki_uo_rate_family, "Its volumes, hours and weight disagree.");
+	return s;
+}
+
+const PmStateFamily aki_uo_rate_family = {
+	"uo_rate_state", PM_STATE_UO_RATE, sizeof(UoRateState), uo_rate_write, uo_rate_read
+};
+
+/* Serialize (0.1.0's internal state): the state's fields in network order. */
+PG_FUNCTION_INFO_V1(kdigo_uo_rate_serialfn);
+Datum
+kdigo_uo_rate_serialfn(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(uo_rate_write(PG_GETARG_POINTER(0)));
+}
+
+/* Deserialize: 22P03 for bytes of another length or a state that does not hold together. */
+PG_FUNCTION_INFO_V1(kdigo_uo_rate_deserialfn);
+Datum
+kdigo_uo_rate_deserialfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx = aki_agg_context(fcinfo, "kdigo_uo_rate_deserialfn");
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+
+	PG_RETURN_POINTER(uo_rate_read(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), aggctx));
 }
 
 /* Final: the rounded rate, or NULL outside [min_hours, max_hours) or without volume or weight. */
@@ -216,3 +240,7 @@ kdigo_uo_rate_finalfn(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(aki_uo_rate(s->ml, s->kg, hours));
 }
+
+/* precmed.uo_rate_state: kdigo_uo_rate's concrete state type, updated in place. */
+PM_STATE_FUNCTIONS(uo_rate_state, aki_uo_rate_family, kdigo_uo_rate_transfn, kdigo_uo_rate_combinefn)
+PM_STATE_FINAL(kdigo_uo_rate_finish, aki_uo_rate_family, kdigo_uo_rate_finalfn)

@@ -357,3 +357,7 @@ fs_level_frequencies_finalfn(PG_FUNCTION_ARGS)
 	appendStringInfoChar(&buf, ']');
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
+
+/* Final functions of fs_train and fs_level_frequencies over precmed.fs_state. */
+PM_STATE_FINAL(fs_train_finish, lk_fs_family, fs_train_finalfn)
+PM_STATE_FINAL(fs_level_frequencies_finish, lk_fs_family, fs_level_frequencies_finalfn)

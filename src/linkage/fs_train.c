@@ -338,17 +338,20 @@ fs_train_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* fs_train_serialfn(state): the partial state as bytes for a parallel leader. */
-PG_FUNCTION_INFO_V1(fs_train_serialfn);
-Datum
-fs_train_serialfn(PG_FUNCTION_ARGS)
+/*
+ * The state's payload: nfields, per field (declared, max_seen), rows, params
+ * (a flag, then length and bytes), the number of vectors, then each vector's
+ * levels and count; integers in network order.
+ */
+static bytea *
+fs_write(void *state)
 {
-	FsTrainState *st = lk_state_arg(fcinfo, 0);
+	FsTrainState *st = (FsTrainState *) state;
 	StringInfoData buf;
 	patterns_iterator it;
 	PatternEntry *e;
 
-	lk_agg_context(fcinfo, "fs_train_serialfn");
+	AssertCheckFsTrainState(st);
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, st->nfields);
 	for (int k = 0; k < st->nfields; k++)
@@ -359,7 +362,10 @@ fs_train_serialfn(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, st->rows);
 	pq_sendbyte(&buf, st->params != NULL);
 	if (st->params)
-		pq_sendstring(&buf, st->params);
+	{
+		pq_sendint32(&buf, (int32) strlen(st->params));
+		pq_sendbytes(&buf, st->params, strlen(st->params));
+	}
 	pq_sendint64(&buf, st->patterns->members);
 	patterns_start_iterate(st->patterns, &it);
 	while ((e = patterns_iterate(st->patterns, &it)) != NULL)
@@ -367,35 +373,36 @@ fs_train_serialfn(PG_FUNCTION_ARGS)
 		pq_sendbytes(&buf, (const char *) e->levels, st->nfields);
 		pq_sendint64(&buf, e->count);
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return pq_endtypsend(&buf);
 }
 
-/*
- * fs_train_deserialfn(bytes, internal): a partial state read back.  Refuses
- * (internal error) bytes that do not describe a consistent state.
- */
-PG_FUNCTION_INFO_V1(fs_train_deserialfn);
-Datum
-fs_train_deserialfn(PG_FUNCTION_ARGS)
+/* 22P03 unless n more bytes remain in buf. */
+#define FS_NEED(buf, n) \
+	do { \
+		if ((int64) (n) < 0 || (int64) (buf)->len - (buf)->cursor < (int64) (n)) \
+			pm_state_corrupt(&lk_fs_family, "The state is truncated."); \
+	} while (0)
+
+/* A state read from a payload fs_write wrote; 22P03 when it does not hold together. */
+static void *
+fs_read(const char *p, Size len, MemoryContext cxt)
 {
-	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	FsTrainState *st;
 	int			nfields;
 	int64		npatterns;
 	int64		total = 0;
 
-	lk_agg_context(fcinfo, "fs_train_deserialfn");
-	/* pq_getmsg* raise a protocol error rather than read past the end */
-	buf.data = VARDATA_ANY(raw);
-	buf.len = VARSIZE_ANY_EXHDR(raw);
+	buf.data = (char *) p;
+	buf.len = (int) len;
 	buf.maxlen = buf.len;
 	buf.cursor = 0;
-
+	FS_NEED(&buf, 4);
 	nfields = pq_getmsgint(&buf, 4);
 	if (nfields < 0 || nfields > LK_MAX_FIELDS)
-		elog(ERROR, "fs_train: corrupt partial state (%d fields)", nfields);
-	st = state_create(nfields, CurrentMemoryContext);
+		pm_state_corrupt(&lk_fs_family, psprintf("It has %d fields.", nfields));
+	st = state_create(nfields, cxt);
+	FS_NEED(&buf, 8 * nfields + 9);
 	for (int k = 0; k < st->nfields; k++)
 	{
 		st->declared[k] = pq_getmsgint(&buf, 4);
@@ -403,32 +410,75 @@ fs_train_deserialfn(PG_FUNCTION_ARGS)
 		if (st->declared[k] < 0 || st->declared[k] == 1 || st->declared[k] > LK_MAX_LEVELS ||
 			st->max_seen[k] < -1 || st->max_seen[k] >= LK_MAX_LEVELS ||
 			(st->declared[k] && st->max_seen[k] >= st->declared[k]))
-			elog(ERROR, "fs_train: corrupt partial state (field %d)", k + 1);
+			pm_state_corrupt(&lk_fs_family, psprintf("Field %d has impossible levels.", k + 1));
 	}
 	st->rows = pq_getmsgint64(&buf);
 	if (pq_getmsgbyte(&buf))
-		st->params = pstrdup(pq_getmsgstring(&buf));
+	{
+		int32		plen;
+
+		FS_NEED(&buf, 4);
+		plen = pq_getmsgint(&buf, 4);
+		FS_NEED(&buf, plen);
+		if (memchr(buf.data + buf.cursor, '\0', plen) != NULL)
+			pm_state_corrupt(&lk_fs_family, "The params text holds a zero byte.");
+		st->params = MemoryContextAlloc(cxt, plen + 1);
+		memcpy(st->params, pq_getmsgbytes(&buf, plen), plen);
+		st->params[plen] = '\0';
+	}
+	FS_NEED(&buf, 8);
 	npatterns = pq_getmsgint64(&buf);
+	if (st->rows < 0 || npatterns < 0 || npatterns > st->rows)
+		pm_state_corrupt(&lk_fs_family, "Its counts are impossible.");
 	for (int64 i = 0; i < npatterns; i++)
 	{
-		const int8 *levels = (const int8 *) pq_getmsgbytes(&buf, st->nfields);
-		int64		count = pq_getmsgint64(&buf);
+		const int8 *levels;
+		int64		count;
 
+		FS_NEED(&buf, st->nfields + 8);
+		levels = (const int8 *) pq_getmsgbytes(&buf, st->nfields);
+		count = pq_getmsgint64(&buf);
 		for (int k = 0; k < st->nfields; k++)
 			if (levels[k] < LK_NULL_LEVEL || levels[k] > st->max_seen[k])
-				elog(ERROR, "fs_train: corrupt partial state (level %d)", levels[k]);
+				pm_state_corrupt(&lk_fs_family, psprintf("Level %d is out of range.", levels[k]));
 		if (count <= 0 || count > st->rows - total)
-			elog(ERROR, "fs_train: corrupt partial state (count " INT64_FORMAT ")", count);
+			pm_state_corrupt(&lk_fs_family, psprintf("Count " INT64_FORMAT " is impossible.", count));
 		total += count;
 		add_pattern(st, levels, count);
 	}
-	if (total != st->rows)
-		elog(ERROR, "fs_train: corrupt partial state (" INT64_FORMAT " pairs counted, " INT64_FORMAT " claimed)",
-			 total, st->rows);
-	pq_getmsgend(&buf);
+	if (total != st->rows || buf.cursor != buf.len)
+		pm_state_corrupt(&lk_fs_family,
+						 psprintf(INT64_FORMAT " pairs counted, " INT64_FORMAT " claimed.", total, st->rows));
 	AssertCheckFsTrainState(st);
-	PG_RETURN_POINTER(st);
+	return st;
 }
+
+const PmStateFamily lk_fs_family = {
+	"fs_state", PM_STATE_FS, 0, fs_write, fs_read
+};
+
+/* fs_train_serialfn(state): the partial state as bytes for a parallel leader. */
+PG_FUNCTION_INFO_V1(fs_train_serialfn);
+Datum
+fs_train_serialfn(PG_FUNCTION_ARGS)
+{
+	lk_agg_context(fcinfo, "fs_train_serialfn");
+	PG_RETURN_BYTEA_P(fs_write(lk_state_arg(fcinfo, 0)));
+}
+
+/* fs_train_deserialfn(bytes, internal): a partial state read back (22P03 if corrupt). */
+PG_FUNCTION_INFO_V1(fs_train_deserialfn);
+Datum
+fs_train_deserialfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
+
+	lk_agg_context(fcinfo, "fs_train_deserialfn");
+	PG_RETURN_POINTER(fs_read(VARDATA_ANY(raw), VARSIZE_ANY_EXHDR(raw), CurrentMemoryContext));
+}
+
+/* precmed.fs_state: the concrete state type of fs_train and fs_level_frequencies. */
+PM_STATE_FUNCTIONS(fs_state, lk_fs_family, fs_train_transfn, fs_train_combinefn)
 
 /* ---- what the final functions read ---- */
 

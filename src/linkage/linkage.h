@@ -10,6 +10,7 @@
 #define PRECMED_LINKAGE_H
 
 #include "common/precmed.h"
+#include "common/agg_state.h"
 
 #include "mb/pg_wchar.h"
 #include "utils/jsonb.h"
@@ -80,6 +81,9 @@ lk_level_of(double x, const LkLimits *limits, bool at_least)
 
 /* fs_train's state: the count of each distinct comparison vector. */
 typedef struct FsTrainState FsTrainState;
+
+/* The concrete state type of fs_train and fs_level_frequencies (precmed.fs_state). */
+extern const PmStateFamily lk_fs_family;
 
 /* One distinct comparison vector and how many pairs had it. */
 typedef struct LkPattern

@@ -451,3 +451,6 @@ ml_logreg_margin(const MlLogreg *lr, const double *x)
 	}
 	return z;
 }
+
+/* precmed.train_logreg's final function over precmed.rows_state. */
+PM_STATE_FINAL(train_logreg_finish, ml_rows_family, train_logreg_final)

@@ -170,14 +170,13 @@ score_label_combine(PG_FUNCTION_ARGS)
 }
 
 /*
- * The state as bytea, for parallel workers: int64 n, n scores, n labels
- * (one byte each).  Refuses states over 1 GB.
+ * The state's payload: int64 n, n scores, n labels (one byte each).  Refuses
+ * states over 1 GB.
  */
-PG_FUNCTION_INFO_V1(score_label_serialize);
-Datum
-score_label_serialize(PG_FUNCTION_ARGS)
+static bytea *
+scores_write(void *state)
 {
-	MlScores   *s = (MlScores *) PG_GETARG_POINTER(0);
+	MlScores   *s = (MlScores *) state;
 	Size		size = VARHDRSZ + 8 + (sizeof(double) + 1) * s->n;
 	bytea	   *out;
 	char	   *p;
@@ -185,13 +184,12 @@ score_label_serialize(PG_FUNCTION_ARGS)
 	AssertCheckMlScores(s);
 	if (size > MaxAllocSize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 errmsg("too many scores to pass between parallel workers"),
+				 errmsg("too many scores to pass on in one state"),
 				 errdetail("%lld rows.", (long long) s->n),
-				 errhint("Run the query without parallel workers (SET max_parallel_workers_per_gather = 0)."));
-	/* the worker holds its pairs and their serialized copy */
+				 errhint("Run the query without parallel workers (SET max_parallel_workers_per_gather = 0), or aggregate fewer rows per state."));
+	/* the process holds its pairs and their serialized copy */
 	pm_check_memory((double) s->capacity * (sizeof(double) + sizeof(bool)) + (double) size,
-					psprintf("passing %lld (score, label) pairs between parallel workers",
-							 (long long) s->n));
+					psprintf("passing on %lld (score, label) pairs", (long long) s->n));
 	out = palloc(size);
 	SET_VARSIZE(out, size);
 	p = VARDATA(out);
@@ -206,43 +204,69 @@ score_label_serialize(PG_FUNCTION_ARGS)
 			p[8 + sizeof(double) * s->n + i] = s->label[i] ? 1 : 0;
 		}
 	}
-	PG_RETURN_BYTEA_P(out);
+	return out;
 }
 
-/* The state score_label_serialize wrote; a corrupted one is an internal error. */
+/* A state read from a payload scores_write wrote; 22P03 when it does not hold together. */
+static void *
+scores_read(const char *p, Size len, MemoryContext cxt)
+{
+	MlScores   *s;
+	int64		n;
+
+	if (len < 8)
+		pm_state_corrupt(&ml_scores_family, psprintf("The score state is truncated (%zu bytes).", len));
+	memcpy(&n, p, 8);
+	if (n < 0 || n > (int64) (MaxAllocHugeSize / (sizeof(double) + 1)) ||
+		len != 8 + (sizeof(double) + 1) * (Size) n)
+		pm_state_corrupt(&ml_scores_family,
+						 psprintf("%zu bytes for %lld (score, label) pairs.", len, (long long) n));
+	s = MemoryContextAllocZero(cxt, sizeof(MlScores));
+	if (n > 0)
+	{
+		scores_reserve(s, n, cxt, true);
+		memcpy(s->score, p + 8, sizeof(double) * n);
+		for (int64 i = 0; i < n; i++)
+		{
+			char		l = p[8 + sizeof(double) * n + i];
+
+			if ((i & 0xFFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (isnan(s->score[i]) || (l != 0 && l != 1))
+				pm_state_corrupt(&ml_scores_family,
+								 psprintf("Pair %lld has a NaN score or a label byte other than 0 or 1.",
+										  (long long) i + 1));
+			s->label[i] = l != 0;
+		}
+		s->n = n;
+	}
+	AssertCheckMlScores(s);
+	return s;
+}
+
+const PmStateFamily ml_scores_family = {
+	"scores_state", PM_STATE_SCORES, 0, scores_write, scores_read
+};
+
+/* The state as bytea, for parallel workers (0.1.0's internal state). */
+PG_FUNCTION_INFO_V1(score_label_serialize);
+Datum
+score_label_serialize(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(scores_write(PG_GETARG_POINTER(0)));
+}
+
+/* The state score_label_serialize wrote; a corrupted one is 22P03. */
 PG_FUNCTION_INFO_V1(score_label_deserialize);
 Datum
 score_label_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcxt;
-	MlScores   *s;
-	const char *p = VARDATA_ANY(in);
-	Size		len = VARSIZE_ANY_EXHDR(in);
-	int64		n;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "score_label_deserialize called in non-aggregate context");
-	if (len < 8)
-		elog(ERROR, "score state is truncated (%zu bytes)", len);
-	memcpy(&n, p, 8);
-	if (n < 0 || len != 8 + (sizeof(double) + 1) * (Size) n)
-		elog(ERROR, "score state is corrupted (%zu bytes for %lld rows)", len, (long long) n);
-	s = MemoryContextAllocZero(aggcxt, sizeof(MlScores));
-	if (n > 0)
-	{
-		scores_reserve(s, n, aggcxt, true);
-		memcpy(s->score, p + 8, sizeof(double) * n);
-		for (int64 i = 0; i < n; i++)
-		{
-			if ((i & 0xFFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
-			s->label[i] = p[8 + sizeof(double) * n + i] != 0;
-		}
-		s->n = n;
-	}
-	AssertCheckMlScores(s);
-	PG_RETURN_POINTER(s);
+	PG_RETURN_POINTER(scores_read(VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), aggcxt));
 }
 
 /*
@@ -555,3 +579,12 @@ roc_curve_final(PG_FUNCTION_ARGS)
 	get_typlenbyvalalign(rowtype, &typlen, &typbyval, &typalign);
 	PG_RETURN_ARRAYTYPE_P(construct_array(points, npoints, rowtype, typlen, typbyval, typalign));
 }
+
+/* ---- the metrics aggregates over precmed.scores_state ---- */
+
+PM_STATE_FUNCTIONS(scores_state, ml_scores_family, score_label_accum, score_label_combine)
+PM_STATE_FINAL(auroc_finish, ml_scores_family, auroc_final)
+PM_STATE_FINAL(auprc_finish, ml_scores_family, auprc_final)
+PM_STATE_FINAL(brier_finish, ml_scores_family, brier_final)
+PM_STATE_FINAL(calibration_finish, ml_scores_family, calibration_final)
+PM_STATE_FINAL(roc_curve_finish, ml_scores_family, roc_curve_final)

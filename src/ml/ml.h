@@ -8,6 +8,7 @@
 #define PRECMED_ML_H
 
 #include "common/precmed.h"
+#include "common/agg_state.h"
 
 /* ---- aggregates ---- */
 
@@ -31,6 +32,10 @@ ml_combine_begin(FunctionCallInfo fcinfo, MemoryContext *aggcxt, void **a, void 
 	}
 	return *b != NULL && *b != *a;
 }
+
+/* The state families (concrete state types) of metrics.c and train_rows.c. */
+extern const PmStateFamily ml_scores_family;
+extern const PmStateFamily ml_rows_family;
 
 /* ---- train_rows.c: the training aggregates' state ---- */
 

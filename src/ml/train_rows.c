@@ -224,14 +224,13 @@ train_rows_combine(PG_FUNCTION_ARGS)
 }
 
 /*
- * The state as bytea, for parallel workers: int32 nfeatures, int64 nrows,
- * int32 params_len (-1 = none), params, x, y.  Refuses states over 1 GB.
+ * The state's payload: int32 nfeatures, int64 nrows, int32 params_len (-1 =
+ * none), params, x, y.  Refuses states over 1 GB.
  */
-PG_FUNCTION_INFO_V1(train_rows_serialize);
-Datum
-train_rows_serialize(PG_FUNCTION_ARGS)
+static bytea *
+rows_write(void *state)
 {
-	MlTrainRows *r = (MlTrainRows *) PG_GETARG_POINTER(0);
+	MlTrainRows *r = (MlTrainRows *) state;
 	int32		plen = r->params ? (int32) strlen(r->params) : -1;
 	int			nf = Max(r->nfeatures, 0);
 	Size		size = VARHDRSZ + 16 + Max(plen, 0)
@@ -242,13 +241,12 @@ train_rows_serialize(PG_FUNCTION_ARGS)
 	AssertCheckMlTrainRows(r);
 	if (size > MaxAllocSize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 errmsg("training set too large to pass between parallel workers"),
+				 errmsg("training set too large to pass on in one state"),
 				 errdetail("%lld rows of %d features.", (long long) r->nrows, nf),
 				 errhint("Run the training query without parallel workers (SET max_parallel_workers_per_gather = 0) or train on a sample."));
-	/* the worker holds its rows and their serialized copy */
+	/* the process holds its rows and their serialized copy */
 	pm_check_memory(ml_train_rows_bytes(r) + (double) size,
-					psprintf("passing %lld training rows between parallel workers",
-							 (long long) r->nrows));
+					psprintf("passing on %lld training rows", (long long) r->nrows));
 	out = palloc(size);
 	SET_VARSIZE(out, size);
 	p = VARDATA(out);
@@ -267,55 +265,94 @@ train_rows_serialize(PG_FUNCTION_ARGS)
 		p += sizeof(double) * r->nrows * nf;
 		memcpy(p, r->y, sizeof(double) * r->nrows);
 	}
-	PG_RETURN_BYTEA_P(out);
+	return out;
 }
 
-/* The state train_rows_serialize wrote; a corrupted one is an internal error. */
-PG_FUNCTION_INFO_V1(train_rows_deserialize);
-Datum
-train_rows_deserialize(PG_FUNCTION_ARGS)
+/*
+ * A state read from a payload rows_write wrote: 22P03 unless the sizes
+ * agree, labels are 0 or 1, features finite or NaN, params free of NULs.
+ */
+static void *
+rows_read(const char *p, Size len, MemoryContext cxt)
 {
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggcxt;
 	MlTrainRows *r;
-	const char *p = VARDATA_ANY(in);
-	Size		len = VARSIZE_ANY_EXHDR(in);
 	int32		nf,
 				plen;
 	int64		nrows;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "train_rows_deserialize called in non-aggregate context");
 	if (len < 16)
-		elog(ERROR, "training state is truncated (%zu bytes)", len);
+		pm_state_corrupt(&ml_rows_family, psprintf("The training state is truncated (%zu bytes).", len));
 	memcpy(&nf, p, 4);
 	memcpy(&nrows, p + 4, 8);
 	memcpy(&plen, p + 12, 4);
 	if (nf < -1 || nf == 0 || nrows < 0 || plen < -1 || (nf < 0 && nrows > 0) ||
+		(double) nrows * (Max(nf, 0) + 1) * sizeof(double) > (double) MaxAllocHugeSize ||
 		len != 16 + (Size) Max(plen, 0) + sizeof(double) * nrows * (Max(nf, 0) + 1))
-		elog(ERROR, "training state is corrupted (%zu bytes for %lld rows of %d features)",
-			 len, (long long) nrows, nf);
-	r = rows_new(aggcxt);
+		pm_state_corrupt(&ml_rows_family,
+						 psprintf("%zu bytes for %lld rows of %d features.", len, (long long) nrows, nf));
+	r = rows_new(cxt);
 	r->nfeatures = nf;
 	p += 16;
 	if (plen >= 0)
 	{
-		r->params = MemoryContextAlloc(aggcxt, plen + 1);
+		if (memchr(p, '\0', plen) != NULL)
+			pm_state_corrupt(&ml_rows_family, "The params text holds a zero byte.");
+		r->params = MemoryContextAlloc(cxt, plen + 1);
 		memcpy(r->params, p, plen);
 		r->params[plen] = '\0';
 		p += plen;
 	}
 	if (nrows > 0)
 	{
-		rows_reserve(r, nrows, aggcxt, true);
+		rows_reserve(r, nrows, cxt, true);
 		memcpy(r->x, p, sizeof(double) * nrows * nf);
 		p += sizeof(double) * nrows * nf;
 		memcpy(r->y, p, sizeof(double) * nrows);
+		for (int64 i = 0; i < nrows; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (r->y[i] != 0.0 && r->y[i] != 1.0)
+				pm_state_corrupt(&ml_rows_family,
+								 psprintf("Row %lld has a label other than 0 or 1.", (long long) i + 1));
+			for (int j = 0; j < nf; j++)
+				if (isinf(r->x[i * nf + j]))
+					pm_state_corrupt(&ml_rows_family,
+									 psprintf("Row %lld has an infinite feature.", (long long) i + 1));
+		}
 		r->nrows = nrows;
 	}
 	AssertCheckMlTrainRows(r);
-	PG_RETURN_POINTER(r);
+	return r;
 }
+
+const PmStateFamily ml_rows_family = {
+	"rows_state", PM_STATE_ROWS, 0, rows_write, rows_read
+};
+
+/* The state as bytea, for parallel workers (0.1.0's internal state). */
+PG_FUNCTION_INFO_V1(train_rows_serialize);
+Datum
+train_rows_serialize(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(rows_write(PG_GETARG_POINTER(0)));
+}
+
+/* The state train_rows_serialize wrote; a corrupted one is 22P03. */
+PG_FUNCTION_INFO_V1(train_rows_deserialize);
+Datum
+train_rows_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "train_rows_deserialize called in non-aggregate context");
+	PG_RETURN_POINTER(rows_read(VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), aggcxt));
+}
+
+/* precmed.rows_state: the training aggregates' concrete state type. */
+PM_STATE_FUNCTIONS(rows_state, ml_rows_family, train_rows_accum, train_rows_combine)
 
 /*
  * Canonical row order.  Rows are sorted through (first feature, row index)

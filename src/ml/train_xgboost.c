@@ -402,3 +402,6 @@ train_xgboost_final(PG_FUNCTION_ARGS)
 	pfree(yf);
 	PG_RETURN_BYTEA_P(result);
 }
+
+/* precmed.train_xgboost's final function over precmed.rows_state. */
+PM_STATE_FINAL(train_xgboost_finish, ml_rows_family, train_xgboost_final)
