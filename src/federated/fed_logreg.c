@@ -459,6 +459,11 @@ fed_standardize(FedRun *run, const double *median, int64 n, double *std, int64 *
 		c[1] = req[2 * j + 1];
 		c[2] = ss[1 + j] > 0 ? sqrt(ss[1 + j] / n) : 1.0;
 		c[5] = 1.0;
+		if (!isfinite(c[1]) || !isfinite(c[2]))
+			pm_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+					 errmsg("feature %d cannot be standardized: its mean or standard deviation overflows", j + 1),
+					 errdetail("Mean %g, standard deviation %g.", c[1], c[2]),
+					 errhint("Rescale the feature (e.g. a logarithm) before training."));
 		if (m < n)
 		{
 			double		f = (double) (n - m) / n;

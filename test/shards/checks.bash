@@ -93,3 +93,39 @@ check "features computed on the shards equal the single server's precmed.aki_fea
   "SELECT count(DISTINCT stay_id) = 3574 AND bool_and(s.features[i] IS NOT DISTINCT FROM n.features[i]
                                         OR abs(s.features[i] - n.features[i]) <= 1e-12 * (1 + abs(s.features[i])))
      FROM ml_seta.train s JOIN gathered n USING (stay_id), generate_series(1, 184) i"
+
+# ---- aggregates finished on the coordinator from per-hospital states ---------
+# state_check NAME SINGLE MERGED STATES: MERGED (over the per-hospital states
+# of the subquery STATES, pushed down) equals SINGLE on one server, exactly
+state_check() {
+  local r
+  r=$(q "SELECT ($2)::text IS NOT DISTINCT FROM (SELECT ($3)::text FROM ($4) s)")
+  [ "$r" = t ]; ok $? "$1 across the three hospitals from per-hospital states equals the single server's answer"
+  [ "$r" = t ] || echo "# got: $r; single $(q "SELECT ($2)::text" | cut -c1-200); merged $(q "SELECT ($3)::text FROM ($4) s" | cut -c1-200)"
+  figure "$1: $(bytes_of "$4") bytes of states crossed"
+}
+pred="precmed.predict('$m'::bytea, features)"
+single_pred="FROM gathered"
+for agg in auroc auprc brier calibration; do
+  state_check "$agg (federated model's scores, computed on the shards)" \
+    "SELECT precmed.$agg($pred, aki) $single_pred" "precmed.${agg}_merge(s.st)" \
+    "SELECT hospital, precmed.${agg}_state($pred, aki) AS st FROM net.train GROUP BY hospital"
+done
+figure "scores and labels for them, as rows: $(bytes_of "SELECT stay_id, $pred, aki FROM gathered") bytes"
+state_check "kdigo_summary (all staged rows, stages computed on the shards)" \
+  "SELECT precmed.kdigo_summary(charttime, aki_stage) FROM ml_seta.stages" "precmed.kdigo_summary_merge(s.st)" \
+  "SELECT hospital, precmed.kdigo_summary_state(charttime, aki_stage) AS st FROM net.kdigo GROUP BY hospital"
+state_check "fs_train (candidate duplicate pairs compared on each shard)" \
+  "SELECT precmed.fs_train(ARRAY[precmed.number_level(a.age, b.age, '{1}'),
+                                 precmed.number_level(a.height_cm, b.height_cm, '{2,5}'),
+                                 precmed.number_level(a.weight_admit_kg, b.weight_admit_kg, '{1,5}')])
+     FROM ml_seta.patients a JOIN ml_seta.patients b
+       ON a.record_id < b.record_id AND a.record_id % 3 = b.record_id % 3 AND a.icu_type = b.icu_type
+      AND a.gender = b.gender AND abs(a.age - b.age) <= 2" \
+  "precmed.fs_train_merge(s.st)" \
+  "SELECT hospital, precmed.fs_train_state(comparisons) AS st FROM net.pairs GROUP BY hospital"
+q "EXPLAIN (VERBOSE, COSTS OFF) SELECT precmed.fs_train_merge(s.st) FROM (SELECT hospital, precmed.fs_train_state(comparisons) AS st FROM net.pairs GROUP BY hospital) s" >"$work/x.txt"
+grep -c 'Remote SQL: SELECT hospital, precmed.fs_train_state(comparisons) FROM h.pairs GROUP BY 1' "$work/x.txt" | grep -qx 3
+ok $? "EXPLAIN VERBOSE: the per-hospital states are computed on the shards (Remote SQL ... fs_train_state ... GROUP BY)"
+[ "$figures" = 1 ] && { figure "Remote SQL, fs_train states:"; grep -E 'Remote SQL' "$work/x.txt" | sed 's/^ */    /' >>"$work/figures.txt"; }
+figure "fs_train: the comparison rows on the shards: $(bytes_of "SELECT * FROM net.pairs") bytes"

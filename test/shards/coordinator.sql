@@ -24,6 +24,7 @@ CREATE SCHEMA net;
 CREATE TABLE net.patients (hospital int, LIKE ml_seta.patients) PARTITION BY LIST (hospital);
 CREATE TABLE net.creatinine (hospital int, LIKE ml_seta.creatinine, unit text) PARTITION BY LIST (hospital);
 CREATE TABLE net.kdigo (hospital int, LIKE ml_seta.stages) PARTITION BY LIST (hospital);
+CREATE TABLE net.pairs (hospital int, id_a bigint, id_b bigint, comparisons int[]) PARTITION BY LIST (hospital);
 CREATE TABLE net.train (hospital int, stay_id bigint, aki boolean, label float8, features float8[])
   PARTITION BY LIST (hospital);
 DO $$
@@ -31,7 +32,7 @@ DECLARE
   t text;
 BEGIN
   FOR h IN 1..3 LOOP
-    FOREACH t IN ARRAY ARRAY['patients', 'creatinine', 'kdigo', 'train'] LOOP
+    FOREACH t IN ARRAY ARRAY['patients', 'creatinine', 'kdigo', 'pairs', 'train'] LOOP
       EXECUTE format('CREATE FOREIGN TABLE net.%I PARTITION OF net.%I FOR VALUES IN (%s) '
                      'SERVER %I OPTIONS (schema_name %L, table_name %L)',
                      t || '_' || h, t, h, 'hospital_' || h, 'h', t);

@@ -53,4 +53,14 @@ CREATE TABLE h.train AS
            GROUP BY p.record_id
           HAVING coalesce(max(s.aki_stage_creat) FILTER (WHERE s.charttime <= timestamp '2000-01-02 00:00'), 0) = 0) t
       USING (stay_id);
+-- candidate duplicate records within the hospital (blocked on ICU type,
+-- gender and age within 2 years), compared for Fellegi-Sunter training
+CREATE VIEW h.pairs AS
+  SELECT @HOSPITAL@ AS hospital, a.record_id AS id_a, b.record_id AS id_b,
+         ARRAY[precmed.number_level(a.age, b.age, '{1}'),
+               precmed.number_level(a.height_cm, b.height_cm, '{2,5}'),
+               precmed.number_level(a.weight_admit_kg, b.weight_admit_kg, '{1,5}')] AS comparisons
+    FROM h.patients a JOIN h.patients b
+      ON a.record_id < b.record_id AND a.icu_type = b.icu_type AND a.gender = b.gender
+     AND abs(a.age - b.age) <= 2;
 ANALYZE h.patients, h.raw_observations, h.creatinine, h.urine_output, h.weight, h.stages, h.train;
