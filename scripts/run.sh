@@ -171,24 +171,32 @@ trap stop_cluster EXIT
 # "socket_dir:port" of each.  stop_cluster stops them, also on failure.
 shard_dirs=()
 
+shard_root=""
+
 start_shards() {
   local i port sock data
-  sock=$run_dir/shard_sock
+  shard_root=$run_dir
+  # with PGHOST set, run_dir is in the project folder, which postgres may not reach
+  if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -w "$run_dir" 2>/dev/null; then
+    shard_root=$(mktemp -d /tmp/precmed-shards.XXXXXX)
+    chown postgres: "$shard_root"
+  fi
+  sock=$shard_root/shard_sock
   mkdir -p "$sock"
-  [ "$(id -u)" -eq 0 ] && chown -R postgres: "$run_dir"
+  [ "$(id -u)" -eq 0 ] && chown -R postgres: "$shard_root"
   PRECMED_SHARDS=""
   for i in 1 2 3; do
-    data=$run_dir/shard$i
+    data=$shard_root/shard$i
     port=$(( 40000 + RANDOM % 10000 ))
     while [ "$port" = "${PGPORT:-}" ] || [[ " $PRECMED_SHARDS " == *":$port "* ]]; do
       port=$(( 40000 + RANDOM % 10000 ))
     done
-    as_pg "$PGBIN/initdb" -D "$data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$run_dir/initdb_shard$i.log" 2>&1 \
-      || { cat "$run_dir/initdb_shard$i.log"; exit 1; }
+    as_pg "$PGBIN/initdb" -D "$data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$shard_root/initdb_shard$i.log" 2>&1 \
+      || { cat "$shard_root/initdb_shard$i.log"; exit 1; }
     shard_dirs+=("$data")
-    as_pg "$PGBIN/pg_ctl" -D "$data" -l "$run_dir/shard$i.log" -w -o \
+    as_pg "$PGBIN/pg_ctl" -D "$data" -l "$shard_root/shard$i.log" -w -o \
       "-p $port -k $sock -c listen_addresses='' -c shared_buffers=32MB -c max_parallel_workers_per_gather=0" \
-      start >/dev/null || { cat "$run_dir/shard$i.log"; exit 1; }
+      start >/dev/null || { cat "$shard_root/shard$i.log"; exit 1; }
     PRECMED_SHARDS="$PRECMED_SHARDS $sock:$port"
   done
   say "started three shard servers (socket $sock, ports${PRECMED_SHARDS//$sock:/ })"
@@ -202,6 +210,8 @@ stop_shards() {
     rm -rf "$d"
   done
   shard_dirs=()
+  case "$shard_root" in /tmp/precmed-shards.*) rm -rf "$shard_root" ;; esac
+  shard_root=""
 }
 
 setup_server() {

@@ -135,6 +135,23 @@ typedef struct FedState
 	double	   *x;				/* Newton round: one design row */
 } FedState;
 
+/*
+ * The invariants of a round's state, checked (with --enable-cassert) at the
+ * start of its transition and final functions.
+ */
+static inline void
+AssertCheckFedState(const FedState *s)
+{
+#ifdef USE_ASSERT_CHECKING
+	Assert(s != NULL && s->acc != NULL);
+	Assert(s->req.p > 0 && s->req.nd == fed_request_len(s->req.kind, s->req.p, s->req.q));
+	Assert(s->nacc == fed_state_len(s->req.kind, s->req.p, s->nactive, s->req.q));
+	Assert(s->acc[0] >= 0);
+	Assert((s->req.kind == FED_ROUND_BINS) == (s->slot != NULL));
+	Assert((s->req.kind == FED_ROUND_NEWTON) == (s->x != NULL));
+#endif
+}
+
 /* Read and check the request (kind-specific lengths and values). */
 static FedState *
 state_new(bytea *request, MemoryContext cxt)
@@ -290,6 +307,7 @@ logreg_fed_state_transfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(3))
 		pm_error_null_argument("request");
 	s = PG_ARGISNULL(0) ? state_new(PG_GETARG_BYTEA_PP(3), aggcxt) : (FedState *) PG_GETARG_POINTER(0);
+	AssertCheckFedState(s);
 	if (PG_ARGISNULL(1))
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
 				 errmsg("argument \"features\" is NULL in a training row"),
@@ -346,5 +364,6 @@ logreg_fed_state_finalfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = (FedState *) PG_GETARG_POINTER(0);
+	AssertCheckFedState(s);
 	PG_RETURN_BYTEA_P(fed_message(s->req.kind, s->req.p, s->req.q, s->acc, s->nacc));
 }
