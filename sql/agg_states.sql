@@ -149,6 +149,25 @@ SELECT count(*) FILTER (WHERE p.k IS NOT DISTINCT FROM s.k) AS grouped_equal, co
 RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
 
+-- partitionwise aggregation: a Partial Aggregate per partition in this
+-- process, combined by the Finalize Aggregate (states passed on in memory)
+CREATE TABLE scp (s float8, l boolean, f float8[], y float8, c int[], part int) PARTITION BY LIST (part);
+CREATE TABLE scp0 PARTITION OF scp FOR VALUES IN (0);
+CREATE TABLE scp1 PARTITION OF scp FOR VALUES IN (1);
+CREATE TABLE scp2 PARTITION OF scp FOR VALUES IN (2);
+INSERT INTO scp SELECT sc.s, sc.l, tr.f, tr.y, cv.c, sc.part FROM sc JOIN tr USING (i) JOIN cv USING (i);
+ANALYZE scp;
+SET enable_partitionwise_aggregate = on; SET max_parallel_workers_per_gather = 0;
+EXPLAIN (COSTS OFF) SELECT precmed.auroc(s, l) FROM scp;
+CREATE TABLE partitionwise AS
+SELECT precmed.auroc(s, l) AS auroc, precmed.roc_curve(s, l) AS roc, precmed.train_logreg(f, y) AS logreg,
+       precmed.fs_train(c) AS fs FROM scp;
+RESET enable_partitionwise_aggregate; RESET max_parallel_workers_per_gather;
+SELECT p.auroc = a.auroc AS auroc, p.roc = a.roc AS roc_curve, p.logreg = a.logreg AS logreg, p.fs = a.fs AS fs_train
+  FROM partitionwise p,
+       (SELECT precmed.auroc(s, l) AS auroc, precmed.roc_curve(s, l) AS roc, precmed.train_logreg(f, y) AS logreg,
+               precmed.fs_train(c) AS fs FROM scp) a;
+
 -- ---- bad state bytes: always 22P03, never a crash ---------------------------------
 -- CRC-32C (Castagnoli, reflected 0x82F63B78), to forge states whose checksum is right
 CREATE FUNCTION pg_temp.crc32c(b bytea) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$
@@ -243,11 +262,13 @@ $$;
 -- forged payloads with a right checksum but contents that do not hold together
 CREATE TABLE forged (agg text, kind int, payload bytea);
 INSERT INTO forged VALUES
-    -- scores: count 2 with one pair; a NaN score; a label byte of 2
+    -- scores: count 2 with one pair; a NaN score; a label byte of 2; a negative count
     ('auroc', 1, pg_temp.le(2, 8) || '\x000000000000e03f01'::bytea),
     ('auroc', 1, pg_temp.le(1, 8) || '\x000000000000f87f01'::bytea),
     ('auroc', 1, pg_temp.le(1, 8) || '\x000000000000e03f02'::bytea),
     ('auroc', 1, pg_temp.le(-1, 8)),
+    -- scores: two pairs out of ranking order (0.25 before 0.5)
+    ('auroc', 1, pg_temp.le(2, 8) || '\x000000000000d03f000000000000e03f0101'::bytea),
     -- training rows: a label 0.5; an infinite feature; 0 features; params with a zero byte
     ('train_logreg', 2, pg_temp.le(1, 4) || pg_temp.le(1, 8) || pg_temp.le(-1, 4) || '\x000000000000f03f000000000000e03f'::bytea),
     ('train_logreg', 2, pg_temp.le(1, 4) || pg_temp.le(1, 8) || pg_temp.le(-1, 4) || '\x000000000000f07f000000000000f03f'::bytea),

@@ -174,28 +174,13 @@ summary_read(const char *p, Size len, MemoryContext cxt)
 	return s;
 }
 
+/* precmed.kdigo_summary_state: a fixed-size state, kept flat and updated in place. */
 const PmStateFamily aki_summary_family = {
 	"kdigo_summary_state", PM_STATE_KDIGO_SUMMARY, sizeof(KdigoSummary), summary_write, summary_read
 };
 
-/* Serialize (0.1.0's internal state): the state's fields in network order. */
-PG_FUNCTION_INFO_V1(kdigo_summary_serialfn);
-Datum
-kdigo_summary_serialfn(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(summary_write(PG_GETARG_POINTER(0)));
-}
-
-/* Deserialize: 22P03 for bytes of another length or a state that does not hold together. */
-PG_FUNCTION_INFO_V1(kdigo_summary_deserialfn);
-Datum
-kdigo_summary_deserialfn(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggctx = aki_agg_context(fcinfo, "kdigo_summary_deserialfn");
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-
-	PG_RETURN_POINTER(summary_read(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), aggctx));
-}
+/* 0.1.0's serial and deserial functions (internal state). */
+PM_STATE_LEGACY_SERIAL(kdigo_summary_serialfn, kdigo_summary_deserialfn, aki_summary_family)
 
 /* Final: (max_stage, first_stage1, first_stage2, first_stage3, rows), NULL without a staged row. */
 PG_FUNCTION_INFO_V1(kdigo_summary_finalfn);

@@ -197,28 +197,13 @@ uo_rate_read(const char *p, Size len, MemoryContext cxt)
 	return s;
 }
 
+/* precmed.uo_rate_state: a fixed-size state, kept flat and updated in place. */
 const PmStateFamily aki_uo_rate_family = {
 	"uo_rate_state", PM_STATE_UO_RATE, sizeof(UoRateState), uo_rate_write, uo_rate_read
 };
 
-/* Serialize (0.1.0's internal state): the state's fields in network order. */
-PG_FUNCTION_INFO_V1(kdigo_uo_rate_serialfn);
-Datum
-kdigo_uo_rate_serialfn(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(uo_rate_write(PG_GETARG_POINTER(0)));
-}
-
-/* Deserialize: 22P03 for bytes of another length or a state that does not hold together. */
-PG_FUNCTION_INFO_V1(kdigo_uo_rate_deserialfn);
-Datum
-kdigo_uo_rate_deserialfn(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggctx = aki_agg_context(fcinfo, "kdigo_uo_rate_deserialfn");
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-
-	PG_RETURN_POINTER(uo_rate_read(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), aggctx));
-}
+/* 0.1.0's serial and deserial functions (internal state). */
+PM_STATE_LEGACY_SERIAL(kdigo_uo_rate_serialfn, kdigo_uo_rate_deserialfn, aki_uo_rate_family)
 
 /* Final: the rounded rate, or NULL outside [min_hours, max_hours) or without volume or weight. */
 PG_FUNCTION_INFO_V1(kdigo_uo_rate_finalfn);

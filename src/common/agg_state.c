@@ -27,7 +27,6 @@
 #include "common/agg_state.h"
 
 #include "libpq/pqformat.h"
-#include "port/pg_crc32c.h"
 #include "utils/builtins.h"
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
@@ -72,26 +71,25 @@ kind_name(uint16 kind)
 	return kind >= PM_STATE_SCORES && kind <= PM_STATE_UO_RATE ? kind_names[kind] : "unknown kind";
 }
 
-/* CRC-32C of len bytes at p (the common checksum of precmed's binary values). */
-uint32
-pm_crc32c(const char *p, Size len)
+/* The header checks' wording for states of family f. */
+static PmBinaryFormat
+state_format(const PmStateFamily *f)
 {
-	pg_crc32c	crc;
+	PmBinaryFormat fmt = {
+		PM_STATE_MAGIC, PM_STATE_FORMAT, psprintf("precmed.%s", f->type_name), "precmed state",
+		"Pass the bytes a precmed.X_state aggregate of the same family returned (e.g. auroc_state for auroc_merge), unchanged."
+	};
 
-	INIT_CRC32C(crc);
-	COMP_CRC32C(crc, p, len);
-	FIN_CRC32C(crc);
-	return (uint32) crc;
+	return fmt;
 }
 
 /* 22P03: what is not a valid state of family f, because of why. */
 static void
 bad_state(const PmStateFamily *f, const char *what, const char *why, const char *detail)
 {
-	pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-			 errmsg("%s is not a valid precmed.%s: %s", what, f->type_name, why),
-			 detail ? errdetail("%s", detail) : 0,
-			 errhint("Pass the bytes a precmed.X_state aggregate of the same family returned (e.g. auroc_state for auroc_merge), unchanged."));
+	PmBinaryFormat fmt = state_format(f);
+
+	pm_binary_bad(&fmt, what, why, detail);
 }
 
 /* 22P03 for a payload that does not hold together. */
@@ -134,20 +132,13 @@ static void *
 state_from_bytes(const PmStateFamily *f, const char *data, Size len, MemoryContext cxt,
 				 const char *what)
 {
+	PmBinaryFormat fmt = state_format(f);
 	PmStateHeader h;
-	uint32		crc;
 
-	if (len < PM_STATE_HEADER_SIZE)
-		bad_state(f, what, psprintf("it is %zu bytes long, shorter than the %d-byte header",
-									len, PM_STATE_HEADER_SIZE), NULL);
+	pm_binary_check_start(&fmt, what, data, len, PM_STATE_HEADER_SIZE);
 	/* the bytes are not aligned: copy the header */
 	memcpy(&h, data, PM_STATE_HEADER_SIZE);
-	if (memcmp(h.magic, PM_STATE_MAGIC, 4) != 0)
-		bad_state(f, what, "it does not start with the precmed state marker",
-				  "A state starts with the bytes \"PMST\".");
-	if (h.format != PM_STATE_FORMAT)
-		bad_state(f, what, psprintf("its format version is %u, this precmed reads version %d",
-									h.format, PM_STATE_FORMAT), NULL);
+	pm_binary_check_version(&fmt, what, h.format);
 	if (h.kind != (uint16) f->kind)
 		bad_state(f, what, psprintf("it is a %s", kind_name(h.kind)),
 				  psprintf("State kind %u; this aggregate reads kind %d (%s).",
@@ -156,10 +147,7 @@ state_from_bytes(const PmStateFamily *f, const char *data, Size len, MemoryConte
 		bad_state(f, what, psprintf("it is %zu bytes long, its header announces %llu",
 									len, (unsigned long long) h.payload_len + PM_STATE_HEADER_SIZE),
 				  "The value was truncated or extended.");
-	crc = pm_crc32c(data + PM_STATE_HEADER_SIZE, h.payload_len);
-	if (crc != h.crc)
-		bad_state(f, what, "its checksum does not match its contents",
-				  psprintf("CRC-32C stored %08X, computed %08X: the value was altered.", h.crc, crc));
+	pm_binary_check_crc(&fmt, what, data + PM_STATE_HEADER_SIZE, h.payload_len, h.crc);
 	return f->read(data + PM_STATE_HEADER_SIZE, h.payload_len, cxt);
 }
 
@@ -474,4 +462,23 @@ Datum
 pm_state_send(const PmStateFamily *f, FunctionCallInfo fcinfo)
 {
 	PG_RETURN_BYTEA_P(state_arg_bytes(f, fcinfo));
+}
+
+/* See agg_state.h. */
+Datum
+pm_state_legacy_serialize(const PmStateFamily *f, FunctionCallInfo fcinfo)
+{
+	PG_RETURN_BYTEA_P(f->write(PG_GETARG_POINTER(0)));
+}
+
+/* See agg_state.h: a payload that does not hold together is 22P03. */
+Datum
+pm_state_legacy_deserialize(const PmStateFamily *f, FunctionCallInfo fcinfo)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "precmed.%s deserial function called in non-aggregate context", f->type_name);
+	PG_RETURN_POINTER(f->read(VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), aggcxt));
 }

@@ -18,9 +18,6 @@
 
 #include "common/precmed.h"
 
-/* CRC-32C of len bytes at p: the checksum of precmed's binary values. */
-extern uint32 pm_crc32c(const char *p, Size len);
-
 /* Kinds of state (stored in the header: never renumber). */
 typedef enum PmStateKind
 {
@@ -98,6 +95,20 @@ PG_FUNCTION_INFO_V1(NAME##_bytes); \
 Datum NAME##_bytes(PG_FUNCTION_ARGS) { return pm_state_bytes(&(FAMILY), fcinfo); } \
 PG_FUNCTION_INFO_V1(NAME##_mergefn); \
 Datum NAME##_mergefn(PG_FUNCTION_ARGS) { return pm_state_merge(&(FAMILY), COMBINEFN, fcinfo); }
+
+/*
+ * 0.1.0's serial and deserial functions of the family's internal state
+ * (its SQL still names them): the payload, without header.
+ */
+extern Datum pm_state_legacy_serialize(const PmStateFamily *f, FunctionCallInfo fcinfo);
+extern Datum pm_state_legacy_deserialize(const PmStateFamily *f, FunctionCallInfo fcinfo);
+
+/* Define SERIALFN and DESERIALFN, 0.1.0's serial and deserial functions of FAMILY. */
+#define PM_STATE_LEGACY_SERIAL(SERIALFN, DESERIALFN, FAMILY) \
+PG_FUNCTION_INFO_V1(SERIALFN); \
+Datum SERIALFN(PG_FUNCTION_ARGS) { return pm_state_legacy_serialize(&(FAMILY), fcinfo); } \
+PG_FUNCTION_INFO_V1(DESERIALFN); \
+Datum DESERIALFN(PG_FUNCTION_ARGS) { return pm_state_legacy_deserialize(&(FAMILY), fcinfo); }
 
 /* Define FINISH, a final function over the family's type calling FINALFN (internal state). */
 #define PM_STATE_FINAL(FINISH, FAMILY, FINALFN) \

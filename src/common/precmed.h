@@ -278,4 +278,33 @@ extern void pm_sort_scored(PmScoredLabel *pairs, int64 n);
 extern void pm_auroc_ap_sorted(const PmScoredLabel *pairs, int64 n,
 							   double *auroc, double *ap);
 
+/* ---- binary_header.c: versioned binary values (models, states) ---- */
+
+typedef struct PmBinaryFormat
+{
+	const char *magic;			/* the first 4 bytes */
+	int			version;		/* the format version this library reads */
+	const char *name;			/* in messages: "... is not a valid <name>" */
+	const char *noun;			/* in details: "A <noun> starts with ..." */
+	const char *hint;			/* what to pass instead */
+} PmBinaryFormat;
+
+/* CRC-32C of len bytes at p: the checksum of precmed's binary values. */
+extern uint32 pm_crc32c(const char *p, Size len);
+
+/* 22P03: subject (e.g. "argument \"model\"") is not a valid f, because of why. */
+extern void pm_binary_bad(const PmBinaryFormat *f, const char *subject, const char *why,
+						  const char *detail) pg_attribute_noreturn();
+
+/* At least header_size bytes, starting with f's magic; 22P03 otherwise. */
+extern void pm_binary_check_start(const PmBinaryFormat *f, const char *subject,
+								  const char *data, Size len, Size header_size);
+
+/* The format version of the value is f's; 22P03 otherwise. */
+extern void pm_binary_check_version(const PmBinaryFormat *f, const char *subject, int64 version);
+
+/* The CRC-32C of len bytes at p is stored; 22P03 otherwise. */
+extern void pm_binary_check_crc(const PmBinaryFormat *f, const char *subject, const char *p,
+								Size len, uint32 stored);
+
 #endif							/* PRECMED_COMMON_H */

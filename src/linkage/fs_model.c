@@ -125,14 +125,17 @@ lk_model_serialize(const LkModel *model)
 	return out;
 }
 
+static const PmBinaryFormat fs_model_format = {
+	LK_MODEL_MAGIC, LK_MODEL_VERSION, "precmed Fellegi-Sunter model", "Fellegi-Sunter model",
+	"Pass the value returned by precmed.fs_train or precmed.fs_model."
+};
+
 /* Raise 22P03: argname is not a model (detail says why). */
 static void
 bad_model(const char *argname, const char *detail)
 {
-	pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-			 errmsg("argument \"%s\" is not a precmed Fellegi-Sunter model", argname),
-			 detail ? errdetail("%s", detail) : 0,
-			 errhint("Pass the value returned by precmed.fs_train or precmed.fs_model."));
+	pm_binary_bad(&fs_model_format, psprintf("argument \"%s\"", argname),
+				  "its contents do not hold together", detail);
 }
 
 /* The model in raw, every field checked; 22P03 naming argname otherwise. */
@@ -147,15 +150,9 @@ lk_model_deserialize(bytea *raw, const char *argname)
 	int			nlevels[LK_MAX_FIELDS];
 	int			total = 0;
 
-	if (len < sizeof(h))
-		bad_model(argname, psprintf("It has %zu bytes, fewer than the %zu-byte header.",
-									len, sizeof(h)));
+	pm_binary_check_start(&fs_model_format, psprintf("argument \"%s\"", argname), p, len, sizeof(h));
 	memcpy(&h, p, sizeof(h));
-	if (memcmp(h.magic, LK_MODEL_MAGIC, 4) != 0)
-		bad_model(argname, "Its header does not start with the model marker.");
-	if (h.version != LK_MODEL_VERSION)
-		bad_model(argname, psprintf("Its format version is %d; this library reads version %d.",
-									h.version, LK_MODEL_VERSION));
+	pm_binary_check_version(&fs_model_format, psprintf("argument \"%s\"", argname), h.version);
 	if (h.nfields < 1 || h.nfields > LK_MAX_FIELDS)
 		bad_model(argname, psprintf("It claims %d fields.", h.nfields));
 	if (!(h.prior > 0.0 && h.prior < 1.0))

@@ -453,29 +453,13 @@ fs_read(const char *p, Size len, MemoryContext cxt)
 	return st;
 }
 
+/* precmed.fs_state: the vector counts as a payload. */
 const PmStateFamily lk_fs_family = {
 	"fs_state", PM_STATE_FS, 0, fs_write, fs_read
 };
 
-/* fs_train_serialfn(state): the partial state as bytes for a parallel leader. */
-PG_FUNCTION_INFO_V1(fs_train_serialfn);
-Datum
-fs_train_serialfn(PG_FUNCTION_ARGS)
-{
-	lk_agg_context(fcinfo, "fs_train_serialfn");
-	PG_RETURN_BYTEA_P(fs_write(lk_state_arg(fcinfo, 0)));
-}
-
-/* fs_train_deserialfn(bytes, internal): a partial state read back (22P03 if corrupt). */
-PG_FUNCTION_INFO_V1(fs_train_deserialfn);
-Datum
-fs_train_deserialfn(PG_FUNCTION_ARGS)
-{
-	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
-
-	lk_agg_context(fcinfo, "fs_train_deserialfn");
-	PG_RETURN_POINTER(fs_read(VARDATA_ANY(raw), VARSIZE_ANY_EXHDR(raw), CurrentMemoryContext));
-}
+/* 0.1.0's serial and deserial functions (internal state). */
+PM_STATE_LEGACY_SERIAL(fs_train_serialfn, fs_train_deserialfn, lk_fs_family)
 
 /* precmed.fs_state: the concrete state type of fs_train and fs_level_frequencies. */
 PM_STATE_FUNCTIONS(fs_state, lk_fs_family, fs_train_transfn, fs_train_combinefn)

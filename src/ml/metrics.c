@@ -2,13 +2,16 @@
  * metrics.c: evaluation aggregates over (score, label) rows: precmed.auroc,
  * precmed.auprc, precmed.brier, precmed.calibration and precmed.roc_curve.
  *
- * They share one state, the list of (score, label) pairs, with combine,
- * serial and deserial functions.  Each final function sorts the pairs by
- * score (then label), so the result does not depend on the order the rows
- * arrived in, and groups tied scores as scikit-learn does: a threshold per
- * distinct score, the ROC curve joined by straight lines (trapezoids, i.e.
- * a tie between a positive and a negative counts one half), average
- * precision as the sum over distinct scores of (recall step) x precision.
+ * They share one state, the list of (score, label) pairs, with a combine
+ * function.  Each final function ranks the pairs by score (then label), so
+ * the result does not depend on the order the rows arrived in.  A state
+ * leaving its process (a parallel worker's, an X_state's) is ranked there
+ * first, and two ranked states combine by a linear merge, so under parallel
+ * query the O(n log n) sort runs in the workers.  Tied scores are grouped
+ * as scikit-learn does: a threshold per distinct score, the ROC curve
+ * joined by straight lines (trapezoids, i.e. a tie between a positive and a
+ * negative counts one half), average precision as the sum over distinct
+ * scores of (recall step) x precision.
  * Rows with a NULL score or label are skipped, as SQL aggregates do.
  */
 #include "ml/ml.h"
@@ -31,6 +34,7 @@ typedef struct MlScores
 	int64		capacity;
 	double	   *score;
 	bool	   *label;
+	bool		sorted;			/* pairs in ranking order (pm_sort_scored's) */
 } MlScores;
 
 /*
@@ -119,16 +123,86 @@ score_label_accum(PG_FUNCTION_ARGS)
 	s->score[s->n] = score;
 	s->label[s->n] = PG_GETARG_BOOL(2);
 	s->n++;
+	s->sorted = false;
 	AssertCheckMlScores(s);
 	PG_RETURN_POINTER(s);
 }
 
+/* Whether pair i of a ranks before pair j of b (pm_sort_scored's order). */
+static inline bool
+ranks_before(const MlScores *a, int64 i, const MlScores *b, int64 j)
+{
+	return a->score[i] > b->score[j] ||
+		(a->score[i] == b->score[j] && a->label[i] && !b->label[j]);
+}
+
+/* Merge the ranked pairs of b into the ranked a (new arrays in cxt). */
+static void
+scores_merge(MlScores *a, const MlScores *b, MemoryContext cxt)
+{
+	int64		n = a->n + b->n,
+				i = 0,
+				j = 0;
+	double	   *score;
+	bool	   *label;
+
+	pm_check_memory((double) MemoryContextMemAllocated(cxt, false) +
+					(double) n * (sizeof(double) + sizeof(bool)),
+					psprintf("merging %lld (score, label) pairs", (long long) n));
+	score = MemoryContextAllocHuge(cxt, sizeof(double) * n);
+	label = MemoryContextAllocHuge(cxt, sizeof(bool) * n);
+	for (int64 k = 0; k < n; k++)
+	{
+		bool		from_b = i >= a->n || (j < b->n && ranks_before(b, j, a, i));
+
+		if ((k & 0xFFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		score[k] = from_b ? b->score[j] : a->score[i];
+		label[k] = from_b ? b->label[j++] : a->label[i++];
+	}
+	pfree(a->score);
+	pfree(a->label);
+	a->score = score;
+	a->label = label;
+	a->n = a->capacity = n;
+}
+
+/* Put the pairs of s in ranking order, in place. */
+static void
+scores_rank(MlScores *s)
+{
+	PmScoredLabel *pairs;
+
+	if (s->sorted || s->n < 2)
+	{
+		s->sorted = true;
+		return;
+	}
+	pm_check_memory((double) s->capacity * (sizeof(double) + sizeof(bool)) +
+					(double) s->n * sizeof(PmScoredLabel),
+					psprintf("ranking %lld (score, label) pairs", (long long) s->n));
+	pairs = palloc_extended(sizeof(PmScoredLabel) * s->n, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < s->n; i++)
+	{
+		pairs[i].score = s->score[i];
+		pairs[i].label = s->label[i];
+	}
+	pm_sort_scored(pairs, s->n);
+	for (int64 i = 0; i < s->n; i++)
+	{
+		s->score[i] = pairs[i].score;
+		s->label[i] = pairs[i].label;
+	}
+	pfree(pairs);
+	s->sorted = true;
+}
+
 /*
- * Combine (the state with both sets of pairs): append the smaller state to
- * the larger and free it.  The second state comes from the deserial
- * function, allocated in the aggregate context, so it can be adopted instead
- * of copied: a worker's pairs are never held twice in the leader.  The final
- * functions sort the pairs, so their order does not matter.
+ * Combine (the state with both sets of pairs): two ranked states merge, else
+ * the smaller state is appended to the larger; the other is freed.  The
+ * second state is the caller's copy (allocated in the aggregate context), so
+ * it can be adopted instead of copied: a worker's pairs are never held twice
+ * in the leader.
  */
 PG_FUNCTION_INFO_V1(score_label_combine);
 Datum
@@ -157,11 +231,14 @@ score_label_combine(PG_FUNCTION_ARGS)
 		a = b;
 		b = t;
 	}
-	if (b->n > 0)
+	if (b->n > 0 && a->sorted && b->sorted)
+		scores_merge(a, b, aggcxt);
+	else if (b->n > 0)
 	{
 		scores_reserve(a, a->n + b->n, aggcxt, true);
 		memcpy(a->score + a->n, b->score, sizeof(double) * b->n);
 		memcpy(a->label + a->n, b->label, sizeof(bool) * b->n);
+		a->sorted = a->n == 0 && b->sorted;
 		a->n += b->n;
 	}
 	scores_free(b);
@@ -170,8 +247,9 @@ score_label_combine(PG_FUNCTION_ARGS)
 }
 
 /*
- * The state's payload: int64 n, n scores, n labels (one byte each).  Refuses
- * states over 1 GB.
+ * The state's payload: int64 n, n scores, n labels (one byte each), in
+ * ranking order (the state is ranked first: in the process that made it).
+ * Refuses states over 1 GB.
  */
 static bytea *
 scores_write(void *state)
@@ -182,6 +260,7 @@ scores_write(void *state)
 	char	   *p;
 
 	AssertCheckMlScores(s);
+	scores_rank(s);
 	if (size > MaxAllocSize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 				 errmsg("too many scores to pass on in one state"),
@@ -237,37 +316,24 @@ scores_read(const char *p, Size len, MemoryContext cxt)
 								 psprintf("Pair %lld has a NaN score or a label byte other than 0 or 1.",
 										  (long long) i + 1));
 			s->label[i] = l != 0;
+			if (i > 0 && ranks_before(s, i, s, i - 1))
+				pm_state_corrupt(&ml_scores_family,
+								 psprintf("Pair %lld is out of ranking order.", (long long) i + 1));
 		}
 		s->n = n;
 	}
+	s->sorted = true;
 	AssertCheckMlScores(s);
 	return s;
 }
 
+/* precmed.scores_state: the pairs as a payload, for every metrics aggregate. */
 const PmStateFamily ml_scores_family = {
 	"scores_state", PM_STATE_SCORES, 0, scores_write, scores_read
 };
 
-/* The state as bytea, for parallel workers (0.1.0's internal state). */
-PG_FUNCTION_INFO_V1(score_label_serialize);
-Datum
-score_label_serialize(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(scores_write(PG_GETARG_POINTER(0)));
-}
-
-/* The state score_label_serialize wrote; a corrupted one is 22P03. */
-PG_FUNCTION_INFO_V1(score_label_deserialize);
-Datum
-score_label_deserialize(PG_FUNCTION_ARGS)
-{
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "score_label_deserialize called in non-aggregate context");
-	PG_RETURN_POINTER(scores_read(VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), aggcxt));
-}
+/* 0.1.0's serial and deserial functions (internal state). */
+PM_STATE_LEGACY_SERIAL(score_label_serialize, score_label_deserialize, ml_scores_family)
 
 /*
  * The state's pairs sorted by descending score; counts of each class.
@@ -299,7 +365,8 @@ sorted_pairs(FunctionCallInfo fcinfo, int64 *n, int64 *npos, Size extra_per_pair
 		pairs[i].label = s->label[i];
 		*npos += s->label[i];
 	}
-	pm_sort_scored(pairs, s->n);
+	if (!s->sorted)
+		pm_sort_scored(pairs, s->n);
 	*n = s->n;
 	return pairs;
 }

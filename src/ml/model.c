@@ -20,7 +20,6 @@
  */
 #include "ml/ml.h"
 
-#include "port/pg_crc32c.h"
 #include "utils/memutils.h"
 
 /* The header, as stored (no padding: the offsets above). */
@@ -53,17 +52,10 @@ ml_algorithm_name(MlAlgorithm alg)
 	return "unknown";
 }
 
-/* CRC-32C of the len bytes at p. */
-static uint32
-payload_crc(const char *p, Size len)
-{
-	pg_crc32c	crc;
-
-	INIT_CRC32C(crc);
-	COMP_CRC32C(crc, p, len);
-	FIN_CRC32C(crc);
-	return (uint32) crc;
-}
+static const PmBinaryFormat model_format = {
+	ML_MODEL_MAGIC, ML_MODEL_FORMAT, "precmed model", "model value",
+	"Pass a value made by precmed.train_xgboost or precmed.train_logreg, unchanged (e.g. the model column of precmed.models)."
+};
 
 /* A model value: header, meta (JSON text) and body; over 1 GB is 54000. */
 bytea *
@@ -93,7 +85,7 @@ ml_model_pack(MlAlgorithm alg, int nfeatures, int64 ntrain, int64 npositive,
 	payload = VARDATA(out) + ML_MODEL_HEADER_SIZE;
 	memcpy(payload, meta, h.meta_len);
 	memcpy(payload + h.meta_len, body, body_len);
-	h.crc = payload_crc(payload, (Size) h.meta_len + body_len);
+	h.crc = pm_crc32c(payload, (Size) h.meta_len + body_len);
 	memcpy(VARDATA(out), &h, ML_MODEL_HEADER_SIZE);
 	return out;
 }
@@ -102,10 +94,7 @@ ml_model_pack(MlAlgorithm alg, int nfeatures, int64 ntrain, int64 npositive,
 static void
 bad_model(const char *what, const char *detail)
 {
-	pm_error(ERRCODE_INVALID_BINARY_REPRESENTATION,
-			 errmsg("argument \"model\" is not a valid precmed model: %s", what),
-			 detail ? errdetail("%s", detail) : 0,
-			 errhint("Pass a value made by precmed.train_xgboost or precmed.train_logreg, unchanged (e.g. the model column of precmed.models)."));
+	pm_binary_bad(&model_format, "argument \"model\"", what, detail);
 }
 
 /*
@@ -118,19 +107,11 @@ ml_model_unpack(bytea *model, MlModel *out)
 	const char *data = VARDATA_ANY(model);
 	Size		len = VARSIZE_ANY_EXHDR(model);
 	MlModelHeader h;
-	uint32		crc;
 
-	if (len < ML_MODEL_HEADER_SIZE)
-		bad_model(psprintf("it is %zu bytes long, shorter than the %d-byte header",
-						   len, ML_MODEL_HEADER_SIZE), NULL);
+	pm_binary_check_start(&model_format, "argument \"model\"", data, len, ML_MODEL_HEADER_SIZE);
 	/* the value is not aligned: copy the header */
 	memcpy(&h, data, ML_MODEL_HEADER_SIZE);
-	if (memcmp(h.magic, ML_MODEL_MAGIC, 4) != 0)
-		bad_model("it does not start with the precmed model marker",
-				  "A model value starts with the bytes \"PMML\".");
-	if (h.format != ML_MODEL_FORMAT)
-		bad_model(psprintf("its format version is %u, this precmed reads version %d",
-						   h.format, ML_MODEL_FORMAT), NULL);
+	pm_binary_check_version(&model_format, "argument \"model\"", h.format);
 	if (h.algorithm != ML_ALG_XGBOOST && h.algorithm != ML_ALG_LOGREG)
 		bad_model(psprintf("its algorithm code is %u", h.algorithm),
 				  "Known algorithms: 1 (xgboost), 2 (logreg).");
@@ -142,10 +123,8 @@ ml_model_unpack(bytea *model, MlModel *out)
 		bad_model(psprintf("it is %zu bytes long, its header announces %llu",
 						   len, (unsigned long long) ML_MODEL_HEADER_SIZE + h.meta_len + h.body_len),
 				  "The value was truncated or extended.");
-	crc = payload_crc(data + ML_MODEL_HEADER_SIZE, len - ML_MODEL_HEADER_SIZE);
-	if (crc != h.crc)
-		bad_model("its checksum does not match its contents",
-				  psprintf("CRC-32C stored %08X, computed %08X: the value was altered.", h.crc, crc));
+	pm_binary_check_crc(&model_format, "argument \"model\"", data + ML_MODEL_HEADER_SIZE,
+						len - ML_MODEL_HEADER_SIZE, h.crc);
 	out->algorithm = (MlAlgorithm) h.algorithm;
 	out->nfeatures = h.nfeatures;
 	out->ntrain = h.ntrain;

@@ -326,30 +326,13 @@ rows_read(const char *p, Size len, MemoryContext cxt)
 	return r;
 }
 
+/* precmed.rows_state: the training rows as a payload. */
 const PmStateFamily ml_rows_family = {
 	"rows_state", PM_STATE_ROWS, 0, rows_write, rows_read
 };
 
-/* The state as bytea, for parallel workers (0.1.0's internal state). */
-PG_FUNCTION_INFO_V1(train_rows_serialize);
-Datum
-train_rows_serialize(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(rows_write(PG_GETARG_POINTER(0)));
-}
-
-/* The state train_rows_serialize wrote; a corrupted one is 22P03. */
-PG_FUNCTION_INFO_V1(train_rows_deserialize);
-Datum
-train_rows_deserialize(PG_FUNCTION_ARGS)
-{
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "train_rows_deserialize called in non-aggregate context");
-	PG_RETURN_POINTER(rows_read(VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), aggcxt));
-}
+/* 0.1.0's serial and deserial functions (internal state). */
+PM_STATE_LEGACY_SERIAL(train_rows_serialize, train_rows_deserialize, ml_rows_family)
 
 /* precmed.rows_state: the training aggregates' concrete state type. */
 PM_STATE_FUNCTIONS(rows_state, ml_rows_family, train_rows_accum, train_rows_combine)
