@@ -304,3 +304,5 @@ SELECT precmed.auroc_merge('not a state'::bytea);
 -- the server is still up, and a good state still merges
 SELECT precmed.fs_train_merge(x) = (SELECT precmed.fs_train(c, '{}') FROM cv WHERE i <= 30) AS good_state_still_merges
   FROM good_states WHERE agg = 'fs_train';
+-- leave no tables behind: later tests in the same database (aki) create st and uo
+DROP TABLE sc, tr, cv, st, uo, serial_answers, scp, partitionwise, good_states, fuzz_result, forged;
