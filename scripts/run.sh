@@ -11,6 +11,12 @@
 #                              lifecycle tests or the docs test (NAME docs)
 #   bash scripts/run.sh demo   build, install, load the shipped sample data and
 #                              run the main job end to end
+#   bash scripts/run.sh shards  the sharded deployment (test/shards/): a
+#                              coordinator and three shard servers with
+#                              precmed and postgres_fdw, PhysioNet 2012 set A
+#                              split into three hospitals; runs the shard
+#                              suite and prints its figures (bytes across the
+#                              network per task, Remote SQL)
 #   bash scripts/run.sh bench NAME   the same set-up, then bench/NAME against it
 #   bash scripts/run.sh soak [SECONDS]   pgbench, 16 clients mixing precmed's
 #                              busiest functions (default 300 s): no errors,
@@ -34,11 +40,11 @@ set -euo pipefail
 verb=${1:-}
 FUZZERS="ucum unit_normalize hl7v2 ccda"
 case "$verb" in
-  test|demo|soak|test-asan) ;;
+  test|demo|soak|test-asan|shards) ;;
   bench) [ -n "${2:-}" ] && [ -f "bench/${2:-}" ] || { echo "usage: bash scripts/run.sh bench NAME (a file in bench/)" >&2; exit 2; } ;;
   fuzz) [[ " $FUZZERS " == *" ${2:-none} "* ]] && [[ "${3:-}" =~ ^[1-9][0-9]*$ ]] \
           || { echo "usage: bash scripts/run.sh fuzz NAME SECONDS (NAME: ${FUZZERS// /, })" >&2; exit 2; } ;;
-  *) echo "usage: bash scripts/run.sh test [NAME...]|test-asan|demo|bench NAME|soak [SECONDS]|fuzz NAME SECONDS" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/run.sh test [NAME...]|test-asan|demo|shards|bench NAME|soak [SECONDS]|fuzz NAME SECONDS" >&2; exit 2 ;;
 esac
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -149,6 +155,7 @@ start_cluster() {
 
 stop_cluster() {
   local rc=$?
+  stop_shards
   if [ "$own_cluster" -eq 1 ]; then
     as_pg "$PGBIN/pg_ctl" -D "$run_dir/data" -m fast -w stop >/dev/null 2>&1 || true
     own_cluster=0
@@ -159,6 +166,56 @@ stop_cluster() {
   return $rc
 }
 trap stop_cluster EXIT
+
+# --- shards -----------------------------------------------------------------
+
+# Three more throwaway clusters (the shard servers of test/shards/), from the
+# same PostgreSQL copy, Unix sockets only, random ports; PRECMED_SHARDS gets
+# "socket_dir:port" of each.  stop_cluster stops them, also on failure.
+shard_dirs=()
+
+shard_root=""
+
+start_shards() {
+  local i port sock data
+  shard_root=$run_dir
+  # with PGHOST set, run_dir is in the project folder, which postgres may not reach
+  if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -w "$run_dir" 2>/dev/null; then
+    shard_root=$(mktemp -d /tmp/precmed-shards.XXXXXX)
+    chown postgres: "$shard_root"
+  fi
+  sock=$shard_root/shard_sock
+  mkdir -p "$sock"
+  [ "$(id -u)" -eq 0 ] && chown -R postgres: "$shard_root"
+  PRECMED_SHARDS=""
+  for i in 1 2 3; do
+    data=$shard_root/shard$i
+    port=$(( 40000 + RANDOM % 10000 ))
+    while [ "$port" = "${PGPORT:-}" ] || [[ " $PRECMED_SHARDS " == *":$port "* ]]; do
+      port=$(( 40000 + RANDOM % 10000 ))
+    done
+    as_pg "$PGBIN/initdb" -D "$data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$shard_root/initdb_shard$i.log" 2>&1 \
+      || { cat "$shard_root/initdb_shard$i.log"; exit 1; }
+    shard_dirs+=("$data")
+    as_pg "$PGBIN/pg_ctl" -D "$data" -l "$shard_root/shard$i.log" -w -o \
+      "-p $port -k $sock -c listen_addresses='' -c shared_buffers=32MB -c max_parallel_workers_per_gather=0" \
+      start >/dev/null || { cat "$shard_root/shard$i.log"; exit 1; }
+    PRECMED_SHARDS="$PRECMED_SHARDS $sock:$port"
+  done
+  say "started three shard servers (socket $sock, ports${PRECMED_SHARDS//$sock:/ })"
+  export PRECMED_SHARDS=${PRECMED_SHARDS# }
+}
+
+stop_shards() {
+  local d
+  for d in "${shard_dirs[@]}"; do
+    as_pg "$PGBIN/pg_ctl" -D "$d" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$d"
+  done
+  shard_dirs=()
+  case "$shard_root" in /tmp/precmed-shards.*) rm -rf "$shard_root" ;; esac
+  shard_root=""
+}
 
 setup_server() {
   ensure_packages
@@ -183,22 +240,24 @@ PSQL=(psql -X -q -v ON_ERROR_STOP=1)
 
 run_tests() {
   local passed=0 failed=0 out=$run_dir/regress
-  local tests suites=(test/pgtap/*.sql) lifecycle=(test/lifecycle/*.sh test/docs/*.sh)
+  local tests suites=(test/pgtap/*.sql) lifecycle=(test/lifecycle/*.sh test/docs/*.sh) shards=(test/shards/*.sh)
   tests=$(make -s PG_CONFIG="$PG_CONFIG" print-regress)
   if [ $# -gt 0 ]; then
     # only the named tests: pg_regress names and pgTAP file names
-    local t keep_tests="" keep_suites=() keep_lifecycle=()
+    local t keep_tests="" keep_suites=() keep_lifecycle=() keep_shards=()
     for t in "$@"; do
       if [ -f "sql/$t.sql" ]; then keep_tests="$keep_tests $t"
       elif [ -f "test/pgtap/$t.sql" ]; then keep_suites+=("test/pgtap/$t.sql")
       elif [ -f "test/lifecycle/$t.sh" ]; then keep_lifecycle+=("test/lifecycle/$t.sh")
       elif [ -f "test/docs/$t.sh" ]; then keep_lifecycle+=("test/docs/$t.sh")
-      else echo "no test named $t (sql/$t.sql, test/pgtap/$t.sql, test/lifecycle/$t.sh or test/docs/$t.sh)" >&2; exit 2
+      elif [ -f "test/shards/$t.sh" ]; then keep_shards+=("test/shards/$t.sh")
+      else echo "no test named $t (sql/$t.sql, test/pgtap/$t.sql, test/lifecycle/$t.sh, test/docs/$t.sh or test/shards/$t.sh)" >&2; exit 2
       fi
     done
     tests=$keep_tests
     suites=("${keep_suites[@]}")
     lifecycle=("${keep_lifecycle[@]}")
+    shards=("${keep_shards[@]}")
   fi
   mkdir -p "$out"
 
@@ -249,6 +308,21 @@ run_tests() {
     died=$(grep -cE 'Bad plan|Parse errors|Wstat: [1-9]|No subtests run' "$out/lifecycle.txt" || true)
     passed=$((passed + ok)); failed=$((failed + bad + died))
     grep -vE '^ok [0-9]+' "$out/lifecycle.txt"
+  fi
+
+  # the sharded deployment: three more servers, then its TAP suite
+  if [ ${#shards[@]} -gt 0 ]; then
+    say "shard suite"
+    start_shards
+    set +e
+    prove --verbose --exec bash "${shards[@]}" >"$out/shards.txt" 2>&1
+    set -e
+    stop_shards
+    ok=$(grep -cE '^ok [0-9]+' "$out/shards.txt" || true)
+    bad=$(grep -cE '^not ok [0-9]+' "$out/shards.txt" || true)
+    died=$(grep -cE 'Bad plan|Parse errors|Wstat: [1-9]|No subtests run' "$out/shards.txt" || true)
+    passed=$((passed + ok)); failed=$((failed + bad + died))
+    grep -vE '^ok [0-9]+' "$out/shards.txt"
   fi
 
   echo
@@ -398,6 +472,9 @@ case "$verb" in
     echo "test-asan took $((SECONDS - start))s after the build"
     exit "$rc" ;;
   demo) run_demo ;;
+  shards)
+    start_shards
+    PRECMED_SHARD_FIGURES=1 bash test/shards/shards.sh ;;
   soak) PGBENCH="$PGBIN/pgbench" bash test/soak/soak.sh "${2:-300}" ;;
   bench) "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS precmed_bench" -c "CREATE DATABASE precmed_bench"
          PGDATABASE=precmed_bench bash "bench/$2" ;;

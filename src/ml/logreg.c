@@ -44,12 +44,7 @@ cmp_double(const void *a, const void *b, void *arg)
 	return (x > y) - (x < y);
 }
 
-typedef struct LrParams
-{
-	double		lambda;
-	int			max_iter;
-	double		tol;
-} LrParams;
+typedef MlLrParams LrParams;
 
 static const PmParam lr_params[] = {
 	{"lambda", PM_PARAM_NUMBER, 0, 1e6, false, false, NULL, offsetof(LrParams, lambda), 0},
@@ -57,7 +52,7 @@ static const PmParam lr_params[] = {
 	{"tol", PM_PARAM_NUMBER, 1e-15, 1, false, false, NULL, offsetof(LrParams, tol), 0},
 };
 
-static const PmParamSet lr_param_set = {
+const PmParamSet ml_logreg_param_set = {
 	.argname = "params",
 	.what = "logistic regression parameter",
 	.context = NULL,
@@ -367,7 +362,7 @@ Datum
 train_logreg_final(PG_FUNCTION_ARGS)
 {
 	MlTrainRows *r = ml_train_rows_final_arg(fcinfo, "precmed.train_logreg");
-	LrParams	params = {.lambda = 0.1, .max_iter = 100, .tol = 1e-8};
+	LrParams	params = ML_LR_DEFAULT_PARAMS;
 	int			p = r->nfeatures;
 	Size		body_len = sizeof(double) * (1 + (Size) ML_LR_STRIDE * p);
 	double	   *body;
@@ -378,7 +373,7 @@ train_logreg_final(PG_FUNCTION_ARGS)
 	LrResult	fit;
 	bytea	   *result;
 
-	ml_train_rows_params(r, &lr_param_set, &params);
+	ml_train_rows_params(r, &ml_logreg_param_set, &params);
 	check_size(r);
 	npos = ml_train_rows_sort(r);
 

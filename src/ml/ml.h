@@ -188,6 +188,17 @@ typedef struct MlLogreg
 } MlLogreg;
 
 #define ML_LR_STRIDE 8
+
+/* The params of precmed.train_logreg (and of its federated twin). */
+typedef struct MlLrParams
+{
+	double		lambda;
+	int			max_iter;
+	double		tol;
+} MlLrParams;
+
+#define ML_LR_DEFAULT_PARAMS {.lambda = 0.1, .max_iter = 100, .tol = 1e-8}
+extern const PmParamSet ml_logreg_param_set;
 extern void ml_logreg_from_body(const MlModel *m, MlLogreg *out);
 extern double ml_logreg_margin(const MlLogreg *lr, const double *x);
 extern void ml_logreg_contributions(const MlLogreg *lr, const double *x, double *out);
