@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "common/jsonapi.h"
+#include "fmgr.h"
 
 #if PG_VERSION_NUM < 150000
 #error "precmed needs PostgreSQL 15 or later"
@@ -30,6 +31,16 @@
 #define pm_json_lexer_create(json, len, encoding) \
 	makeJsonLexContextCstringLen((json), (int) (len), (encoding), true)
 #define pm_json_lexer_free(lex) pfree(lex)
+#endif
+
+/*
+ * The module's magic block.  PostgreSQL 18 can also record the module's
+ * name and version (shown by pg_get_loaded_modules()).
+ */
+#if PG_VERSION_NUM >= 180000
+#define pm_module_magic() PG_MODULE_MAGIC_EXT(.name = "precmed", .version = PRECMED_VERSION)
+#else
+#define pm_module_magic() PG_MODULE_MAGIC
 #endif
 
 #endif							/* PRECMED_COMPAT_H */
