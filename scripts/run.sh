@@ -64,11 +64,11 @@ apt_install() {
 choose_postgres() {
   local newest
   if [ -z "${PG_CONFIG:-}" ]; then
-    newest=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n 1)
+    newest=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n 1 || true)
     if [ -z "$newest" ]; then
       say "no PostgreSQL server installed: installing the distribution's default (postgresql)"
       apt_install postgresql
-      newest=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n 1)
+      newest=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n 1 || true)
       [ -n "$newest" ] || { echo "installing postgresql gave no server under /usr/lib/postgresql" >&2; exit 1; }
     fi
     PG_CONFIG=$(dirname "$newest")/pg_config
