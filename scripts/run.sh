@@ -245,9 +245,11 @@ run_tests() {
       --dbname=precmed_regress --load-extension=precmed --user="${PGUSER:-postgres}" $tests >"$out/summary.txt" 2>&1
     rc=$?
     set -e
-    grep -E '\.\.\. |tests? (passed|failed)|^pg_regress: |could not|error' "$out/summary.txt" || cat "$out/summary.txt"
-    ok=$(grep -cE '\.\.\. ok' "$out/summary.txt" || true)
-    bad=$(grep -cE '\.\.\. FAILED' "$out/summary.txt" || true)
+    # pg_regress prints "test NAME ... ok" up to PostgreSQL 15, TAP ("ok N - NAME") from 16 on
+    grep -E '\.\.\. |^(not )?ok [0-9]+ |tests? (passed|failed)|^pg_regress: |could not|error' "$out/summary.txt" \
+      || cat "$out/summary.txt"
+    ok=$(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$out/summary.txt" || true)
+    bad=$(grep -cE '\.\.\. FAILED|^not ok [0-9]+ ' "$out/summary.txt" || true)
     # pg_regress that failed without running its tests still counts as a failure
     [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
     passed=$((passed + ok)); failed=$((failed + bad))
