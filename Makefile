@@ -22,8 +22,11 @@ DATA_built  = sql/$(EXTENSION)--$(EXTVERSION).sql \
               $(foreach r,$(RELEASES),sql/$(EXTENSION)--$(r).sql) \
               $(foreach u,$(UPGRADES),sql/$(EXTENSION)--$(u).sql)
 
-# pg_regress scripts: sql/<name>.sql with expected/<name>.out
+# pg_regress scripts: sql/<name>.sql with expected/<name>.out; `make
+# installcheck` (against a server where precmed is installed) creates the
+# extension in the test database as scripts/run.sh does
 REGRESS     = $(sort $(filter-out $(EXTENSION)--%,$(basename $(notdir $(wildcard sql/*.sql)))))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 PG_CPPFLAGS = -Isrc -DPRECMED_VERSION='"$(EXTVERSION)"' \
               $(shell pkg-config --cflags openblas libxml-2.0)
@@ -56,3 +59,14 @@ $(filter-out sql/$(EXTENSION)--$(EXTVERSION).sql,$(DATA_built)): sql/$(EXTENSION
 .PHONY: print-regress
 print-regress:
 	@echo $(REGRESS)
+
+# A release tarball of the committed tree (git archive of HEAD): the install,
+# release and upgrade pieces are in it, so it builds with `make` alone.
+# META.json (PGXN) must name the control file's version.
+DISTNAME = $(EXTENSION)-$(EXTVERSION)
+.PHONY: dist
+dist:
+	@grep -q '"version": "$(EXTVERSION)"' META.json || \
+		{ echo "META.json does not name version $(EXTVERSION) (precmed.control)" >&2; exit 1; }
+	git archive --format=tar.gz --prefix=$(DISTNAME)/ -o $(DISTNAME).tar.gz HEAD
+	@echo "$(DISTNAME).tar.gz"

@@ -29,10 +29,13 @@
 #                              with AddressSanitizer and UBSan; fails if any
 #                              sanitizer report appears in the server's logs
 #
-# Missing Debian packages are installed first (as root, or through sudo).
+# PostgreSQL: the one PG_CONFIG names (e.g. PG_CONFIG=/usr/lib/postgresql/17/bin/pg_config),
+# else the newest installed server, else the distribution's default
+# (Debian 12: 15, Debian 13: 17), installed.  Missing Debian packages for
+# that version are installed first (as root, or through sudo).
 # With PGHOST/PGPORT set, the extension is installed into the system's
 # PostgreSQL and that server is used.  Otherwise precmed is installed into a
-# private copy of PostgreSQL 15 and a throwaway cluster is started on a Unix
+# private copy of PostgreSQL and a throwaway cluster is started on a Unix
 # socket under tmp_run/ (or /tmp when the postgres user cannot reach the
 # project folder), and stopped on exit.
 set -euo pipefail
@@ -50,14 +53,43 @@ esac
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
-PACKAGES=(postgresql-15 postgresql-server-dev-15 libopenblas-dev libxml2-dev
-          libxgboost-dev postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-          build-essential pkg-config python3)
-
 say() { printf '== %s\n' "$*"; }
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+    apt_updated=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >/dev/null
+}
+
+# The PostgreSQL to build against: PG_CONFIG if set, else the newest
+# installed server, else the distribution's default one, installed now.
+choose_postgres() {
+  local newest
+  if [ -z "${PG_CONFIG:-}" ]; then
+    newest=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n 1 || true)
+    if [ -z "$newest" ]; then
+      say "no PostgreSQL server installed: installing the distribution's default (postgresql)"
+      apt_install postgresql
+      newest=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n 1 || true)
+      [ -n "$newest" ] || { echo "installing postgresql gave no server under /usr/lib/postgresql" >&2; exit 1; }
+    fi
+    PG_CONFIG=$(dirname "$newest")/pg_config
+  fi
+  PG_CONFIG=$(command -v "$PG_CONFIG" || true)
+  [ -n "$PG_CONFIG" ] || { echo "PG_CONFIG names no executable pg_config" >&2; exit 2; }
+  PG_MAJOR=$("$PG_CONFIG" --version | sed -n 's/^PostgreSQL \([0-9][0-9]*\).*/\1/p')
+  [ -n "$PG_MAJOR" ] || { echo "cannot read the PostgreSQL version from $PG_CONFIG --version" >&2; exit 2; }
+  PGBIN=$("$PG_CONFIG" --bindir)
+  PACKAGES=(postgresql-"$PG_MAJOR" postgresql-server-dev-"$PG_MAJOR" libopenblas-dev libxml2-dev
+            libxgboost-dev postgresql-"$PG_MAJOR"-pgtap libtap-parser-sourcehandler-pgtap-perl
+            build-essential pkg-config python3)
 }
 
 ensure_packages() {
@@ -67,13 +99,12 @@ ensure_packages() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   say "installing Debian packages: ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    "${missing[@]}" >/dev/null
+  apt_install "${missing[@]}"
 }
 
-PGBIN=/usr/lib/postgresql/15/bin
-PG_CONFIG=$PGBIN/pg_config
+PG_CONFIG=${PG_CONFIG:-}
+PG_MAJOR=""
+PGBIN=""
 
 # test-asan builds a sanitized copy in tmp_asan/build; everything else in place
 build_dir=$top
@@ -87,16 +118,21 @@ build() {
     tar --exclude='*.o' --exclude='*.so' --exclude='*.bc' -cf - Makefile precmed.control src sql \
       | tar -xf - -C "$build_dir"
     # objects built with other flags are rebuilt
-    if [ "$(cat "$build_dir/.flags" 2>/dev/null)" != "$SAN_FLAGS" ]; then
+    if [ "$(cat "$build_dir/.flags" 2>/dev/null)" != "$SAN_FLAGS $PG_CONFIG $PG_MAJOR" ]; then
       make -s -C "$build_dir" PG_CONFIG="$PG_CONFIG" clean >/dev/null 2>&1 || true
-      echo "$SAN_FLAGS" >"$build_dir/.flags"
+      echo "$SAN_FLAGS $PG_CONFIG $PG_MAJOR" >"$build_dir/.flags"
     fi
     mkdir -p "$build_dir/src/zz_sanitizer"
     cp -p test/asan/sanitizer_support.c "$build_dir/src/zz_sanitizer/"
     make -s -C "$build_dir" PG_CONFIG="$PG_CONFIG" WERROR=1 with_llvm=no COPT="$SAN_FLAGS" >/dev/null
     return
   fi
-  say "building precmed"
+  say "building precmed for PostgreSQL $PG_MAJOR ($PG_CONFIG)"
+  # objects built for another PostgreSQL version are rebuilt
+  if [ "$(cat .pg_build 2>/dev/null)" != "$PG_CONFIG $PG_MAJOR" ]; then
+    make -s PG_CONFIG="$PG_CONFIG" clean >/dev/null 2>&1 || true
+    echo "$PG_CONFIG $PG_MAJOR" >.pg_build
+  fi
   make -s PG_CONFIG="$PG_CONFIG" WERROR=1 >/dev/null
 }
 
@@ -125,17 +161,19 @@ choose_run_dir() {
   return 0
 }
 
-# A private copy of PostgreSQL 15 with precmed installed into it, so tests
-# never touch (or need write access to) the system's PostgreSQL.  PostgreSQL
-# finds its share and lib folders relative to its binaries.
+# A private copy of the chosen PostgreSQL with precmed installed into it, so
+# tests never touch (or need write access to) the system's PostgreSQL.
+# PostgreSQL finds its share and lib folders relative to its binaries
+# (Debian: /usr/lib/postgresql/N/{bin,lib}, /usr/share/postgresql/N).
 private_install() {
-  local inst=$run_dir/install
-  say "installing precmed into a private PostgreSQL copy"
-  mkdir -p "$inst/usr/lib/postgresql" "$inst/usr/share/postgresql"
-  cp -a /usr/lib/postgresql/15 "$inst/usr/lib/postgresql/"
-  cp -a /usr/share/postgresql/15 "$inst/usr/share/postgresql/"
+  local inst=$run_dir/install d
+  say "installing precmed into a private copy of PostgreSQL $PG_MAJOR"
+  for d in "$(dirname "$PGBIN")" "$("$PG_CONFIG" --sharedir)"; do
+    mkdir -p "$inst$(dirname "$d")"
+    cp -a "$d" "$inst$(dirname "$d")/"
+  done
   make -s -C "$build_dir" PG_CONFIG="$PG_CONFIG" ${SAN_FLAGS:+with_llvm=no} install DESTDIR="$inst" >/dev/null
-  PGBIN=$inst/usr/lib/postgresql/15/bin
+  PGBIN=$inst$PGBIN
 }
 
 start_cluster() {
@@ -266,13 +304,15 @@ run_tests() {
     say "pg_regress: $tests"
     regress=$(dirname "$($PG_CONFIG --pgxs)")/../test/regress/pg_regress
     set +e
-    "$regress" --inputdir="$top" --outputdir="$out" --bindir=/usr/lib/postgresql/15/bin \
+    "$regress" --inputdir="$top" --outputdir="$out" --bindir="$("$PG_CONFIG" --bindir)" \
       --dbname=precmed_regress --load-extension=precmed --user="${PGUSER:-postgres}" $tests >"$out/summary.txt" 2>&1
     rc=$?
     set -e
-    grep -E '\.\.\. |tests? (passed|failed)|^pg_regress: |could not|error' "$out/summary.txt" || cat "$out/summary.txt"
-    ok=$(grep -cE '\.\.\. ok' "$out/summary.txt" || true)
-    bad=$(grep -cE '\.\.\. FAILED' "$out/summary.txt" || true)
+    # pg_regress prints "test NAME ... ok" up to PostgreSQL 15, TAP ("ok N - NAME") from 16 on
+    grep -E '\.\.\. |^(not )?ok [0-9]+ |tests? (passed|failed)|^pg_regress: |could not|error' "$out/summary.txt" \
+      || cat "$out/summary.txt"
+    ok=$(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$out/summary.txt" || true)
+    bad=$(grep -cE '\.\.\. FAILED|^not ok [0-9]+ ' "$out/summary.txt" || true)
     # pg_regress that failed without running its tests still counts as a failure
     [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
     passed=$((passed + ok)); failed=$((failed + bad))
@@ -301,7 +341,7 @@ run_tests() {
   if [ ${#lifecycle[@]} -gt 0 ]; then
     say "lifecycle tests and the docs test"
     set +e
-    prove --verbose --exec bash "${lifecycle[@]}" >"$out/lifecycle.txt" 2>&1
+    PGBIN="$PGBIN" prove --verbose --exec bash "${lifecycle[@]}" >"$out/lifecycle.txt" 2>&1
     set -e
     ok=$(grep -cE '^ok [0-9]+' "$out/lifecycle.txt" || true)
     bad=$(grep -cE '^not ok [0-9]+' "$out/lifecycle.txt" || true)
@@ -451,8 +491,9 @@ run_demo() {
   done
 }
 
+choose_postgres
 if [ "$verb" = fuzz ]; then
-  PACKAGES=(postgresql-server-dev-15 libxml2-dev pkg-config clang libclang-rt-dev python3)
+  PACKAGES=(postgresql-server-dev-"$PG_MAJOR" libxml2-dev pkg-config clang libclang-rt-dev python3)
   ensure_packages
   run_fuzz "$2" "$3"
   exit

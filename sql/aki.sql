@@ -168,7 +168,9 @@ SELECT (s).* FROM serial_result WHERE stay_id IN (0, 1) ORDER BY stay_id;
 SELECT precmed.kdigo_summary(charttime, aki_stage) FROM staged WHERE aki_stage < 2;
 SELECT precmed.kdigo_summary(charttime, aki_stage) FROM staged WHERE false;
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2; SET force_parallel_mode = on; SET enable_hashagg = off;
+-- force_parallel_mode is called debug_parallel_query since PostgreSQL 16
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS force_parallel \gset
+SET max_parallel_workers_per_gather = 2; SET :force_parallel = on; SET enable_hashagg = off;
 -- the plan aggregates in parallel: partial states in the workers (serialized), combined after;
 -- asserted on EXPLAIN's JSON so that the rest of the plan's shape may vary
 CREATE FUNCTION pg_temp.plan_has(query text, path jsonpath) RETURNS boolean LANGUAGE plpgsql AS $$
@@ -193,7 +195,7 @@ SELECT count(*) AS same FROM serial_result x JOIN (
  WHERE p.s = x.s AND (p.r IS NULL) = (x.r IS NULL) AND coalesce(abs(p.r - x.r), 0) <= 1e-4;
 SELECT precmed.kdigo_summary(charttime, aki_stage), precmed.kdigo_uo_rate(ml, 1.0 / 60, kg, charttime, 0, NULL) FROM staged;
 RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
-RESET max_parallel_workers_per_gather; RESET force_parallel_mode; RESET enable_hashagg;
+RESET max_parallel_workers_per_gather; RESET :force_parallel; RESET enable_hashagg;
 SELECT precmed.kdigo_summary(charttime, aki_stage), precmed.kdigo_uo_rate(ml, 1.0 / 60, kg, charttime, 0, NULL) FROM staged;
 SELECT precmed.kdigo_summary(charttime, 4) FROM staged;
 \echo :LAST_ERROR_SQLSTATE

@@ -250,10 +250,12 @@ EXPLAIN (COSTS OFF) SELECT precmed.fs_train(lv, '{}') FROM em4;
 SELECT s.model = p.model AS same_model, s.freq = p.freq AS same_frequencies
   FROM em4_serial s,
        (SELECT precmed.fs_train(lv, '{}') AS model, precmed.fs_level_frequencies(lv, '{}') AS freq FROM em4) p;
-SET force_parallel_mode = on;
+-- force_parallel_mode is called debug_parallel_query since PostgreSQL 16
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS force_parallel \gset
+SET :force_parallel = on;
 SELECT s.model = p.model AS same_model_forced_parallel
   FROM em4_serial s, (SELECT precmed.fs_train(lv, '{}') AS model FROM em4) p;
-RESET force_parallel_mode;
+RESET :force_parallel;
 RESET max_parallel_workers_per_gather;
 RESET min_parallel_table_scan_size;
 RESET parallel_tuple_cost;

@@ -53,7 +53,9 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-SET force_parallel_mode = on;
+-- force_parallel_mode is called debug_parallel_query since PostgreSQL 16
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS force_parallel \gset
+SET :force_parallel = on;
 EXPLAIN (COSTS OFF)
   SELECT sum(precmed.lab_convert(v, unit, 'umol/L', '2160-0')) FROM units_par;
 SELECT p.*, s.* FROM
@@ -61,7 +63,7 @@ SELECT p.*, s.* FROM
           round(sum(precmed.lab_convert(v, unit, 'umol/L', '2160-0'))::numeric, 4) AS lab,
           count(*) FILTER (WHERE precmed.lab_plausible('2160-0', v, unit)) AS plausible
      FROM units_par) p, serial_result s;
-RESET force_parallel_mode;
+RESET :force_parallel;
 RESET max_parallel_workers_per_gather;
 RESET min_parallel_table_scan_size;
 RESET parallel_tuple_cost;

@@ -2,6 +2,7 @@
  * init.c: module load and the version functions.
  */
 #include "common/precmed.h"
+#include "common/compat.h"
 
 #include <cblas.h>
 #include <libxml/xmlversion.h>
@@ -11,7 +12,7 @@
 #include "utils/guc.h"
 #include "utils/jsonb.h"
 
-PG_MODULE_MAGIC;
+pm_module_magic();
 
 void		_PG_init(void);
 

@@ -9,7 +9,7 @@
  */
 #include "ingest/ingest.h"
 
-#include "common/jsonapi.h"
+#include "common/compat.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
@@ -223,13 +223,15 @@ fhir_jsonb_from_text(IngestOut *out, text *t)
 					psprintf("the JSON is nested more than %d deep", FHIR_MAX_TEXT_DEPTH), s);
 		return NULL;
 	}
-	lex = makeJsonLexContextCstringLen(s, (int) len, GetDatabaseEncoding(), true);
+	lex = pm_json_lexer_create(s, len, GetDatabaseEncoding());
 	err = pg_parse_json(lex, &nullSemAction);
 	if (err != JSON_SUCCESS)
 	{
 		ingest_fail(out, NULL, ERRCODE_INVALID_TEXT_REPRESENTATION, "$",
 					psprintf("not JSON: %s", json_errdetail(err, lex)), s);
+		pm_json_lexer_free(lex);
 		return NULL;
 	}
+	pm_json_lexer_free(lex);
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(s)));
 }

@@ -370,6 +370,24 @@ read_essence_text(void)
 	return xml;
 }
 
+/*
+ * load_document, freeing doc also on error.  A function of its own: a
+ * PG_TRY nested in another one's block shadows its variables.
+ */
+static void
+load_document_and_free(xmlDocPtr doc)
+{
+	PG_TRY();
+	{
+		load_document(doc);
+	}
+	PG_FINALLY();
+	{
+		xmlFreeDoc(doc);
+	}
+	PG_END_TRY();
+}
+
 /* Load the definitions from xml_text, or from precmed.ucum_essence when NULL. */
 static void
 load_definitions(const char *xml_text)
@@ -400,15 +418,7 @@ load_definitions(const char *xml_text)
 							XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 		if (doc == NULL)
 			elog(ERROR, "ucum-essence.xml is not well-formed");
-		PG_TRY();
-		{
-			load_document(doc);
-		}
-		PG_FINALLY();
-		{
-			xmlFreeDoc(doc);
-		}
-		PG_END_TRY();
+		load_document_and_free(doc);
 	}
 	PG_CATCH();
 	{

@@ -137,7 +137,9 @@ SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;
 SET LOCAL max_parallel_workers_per_gather = 2;
-SET LOCAL force_parallel_mode = on;
+-- force_parallel_mode is called debug_parallel_query since PostgreSQL 16
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS force_parallel \gset
+SET LOCAL :force_parallel = on;
 SELECT is((SELECT count(*)::int || '/' || sum(o.value_num)::bigint || '/' || count(o.ucum_unit)::int
              FROM pm_ingest_parallel, precmed.hl7v2_observations(msg, false) o),
           (SELECT count(*)::int || '/' || sum(o.value_num)::bigint || '/' || count(o.ucum_unit)::int
