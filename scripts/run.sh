@@ -304,9 +304,13 @@ check_sanitizer_logs() {
 
 # The parsers' sources, compiled unchanged into every harness with the
 # backend shim (test/fuzz/shim.c) and PostgreSQL's libpgcommon/libpgport.
-FUZZ_SOURCES=(src/common/errors.c src/units/ucum_defs.c src/units/ucum_parse.c
-              src/units/unit_normalize.c src/ingest/obs_row.c src/ingest/hl7v2.c
-              src/ingest/ccda.c test/fuzz/shim.c)
+FUZZ_SOURCES=(src/common/errors.c src/common/call.c
+              src/units/ucum_defs.c src/units/ucum_parse.c src/units/ucum_unit.c
+              src/units/str_map.c src/units/unit_normalize.c
+              src/ingest/obs_row.c src/ingest/obs_values.c src/ingest/obs_time.c
+              src/ingest/hl7v2.c src/ingest/hl7v2_syntax.c
+              src/ingest/ccda.c src/ingest/ccda_xml.c src/ingest/ccda_values.c
+              test/fuzz/shim.c)
 
 build_fuzzer() {
   local name=$1 out=$top/tmp_fuzz/build/$1 f o objs=()

@@ -97,6 +97,34 @@ SELECT precmed.damerau_levenshtein_level('a', 'b', '{{1},{2}}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT precmed.date_level('2001-01-01', '2001-01-02', '{0}');
 \echo :LAST_ERROR_SQLSTATE
+-- limits arrays are checked once and kept while the argument stays the same:
+-- one that changes between calls is read again, and a refused one is not
+-- kept.  Expected: dwayne/duane (Jaro-Winkler 0.84) is level 1 under
+-- {0.9,0.8}; dates 3 and 5 days apart are levels 1 and 0 under {1,4}.
+CREATE TEMP TABLE limits_out (levels text);
+DO $$
+DECLARE
+  t text;
+  d int;
+  out text := '';
+BEGIN
+  FOREACH t IN ARRAY ARRAY['{0.9,0.8}', '{0.5,0.7}', '{0.9,0.8}'] LOOP
+    BEGIN
+      out := out || precmed.jaro_winkler_level('dwayne', 'duane', t::float8[]) || ' ';
+    EXCEPTION WHEN invalid_parameter_value THEN out := out || 'refused ';
+    END;
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY['{1,4}', '{7,3}', '{1,4}'] LOOP
+    BEGIN
+      FOR d IN 3..5 BY 2 LOOP
+        out := out || precmed.date_level('2001-03-04', '2001-03-04'::date + d, t::int[]) || ' ';
+      END LOOP;
+    EXCEPTION WHEN invalid_parameter_value THEN out := out || 'refused ';
+    END;
+  END LOOP;
+  INSERT INTO limits_out VALUES (out);
+END $$;
+SELECT levels FROM limits_out;
 SELECT precmed.number_level('NaN', 1, '{1}');
 \echo :LAST_ERROR_SQLSTATE
 SELECT precmed.number_level(1, 2, '{-1}');

@@ -211,6 +211,20 @@ SELECT k, left(v::text, 12) AS v, try_sql(format('SELECT precmed.train_xgboost(f
 -- a whole number written 3.0 is passed on as 3
 SELECT precmed.model_info(precmed.train_xgboost(f, y, '{"max_depth": 3.0, "num_round": 1}')) -> 'params' -> 'max_depth' AS max_depth
   FROM tiny;
+-- other numbers in their shortest exact form: 0.030 as 0.03, the same model value as 0.03
+SELECT precmed.model_info(m1) -> 'params' -> 'eta' AS eta, m1 = m2 AS same_model
+  FROM (SELECT precmed.train_xgboost(f, y, '{"eta": 0.030, "num_round": 2}') AS m1,
+               precmed.train_xgboost(f, y, '{"eta": 0.03, "num_round": 2}') AS m2 FROM tiny) s;
+-- a JSON null takes the default
+SELECT (SELECT precmed.train_xgboost(f, y, '{"eta": null, "num_round": 2}') FROM tiny)
+       = (SELECT precmed.train_xgboost(f, y, '{"num_round": 2}') FROM tiny) AS xgb_null_is_default,
+       (SELECT precmed.train_logreg(f, y, '{"lambda": null}') FROM tiny)
+       = (SELECT precmed.train_logreg(f, y) FROM tiny) AS logreg_null_is_default;
+-- params must be an object
+SELECT precmed.train_xgboost(f, y, '[3]') FROM tiny;
+\echo :LAST_ERROR_SQLSTATE
+SELECT precmed.train_logreg(f, y, '"lambda"') FROM tiny;
+\echo :LAST_ERROR_SQLSTATE
 -- a feature beyond float32 (XGBoost's storage) is an error, not an infinity
 SELECT precmed.train_xgboost(ARRAY[x], l) FROM (VALUES (1.0::float8, 0.0::float8), (1e300, 1.0)) v(x, l);
 \echo :LAST_ERROR_SQLSTATE

@@ -3,153 +3,27 @@
  *
  * Segments may end in CR (the wire format), LF or CRLF; a UTF-8 byte order
  * mark is skipped.  Several messages in one text (a batch) are read one
- * after another, each MSH starting a new message.  The delimiters come from
- * MSH-1 and MSH-2 of each message and must be ASCII (so splitting never cuts
- * a character); the standard escapes \F\ \S\ \T\ \R\ \E\ and \.br\ are
- * decoded in text values and units.
+ * after another, each MSH starting a new message, segment by segment: MSH
+ * sets the delimiters (MSH-1 and MSH-2, which must be ASCII, so splitting
+ * never cuts a character) and the message id, PID the patient, OBR the
+ * time its OBX inherit, and each OBX gives its rows (one per repetition of
+ * an NM, SN or coded OBX-5; one for a text, its repetitions as lines).  The
+ * standard escapes \F\ \S\ \T\ \R\ \E\ and \.br\ are decoded in text
+ * values and units (hl7v2_syntax.c).  A message that cannot be read is one
+ * error row, and its segments are passed over (but any OBX among them,
+ * which is reported too).
  */
 #include "ingest/ingest.h"
-
-#include <ctype.h>
 
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
-
-typedef struct Hl7Delims
-{
-	char		field;
-	char		component;
-	char		repetition;
-	char		escape;
-	char		subcomponent;
-} Hl7Delims;
-
-typedef struct Hl7Fields
-{
-	int			n;
-	char	  **f;				/* f[i] is field i (f[0] is the segment name) */
-} Hl7Fields;
 
 /* An ASCII letter or digit (never a byte of a multibyte character). */
 static bool
 isalnum_ascii(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-/* Split s on sep (no escape handling: escapes never contain delimiters). */
-static char **
-split_on(const char *s, char sep, int *n)
-{
-	int			count = 1,
-				i = 0;
-	const char *p;
-	char	  **parts;
-
-	for (p = s; *p; p++)
-		if (*p == sep)
-			count++;
-	parts = palloc(sizeof(char *) * count);
-	p = s;
-	for (;;)
-	{
-		const char *q = strchr(p, sep);
-
-		if (q == NULL)
-		{
-			parts[i++] = pstrdup(p);
-			break;
-		}
-		parts[i++] = pnstrdup(p, q - p);
-		p = q + 1;
-	}
-	*n = count;
-	return parts;
-}
-
-static Hl7Fields
-split_segment(const char *seg, const Hl7Delims *d)
-{
-	Hl7Fields	r;
-
-	r.f = split_on(seg, d->field, &r.n);
-	if (strncmp(seg, "MSH", 3) == 0 && r.n > 1)
-	{
-		/*
-		 * MSH-1 is the field separator itself, so MSH-n is part n-1: insert
-		 * MSH-1 to make f[n] hold MSH-n.
-		 */
-		char	  **g = palloc(sizeof(char *) * (r.n + 1));
-
-		g[0] = r.f[0];
-		g[1] = psprintf("%c", d->field);
-		memcpy(g + 2, r.f + 1, sizeof(char *) * (r.n - 1));
-		r.f = g;
-		r.n++;
-	}
-	return r;
-}
-
-static const char *
-field(const Hl7Fields *s, int i)
-{
-	return i < s->n ? s->f[i] : "";
-}
-
-/* Component i (1-based) of the first repetition of a field. */
-static char *
-component(const char *fieldval, int i, const Hl7Delims *d)
-{
-	int			n,
-				nr;
-	char	  **reps = split_on(fieldval, d->repetition, &nr);
-	char	  **c = split_on(reps[0], d->component, &n);
-
-	return i <= n ? c[i - 1] : "";
-}
-
-/* Decode HL7 escape sequences. */
-static char *
-unescape(const char *s, const Hl7Delims *d)
-{
-	StringInfoData buf;
-	const char *p = s;
-
-	initStringInfo(&buf);
-	while (*p)
-	{
-		if (*p == d->escape)
-		{
-			const char *end = strchr(p + 1, d->escape);
-
-			if (end != NULL)
-			{
-				size_t		len = end - (p + 1);
-				const char *e = p + 1;
-
-				if (len == 1 && *e == 'F')
-					appendStringInfoChar(&buf, d->field);
-				else if (len == 1 && *e == 'S')
-					appendStringInfoChar(&buf, d->component);
-				else if (len == 1 && *e == 'T')
-					appendStringInfoChar(&buf, d->subcomponent);
-				else if (len == 1 && *e == 'R')
-					appendStringInfoChar(&buf, d->repetition);
-				else if (len == 1 && *e == 'E')
-					appendStringInfoChar(&buf, d->escape);
-				else if (len == 3 && strncmp(e, ".br", 3) == 0)
-					appendStringInfoChar(&buf, '\n');
-				else
-					appendBinaryStringInfo(&buf, p, len + 2);	/* keep unknown escapes */
-				p = end + 1;
-				continue;
-			}
-		}
-		appendStringInfoChar(&buf, *p);
-		p++;
-	}
-	return buf.data;
 }
 
 /* OBX-11 observation result status (HL7 table 0085) as a FHIR status code. */
@@ -261,6 +135,10 @@ typedef struct Hl7State
 	TimestampTz obr_time;
 } Hl7State;
 
+/*
+ * MSH: the delimiters, message id and type; false (after reporting) when
+ * the message cannot be read, whose segments are then passed over.
+ */
 static bool
 read_msh(Hl7State *st, const char *seg)
 {
@@ -308,12 +186,12 @@ read_msh(Hl7State *st, const char *seg)
 					"the encoding characters are missing", seg);
 		return false;
 	}
-	f = split_segment(seg, &st->d);
+	f = hl7_split_segment(seg, &st->d);
 	/* message-level values outlive the segment's memory */
-	if (!ingest_empty(field(&f, 10)))
+	if (!ingest_empty(hl7_field(&f, 10)))
 		st->ctx.message_id = MemoryContextStrdup(st->out->call_cxt,
-												 ingest_pstrndup_trim(field(&f, 10), strlen(field(&f, 10))));
-	if (ingest_empty(component(field(&f, 9), 1, &st->d)))
+												 ingest_pstrndup_trim(hl7_field(&f, 10), strlen(hl7_field(&f, 10))));
+	if (ingest_empty(hl7_component(hl7_field(&f, 9), 1, &st->d)))
 	{
 		ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
 					psprintf("MSH-9 (segment %d)", st->segno),
@@ -338,34 +216,44 @@ end_message(Hl7State *st)
 	st->in_message = false;
 }
 
+/* PID: the patient id (PID-3, else PID-2). */
 static void
 read_pid(Hl7State *st, const char *seg)
 {
-	Hl7Fields	f = split_segment(seg, &st->d);
-	const char *id = component(field(&f, 3), 1, &st->d);
+	Hl7Fields	f = hl7_split_segment(seg, &st->d);
+	const char *id = hl7_component(hl7_field(&f, 3), 1, &st->d);
 
 	if (ingest_empty(id))
-		id = component(field(&f, 2), 1, &st->d);
+		id = hl7_component(hl7_field(&f, 2), 1, &st->d);
 	st->ctx.patient_id = ingest_empty(id) ? NULL :
-		MemoryContextStrdup(st->out->call_cxt, unescape(id, &st->d));
+		MemoryContextStrdup(st->out->call_cxt, hl7_unescape(id, &st->d));
 }
 
+/* OBR: the observation time (OBR-7) its OBX inherit. */
 static void
 read_obr(Hl7State *st, const char *seg)
 {
-	Hl7Fields	f = split_segment(seg, &st->d);
-	const char *t = component(field(&f, 7), 1, &st->d);
+	Hl7Fields	f = hl7_split_segment(seg, &st->d);
+	const char *t = hl7_component(hl7_field(&f, 7), 1, &st->d);
 
-	st->obr_has_time = false;
-	if (!ingest_empty(t))
-	{
-		if (ingest_parse_hl7_ts(t, &st->obr_time))
-			st->obr_has_time = true;
-		else
-			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_DATETIME_FORMAT,
-						psprintf("OBR-7 (segment %d)", st->segno),
-						psprintf("\"%s\" is not an HL7 timestamp", t), seg);
-	}
+	st->obr_has_time = !ingest_empty(t) &&
+		ingest_read_time(st->out, &st->ctx, psprintf("OBR-7 (segment %d)", st->segno),
+						 t, false, seg, &st->obr_time);
+}
+
+/* A coded value type (CWE, CE, CNE, CF)? */
+static bool
+is_coded(const char *type)
+{
+	return strcmp(type, "CWE") == 0 || strcmp(type, "CE") == 0 ||
+		strcmp(type, "CNE") == 0 || strcmp(type, "CF") == 0;
+}
+
+/* A value type whose repetitions are values of their own (NM, SN, coded)? */
+static bool
+repeats_values(const char *type)
+{
+	return strcmp(type, "NM") == 0 || strcmp(type, "SN") == 0 || is_coded(type);
 }
 
 /* Read one repetition of OBX-5 into row; false when it cannot be read. */
@@ -394,7 +282,7 @@ read_value(Hl7State *st, IngestRow *row, const char *type, const char *v,
 	else if (strcmp(type, "SN") == 0)
 	{
 		int			n;
-		char	  **c = split_on(v, d->component, &n);
+		char	  **c = hl7_split_on(v, d->component, &n);
 		const char *c1 = n >= 1 ? c[0] : "",
 				   *c2 = n >= 2 ? c[1] : "",
 				   *c3 = n >= 3 ? c[2] : "",
@@ -416,125 +304,99 @@ read_value(Hl7State *st, IngestRow *row, const char *type, const char *v,
 						psprintf("\"%s\" is not a structured numeric (value type SN)", v), seg);
 			return false;
 		}
+		row->comparator = ingest_empty(c1) || strcmp(c1, "=") == 0 ? NULL : pstrdup(c1);
 		if (ingest_empty(c3))
 		{
 			row->has_num = true;
 			row->value_num = num;
-			row->comparator = ingest_empty(c1) || strcmp(c1, "=") == 0 ? NULL : pstrdup(c1);
 		}
 		else
 		{
 			/* a range (70-105) or a ratio (1:128): kept as text */
 			row->value_text = psprintf("%s%s%s", c2, c3, c4);
-			row->comparator = ingest_empty(c1) || strcmp(c1, "=") == 0 ? NULL : pstrdup(c1);
 		}
 	}
-	else if (strcmp(type, "CWE") == 0 || strcmp(type, "CE") == 0 ||
-			 strcmp(type, "CNE") == 0 || strcmp(type, "CF") == 0)
+	else if (is_coded(type))
 	{
 		int			n;
-		char	  **c = split_on(v, d->component, &n);
+		char	  **c = hl7_split_on(v, d->component, &n);
 		const char *code = n >= 1 ? c[0] : "",
 				   *text = n >= 2 ? c[1] : "",
 				   *sys = n >= 3 ? c[2] : "";
 
 		if (!ingest_empty(code))
 		{
-			row->value_code = unescape(code, d);
+			row->value_code = hl7_unescape(code, d);
 			row->value_system = ingest_system_from_hl7(sys);
 		}
-		row->value_text = unescape(ingest_empty(text) ? code : text, d);
+		row->value_text = hl7_unescape(ingest_empty(text) ? code : text, d);
 	}
 	else
-		row->value_text = unescape(v, d);
+		row->value_text = hl7_unescape(v, d);
 	return true;
 }
 
-static void
-read_obx(Hl7State *st, const char *seg)
+/*
+ * OBX-3 into row: the identifier, or its alternate (components 4-6) when
+ * that one is LOINC and the first is not, or the first is empty.  False
+ * when there is neither.
+ */
+static bool
+obx_code(const Hl7Delims *d, IngestRow *row, const char *id)
 {
-	const Hl7Delims *d = &st->d;
-	Hl7Fields	f = split_segment(seg, d);
-	IngestRow	row = st->ctx;
-	const char *type = field(&f, 2);
-	const char *id = field(&f, 3);
-	const char *c1 = component(id, 1, d),
-			   *c2 = component(id, 2, d),
-			   *c3 = component(id, 3, d),
-			   *c4 = component(id, 4, d),
-			   *c5 = component(id, 5, d),
-			   *c6 = component(id, 6, d);
-	const char *units = field(&f, 6);
-	const char *unit;
-	const char *t = component(field(&f, 14), 1, d);
-	const char *value = field(&f, 5);
-	char	   *where = psprintf("OBX-5 (segment %d, OBX|%s)", st->segno, field(&f, 1));
+	const char *c1 = hl7_component(id, 1, d),
+			   *c2 = hl7_component(id, 2, d),
+			   *c3 = hl7_component(id, 3, d),
+			   *c4 = hl7_component(id, 4, d),
+			   *c5 = hl7_component(id, 5, d),
+			   *c6 = hl7_component(id, 6, d);
 
-	row.raw = seg;
-	/* prefer the LOINC coding of the two */
 	if ((ingest_empty(c1) || strcmp(c3, "LN") != 0) && strcmp(c6, "LN") == 0 &&
 		!ingest_empty(c4))
 		c1 = c4, c2 = c5, c3 = c6;
 	if (ingest_empty(c1) && !ingest_empty(c4))
 		c1 = c4, c2 = c5, c3 = c6;
 	if (ingest_empty(c1))
-	{
-		ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
-					psprintf("OBX-3 (segment %d, OBX|%s)", st->segno, field(&f, 1)),
-					"the observation identifier is missing", seg);
-		return;
-	}
-	row.code = unescape(c1, d);
-	row.system = ingest_system_from_hl7(c3);
-	row.display = ingest_empty(c2) ? NULL : unescape(c2, d);
+		return false;
+	row->code = hl7_unescape(c1, d);
+	row->system = ingest_system_from_hl7(c3);
+	row->display = ingest_empty(c2) ? NULL : hl7_unescape(c2, d);
+	return true;
+}
 
-	unit = component(units, 1, d);
+/* OBX-6 into row: the unit's identifier, else its text. */
+static void
+obx_unit(Hl7State *st, IngestRow *row, const char *units)
+{
+	const char *unit = hl7_component(units, 1, &st->d);
+
 	if (ingest_empty(unit))
-		unit = component(units, 2, d);
+		unit = hl7_component(units, 2, &st->d);
 	if (!ingest_empty(unit))
 	{
-		row.unit = unescape(unit, d);
-		row.ucum_unit = ingest_ucum(st->out, row.unit);
+		row->unit = hl7_unescape(unit, &st->d);
+		row->ucum_unit = ingest_ucum(row->unit);
 	}
-	reference_range(unescape(field(&f, 7), d), &row);
-	if (!ingest_empty(component(field(&f, 8), 1, d)))
-		row.interpretation = component(field(&f, 8), 1, d);
-	row.status = result_status(field(&f, 11));
-	if (!ingest_empty(t))
-	{
-		if (!ingest_parse_hl7_ts(t, &row.effective_time))
-		{
-			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_DATETIME_FORMAT,
-						psprintf("OBX-14 (segment %d, OBX|%s)", st->segno, field(&f, 1)),
-						psprintf("\"%s\" is not an HL7 timestamp", t), seg);
-			return;
-		}
-		row.has_time = true;
-	}
-	else if (st->obr_has_time)
-	{
-		row.has_time = true;
-		row.effective_time = st->obr_time;
-	}
+}
 
-	if (ingest_empty(value))
-	{
-		ingest_emit(st->out, &row);		/* pending or absent result */
-		return;
-	}
-	if (strcmp(type, "NM") == 0 || strcmp(type, "SN") == 0 ||
-		strcmp(type, "CWE") == 0 || strcmp(type, "CE") == 0 ||
-		strcmp(type, "CNE") == 0 || strcmp(type, "CF") == 0)
-	{
-		/* each repetition is one value */
-		int			n,
-					i,
-					read = 0;
-		char	  **reps = split_on(value, d->repetition, &n);
+/*
+ * OBX-5 of a value type whose repetitions are values (NM, SN, coded): one
+ * row each; of another type (text), one row, the repetitions its lines.
+ */
+static void
+emit_obx_values(Hl7State *st, IngestRow *row, const char *type, const char *value,
+				const char *seg, const char *where)
+{
+	int			n,
+				i,
+				read = 0;
+	char	  **reps = hl7_split_on(value, st->d.repetition, &n);
 
+	if (repeats_values(type))
+	{
 		for (i = 0; i < n; i++)
 		{
-			IngestRow	r = row;
+			IngestRow	r = *row;
 
 			if (ingest_empty(reps[i]))
 				continue;
@@ -543,14 +405,10 @@ read_obx(Hl7State *st, const char *seg)
 				ingest_emit(st->out, &r);
 		}
 		if (read == 0)
-			ingest_emit(st->out, &row);	/* only empty repetitions: no value */
+			ingest_emit(st->out, row);	/* only empty repetitions: no value */
 	}
 	else
 	{
-		/* text: repetitions are lines of one value */
-		int			n,
-					i;
-		char	  **reps = split_on(value, d->repetition, &n);
 		StringInfoData buf;
 
 		initStringInfo(&buf);
@@ -560,16 +418,113 @@ read_obx(Hl7State *st, const char *seg)
 				appendStringInfoChar(&buf, '\n');
 			appendStringInfoString(&buf, reps[i]);
 		}
-		if (read_value(st, &row, type, buf.data, seg, where))
+		if (read_value(st, row, type, buf.data, seg, where))
 		{
-			char	   *txt = (char *) row.value_text;
+			char	   *txt = (char *) row->value_text;
 
-			row.value_text = ingest_pstrndup_trim(txt, strlen(txt));
-			ingest_emit(st->out, &row);
+			row->value_text = ingest_pstrndup_trim(txt, strlen(txt));
+			ingest_emit(st->out, row);
 		}
 	}
 }
 
+/* OBX: one row per value (or one without a value), or an error row. */
+static void
+read_obx(Hl7State *st, const char *seg)
+{
+	const Hl7Delims *d = &st->d;
+	Hl7Fields	f = hl7_split_segment(seg, d);
+	IngestRow	row = st->ctx;
+	const char *t = hl7_component(hl7_field(&f, 14), 1, d);
+	const char *value = hl7_field(&f, 5);
+
+	row.raw = seg;
+	if (!obx_code(d, &row, hl7_field(&f, 3)))
+	{
+		ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+					psprintf("OBX-3 (segment %d, OBX|%s)", st->segno, hl7_field(&f, 1)),
+					"the observation identifier is missing", seg);
+		return;
+	}
+	obx_unit(st, &row, hl7_field(&f, 6));
+	reference_range(hl7_unescape(hl7_field(&f, 7), d), &row);
+	if (!ingest_empty(hl7_component(hl7_field(&f, 8), 1, d)))
+		row.interpretation = hl7_component(hl7_field(&f, 8), 1, d);
+	row.status = result_status(hl7_field(&f, 11));
+	if (!ingest_empty(t))
+	{
+		if (!ingest_read_time(st->out, &st->ctx,
+							  psprintf("OBX-14 (segment %d, OBX|%s)", st->segno, hl7_field(&f, 1)),
+							  t, false, seg, &row.effective_time))
+			return;
+		row.has_time = true;
+	}
+	else if (st->obr_has_time)
+	{
+		row.has_time = true;
+		row.effective_time = st->obr_time;
+	}
+
+	if (ingest_empty(value))
+		ingest_emit(st->out, &row); /* pending or absent result */
+	else
+		emit_obx_values(st, &row, hl7_field(&f, 2), value, seg,
+						psprintf("OBX-5 (segment %d, OBX|%s)", st->segno, hl7_field(&f, 1)));
+}
+
+/* One segment of a message, by its name. */
+static void
+read_segment(Hl7State *st, const char *seg)
+{
+	if (strncmp(seg, "MSH", 3) == 0)
+	{
+		end_message(st);
+		read_msh(st, seg);
+	}
+	else if (strncmp(seg, "FHS", 3) == 0 || strncmp(seg, "BHS", 3) == 0 ||
+			 strncmp(seg, "FTS", 3) == 0 || strncmp(seg, "BTS", 3) == 0)
+		end_message(st);		/* batch envelopes carry no observations */
+	else if (!st->in_message)
+	{
+		/*
+		 * Outside any readable message: the first such segment is reported,
+		 * and every OBX (an observation that would otherwise be lost); the
+		 * message's error row already stands for its other segments.
+		 */
+		if (st->segno == 1)
+			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+						"segment 1", "the message does not start with an MSH segment",
+						seg);
+		else if (pg_strncasecmp(seg, "OBX", 3) == 0)
+			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+						psprintf("segment %d", st->segno),
+						"an OBX outside any message whose MSH could be read",
+						seg);
+	}
+	else
+	{
+		st->segments_in_message++;
+		if (strlen(seg) < 3 || (seg[3] != '\0' && seg[3] != st->d.field))
+			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+						psprintf("segment %d", st->segno),
+						"not a segment: expected a three-character segment name and a field separator",
+						seg);
+		else if (miscased_segment(seg))
+			ingest_fail(st->out, &st->ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
+						psprintf("segment %d", st->segno),
+						psprintf("segment names are upper case: \"%.3s\" is not %s",
+								 seg, miscased_segment(seg)),
+						seg);
+		else if (strncmp(seg, "PID", 3) == 0)
+			read_pid(st, seg);
+		else if (strncmp(seg, "OBR", 3) == 0)
+			read_obr(st, seg);
+		else if (strncmp(seg, "OBX", 3) == 0)
+			read_obx(st, seg);
+	}
+}
+
+/* One row per OBX value of the HL7 v2 message(s); refuses a NULL message. */
 PG_FUNCTION_INFO_V1(hl7v2_observations);
 Datum
 hl7v2_observations(PG_FUNCTION_ARGS)
@@ -579,25 +534,14 @@ hl7v2_observations(PG_FUNCTION_ARGS)
 	text	   *msg;
 	char	   *buf,
 			   *p;
-	size_t		len;
-	bool		strict;
 	int			nonblank = 0;
 
-	if (PG_ARGISNULL(0))
-		pm_error_null_argument("message");
-	strict = PG_ARGISNULL(1) ? true : PG_GETARG_BOOL(1);
-	ingest_begin(fcinfo, &out, "hl7v2", strict);
+	ingest_start(fcinfo, &out, "hl7v2", "message");
 	/* raw is a segment of the text, cut at CR/LF, or the text itself */
 	out.raw_is_input = true;
 	msg = PG_GETARG_TEXT_PP(0);
-	len = VARSIZE_ANY_EXHDR(msg);
-	if (len > INGEST_MAX_INPUT)
-	{
-		ingest_fail(&out, NULL, ERRCODE_PROGRAM_LIMIT_EXCEEDED, "message",
-					psprintf("the message is %zu bytes; the limit is %d", len, INGEST_MAX_INPUT),
-					NULL);
+	if (ingest_too_large(&out, VARSIZE_ANY_EXHDR(msg), "message", "message"))
 		return (Datum) 0;
-	}
 	buf = text_to_cstring(msg);
 	p = buf;
 	/* a UTF-8 byte order mark (in another encoding these bytes are text) */
@@ -618,63 +562,15 @@ hl7v2_observations(PG_FUNCTION_ARGS)
 	{
 		char	   *end = p + strcspn(p, "\r\n");
 		char		saved = *end;
-		char	   *seg;
 
 		*end = '\0';
-		seg = p;
-		if (!ingest_empty(seg))
+		if (!ingest_empty(p))
 		{
 			MemoryContext old = ingest_part_begin(&out);
 
 			nonblank++;
 			st.segno++;
-			if (strncmp(seg, "MSH", 3) == 0)
-			{
-				end_message(&st);
-				read_msh(&st, seg);
-			}
-			else if (strncmp(seg, "FHS", 3) == 0 || strncmp(seg, "BHS", 3) == 0 ||
-					 strncmp(seg, "FTS", 3) == 0 || strncmp(seg, "BTS", 3) == 0)
-				end_message(&st);	/* batch envelopes carry no observations */
-			else if (!st.in_message)
-			{
-				/*
-				 * Outside any readable message: the first such segment is
-				 * reported, and every OBX (an observation that would
-				 * otherwise be lost); the message's error row already
-				 * stands for its other segments.
-				 */
-				if (st.segno == 1)
-					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
-								"segment 1", "the message does not start with an MSH segment",
-								seg);
-				else if (pg_strncasecmp(seg, "OBX", 3) == 0)
-					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
-								psprintf("segment %d", st.segno),
-								"an OBX outside any message whose MSH could be read",
-								seg);
-			}
-			else
-			{
-				st.segments_in_message++;
-				if (strlen(seg) < 3 || (seg[3] != '\0' && seg[3] != st.d.field))
-					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
-								psprintf("segment %d", st.segno),
-								"not a segment: expected a three-character segment name and a field separator",
-								seg);
-				else if (miscased_segment(seg))
-					ingest_fail(&out, &st.ctx, ERRCODE_INVALID_TEXT_REPRESENTATION,
-								psprintf("segment %d", st.segno),
-								psprintf("segment names are upper case: \"%.3s\" is not %s",
-										 seg, miscased_segment(seg)),
-								seg);
-				else if (strncmp(seg, "PID", 3) == 0)
-					read_pid(&st, seg);
-				else if (strncmp(seg, "OBR", 3) == 0)
-					read_obr(&st, seg);
-				else if (strncmp(seg, "OBX", 3) == 0)
-					read_obx(&st, seg);
-			}
+			read_segment(&st, p);
 			ingest_part_end(&out, old);
 		}
 		if (saved == '\0')

@@ -39,20 +39,23 @@ typedef struct LkModelHeader
 	double		npairs;
 } LkModelHeader;
 
-double
-lk_level_weight(double m, double u)
+/* The weight in bits of a level with probabilities m and u. */
+static double
+level_weight(double m, double u)
 {
 	if (m <= 0.0 && u <= 0.0)
 		return 0.0;				/* a level nobody has: no evidence */
 	return log2(Max(m, LK_PROB_FLOOR) / Max(u, LK_PROB_FLOOR));
 }
 
+/* The weight in bits of the prior: log2(lambda / (1 - lambda)). */
 static double
 prior_weight(double prior)
 {
 	return log2(prior / (1.0 - prior));
 }
 
+/* The match probability of weight w: 2^w / (1 + 2^w). */
 static double
 weight_to_probability(double w)
 {
@@ -62,6 +65,26 @@ weight_to_probability(double w)
 	return exp2(w) / (1.0 + exp2(w));
 }
 
+/* Lay out model for nfields fields of nlevels levels; m, u and count zeroed. */
+void
+lk_model_shape(LkModel *model, int nfields, const int *nlevels)
+{
+	Assert(nfields >= 1 && nfields <= LK_MAX_FIELDS);
+	model->nfields = nfields;
+	model->total = 0;
+	for (int k = 0; k < nfields; k++)
+	{
+		Assert(nlevels[k] >= 2 && nlevels[k] <= LK_MAX_LEVELS);
+		model->nlevels[k] = nlevels[k];
+		model->offset[k] = model->total;
+		model->total += nlevels[k];
+	}
+	model->m = palloc0(sizeof(double) * model->total);
+	model->u = palloc0(sizeof(double) * model->total);
+	model->count = palloc0(sizeof(double) * model->total);
+}
+
+/* The model as a bytea: header, level counts, m, u, count, names. */
 bytea *
 lk_model_serialize(const LkModel *model)
 {
@@ -102,6 +125,7 @@ lk_model_serialize(const LkModel *model)
 	return out;
 }
 
+/* Raise 22P03: argname is not a model (detail says why). */
 static void
 bad_model(const char *argname, const char *detail)
 {
@@ -111,6 +135,7 @@ bad_model(const char *argname, const char *detail)
 			 errhint("Pass the value returned by precmed.fs_train or precmed.fs_model."));
 }
 
+/* The model in raw, every field checked; 22P03 naming argname otherwise. */
 LkModel *
 lk_model_deserialize(bytea *raw, const char *argname)
 {
@@ -119,6 +144,8 @@ lk_model_deserialize(bytea *raw, const char *argname)
 	Size		pos;
 	LkModelHeader h;
 	LkModel    *model;
+	int			nlevels[LK_MAX_FIELDS];
+	int			total = 0;
 
 	if (len < sizeof(h))
 		bad_model(argname, psprintf("It has %zu bytes, fewer than the %zu-byte header.",
@@ -134,13 +161,6 @@ lk_model_deserialize(bytea *raw, const char *argname)
 	if (!(h.prior > 0.0 && h.prior < 1.0))
 		bad_model(argname, psprintf("Its prior match probability is %g.", h.prior));
 
-	model = palloc0(sizeof(LkModel));
-	model->nfields = h.nfields;
-	model->iterations = h.iterations;
-	model->converged = (h.flags & LK_FLAG_CONVERGED) != 0;
-	model->u_fixed = (h.flags & LK_FLAG_U_FIXED) != 0;
-	model->prior = h.prior;
-	model->npairs = h.npairs;
 	pos = sizeof(h);
 	if (len < pos + sizeof(int32) * h.nfields)
 		bad_model(argname, "It is truncated in the level counts.");
@@ -152,15 +172,19 @@ lk_model_deserialize(bytea *raw, const char *argname)
 		pos += sizeof(l);
 		if (l < 2 || l > LK_MAX_LEVELS)
 			bad_model(argname, psprintf("Field %d claims %d levels.", k + 1, l));
-		model->nlevels[k] = l;
-		model->offset[k] = model->total;
-		model->total += l;
+		nlevels[k] = l;
+		total += l;
 	}
-	if (len < pos + 3 * sizeof(double) * model->total)
+	if (len < pos + 3 * sizeof(double) * total)
 		bad_model(argname, "It is truncated in the probabilities.");
-	model->m = palloc(sizeof(double) * model->total);
-	model->u = palloc(sizeof(double) * model->total);
-	model->count = palloc(sizeof(double) * model->total);
+
+	model = palloc0(sizeof(LkModel));
+	lk_model_shape(model, h.nfields, nlevels);
+	model->iterations = h.iterations;
+	model->converged = (h.flags & LK_FLAG_CONVERGED) != 0;
+	model->u_fixed = (h.flags & LK_FLAG_U_FIXED) != 0;
+	model->prior = h.prior;
+	model->npairs = h.npairs;
 	memcpy(model->m, p + pos, sizeof(double) * model->total);
 	pos += sizeof(double) * model->total;
 	memcpy(model->u, p + pos, sizeof(double) * model->total);
@@ -207,6 +231,7 @@ typedef struct ScoreCache
 	double		prior_weight;
 } ScoreCache;
 
+/* The model of raw with its level weights, read once while the model stays the same. */
 static ScoreCache *
 score_cache(FunctionCallInfo fcinfo, bytea *raw)
 {
@@ -235,12 +260,13 @@ score_cache(FunctionCallInfo fcinfo, bytea *raw)
 	cache->model = lk_model_deserialize(raw, "model");
 	cache->weight = palloc(sizeof(double) * cache->model->total);
 	for (int i = 0; i < cache->model->total; i++)
-		cache->weight[i] = lk_level_weight(cache->model->m[i], cache->model->u[i]);
+		cache->weight[i] = level_weight(cache->model->m[i], cache->model->u[i]);
 	cache->prior_weight = prior_weight(cache->model->prior);
 	MemoryContextSwitchTo(old);
 	return cache;
 }
 
+/* The match weight of the comparison vector (argument 1) under the model (argument 0). */
 static double
 match_weight_of(FunctionCallInfo fcinfo)
 {
@@ -286,6 +312,7 @@ match_weight_of(FunctionCallInfo fcinfo)
 	return w;
 }
 
+/* fs_match_weight(model, comparisons): the pair's match weight in bits; refuses a vector not of the model's shape. */
 PG_FUNCTION_INFO_V1(fs_match_weight);
 Datum
 fs_match_weight(PG_FUNCTION_ARGS)
@@ -293,6 +320,7 @@ fs_match_weight(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(match_weight_of(fcinfo));
 }
 
+/* fs_score(model, comparisons): the pair's match probability; refuses as fs_match_weight. */
 PG_FUNCTION_INFO_V1(fs_score);
 Datum
 fs_score(PG_FUNCTION_ARGS)
@@ -302,18 +330,21 @@ fs_score(PG_FUNCTION_ARGS)
 
 /* ---- inspection ---- */
 
+/* Append s as a JSON string. */
 static void
 append_json_string(StringInfo buf, const char *s)
 {
 	escape_json(buf, s);
 }
 
+/* Append d as a JSON number, to double precision. */
 static void
 append_number(StringInfo buf, double d)
 {
 	appendStringInfo(buf, "%.15g", d);
 }
 
+/* fs_model_info(model): the model as jsonb (prior, m, u, per-level weights); refuses a bytea that is not a model. */
 PG_FUNCTION_INFO_V1(fs_model_info);
 Datum
 fs_model_info(PG_FUNCTION_ARGS)
@@ -367,7 +398,7 @@ fs_model_info(PG_FUNCTION_ARGS)
 		for (int l = model->nlevels[k] - 1; l >= 0; l--)
 		{
 			int			i = model->offset[k] + l;
-			double		w = lk_level_weight(model->m[i], model->u[i]);
+			double		w = level_weight(model->m[i], model->u[i]);
 
 			if (k || l != model->nlevels[k] - 1)
 				appendStringInfoString(&buf, ", ");
@@ -395,106 +426,14 @@ fs_model_info(PG_FUNCTION_ARGS)
 
 /* ---- a model from given probabilities ---- */
 
-/* Check per-field probability rows: K rows, each of its field's length, summing to 1. */
-void
-lk_check_probability_rows(double **rows, int nrows, int *lens, const char *what,
-						  int nfields, const int *nlevels)
-{
-	if (nrows != nfields)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("\"%s\" has %d rows but there are %d fields", what, nrows, nfields),
-				 errhint("Give one array of level probabilities per field."));
-	for (int k = 0; k < nrows; k++)
-	{
-		double		sum = 0.0;
-
-		if (nlevels && lens[k] != nlevels[k])
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("\"%s\" row %d has %d probabilities but field %d has %d levels",
-							what, k + 1, lens[k], k + 1, nlevels[k]));
-		if (lens[k] < 2 || lens[k] > LK_MAX_LEVELS)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("\"%s\" row %d has %d probabilities; a field has 2 to %d levels",
-							what, k + 1, lens[k], LK_MAX_LEVELS));
-		for (int l = 0; l < lens[k]; l++)
-		{
-			if (rows[k][l] < 0.0 || rows[k][l] > 1.0)
-				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-						 errmsg("\"%s\"[%d][%d] = %g is not a probability",
-								what, k + 1, l + 1, rows[k][l]));
-			sum += rows[k][l];
-		}
-		if (fabs(sum - 1.0) > 1e-6)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("\"%s\" row %d sums to %.9g, not 1", what, k + 1, sum),
-					 errdetail("Each field's level probabilities are a distribution over its levels."));
-	}
-}
-
+/*
+ * fs_model(spec): a model (bytea) from given probabilities {"prior", "m",
+ * "u", "fields"}.  Refuses missing or unknown keys, rows that are not
+ * distributions, shapes that disagree and a prior outside (0, 1).
+ */
 PG_FUNCTION_INFO_V1(fs_model);
 Datum
 fs_model(PG_FUNCTION_ARGS)
 {
-	/* fs_model_info's output is accepted as it is: its other keys are ignored */
-	static const char *const keys[] = {"m", "u", "prior", "fields", "prior_match_weight",
-		"pairs", "expected_matches", "iterations", "converged", "u_fixed", "levels", NULL};
-	Jsonb	   *spec = PG_GETARG_JSONB_P(0);
-	JsonbValue *v;
-	LkModel    *model = palloc0(sizeof(LkModel));
-	double	  **m,
-			  **u;
-	int			nm,
-				nu;
-	int		   *lm,
-			   *lu;
-
-	lk_json_check_keys(spec, "the model specification", keys);
-	if ((v = lk_json_get(spec, "m")) == NULL)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("the model specification has no \"m\""),
-				 errhint("Give {\"prior\": p, \"m\": [[...], ...], \"u\": [[...], ...]}."));
-	m = lk_json_number_rows(v, "\"m\"", &nm, &lm);
-	if (nm < 1 || nm > LK_MAX_FIELDS)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("\"m\" has %d fields; a model has 1 to %d", nm, LK_MAX_FIELDS));
-	lk_check_probability_rows(m, nm, lm, "m", nm, NULL);
-	if ((v = lk_json_get(spec, "u")) == NULL)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("the model specification has no \"u\""));
-	u = lk_json_number_rows(v, "\"u\"", &nu, &lu);
-	lk_check_probability_rows(u, nu, lu, "u", nm, lm);
-	if ((v = lk_json_get(spec, "prior")) == NULL)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("the model specification has no \"prior\""),
-				 errhint("Give the prior match probability of a candidate pair, between 0 and 1."));
-	model->prior = lk_json_number(v, "\"prior\"");
-	if (!(model->prior > 0.0 && model->prior < 1.0))
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("\"prior\" must be strictly between 0 and 1, got %g", model->prior));
-	if ((v = lk_json_get(spec, "fields")) != NULL)
-	{
-		int			n;
-
-		model->names = lk_json_strings(v, "\"fields\"", &n);
-		if (n != nm)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("\"fields\" names %d fields but \"m\" has %d", n, nm));
-	}
-	model->nfields = nm;
-	for (int k = 0; k < nm; k++)
-	{
-		model->nlevels[k] = lm[k];
-		model->offset[k] = model->total;
-		model->total += lm[k];
-	}
-	model->m = palloc(sizeof(double) * model->total);
-	model->u = palloc(sizeof(double) * model->total);
-	model->count = palloc0(sizeof(double) * model->total);
-	for (int k = 0; k < nm; k++)
-	{
-		memcpy(model->m + model->offset[k], m[k], sizeof(double) * lm[k]);
-		memcpy(model->u + model->offset[k], u[k], sizeof(double) * lm[k]);
-	}
-	model->u_fixed = true;
-	PG_RETURN_BYTEA_P(lk_model_serialize(model));
+	PG_RETURN_BYTEA_P(lk_model_serialize(lk_model_from_spec(PG_GETARG_JSONB_P(0))));
 }

@@ -1,76 +1,200 @@
 /*
- * fs_train.c: the fs_train aggregate, Fellegi-Sunter m/u estimation by EM.
+ * fs_train.c: the state of the fs_train and fs_level_frequencies aggregates.
  *
  * Candidate pairs reduce to their comparison vectors, and a blocked pair set
  * of any size has few distinct vectors, so the state is a hash table from
- * vector to count.  That makes the state small, merging parallel partial
- * states a sum, and each EM iteration cost O(distinct vectors x fields).
- * The EM (Winkler 1988; as in Splink's expectation_maximisation) treats each
- * field as independent given match status; a missing field (NULL level)
- * contributes to neither the E nor the M step.  Vectors are sorted before EM
- * so the model does not depend on the order rows arrived in (serial and
- * parallel plans give the same bits).
+ * vector to count (simplehash, the vector stored in the entry).  That makes
+ * the state small, merging parallel partial states a sum, and each EM
+ * iteration (fs_em.c) cost O(distinct vectors x fields).
  */
 #include "linkage/linkage.h"
 
-#include <math.h>
-
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
-#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/hsearch.h"
 #include "utils/jsonb.h"
-#include "utils/memutils.h"
 
-#define LK_NULL_LEVEL (-1)
+/*
+ * An entry: a distinct comparison vector (nfields levels, kept in the state's
+ * arena; a lookup passes the row's own bytes) and its count.  Entries stay
+ * small, so the table of a few thousand vectors stays in cache.
+ */
+typedef struct PatternEntry
+{
+	const int8 *levels;
+	int64		count;
+	uint32		hash;
+	char		status;			/* simplehash's */
+} PatternEntry;
 
-typedef struct FsTrainState
+#define SH_PREFIX		patterns
+#define SH_ELEMENT_TYPE	PatternEntry
+#define SH_KEY_TYPE		const int8 *
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#include "lib/simplehash.h"
+
+/* Where the vectors' bytes are kept: blocks of ARENA_BLOCK bytes, filled in turn. */
+#define ARENA_BLOCK 8192
+
+struct FsTrainState
 {
 	int			nfields;
 	int			declared[LK_MAX_FIELDS];	/* declared levels per field, or 0 */
 	int			max_seen[LK_MAX_FIELDS];	/* highest level seen, -1 if none */
-	int64		rows;
+	int64		rows;			/* pairs added: the sum of the counts */
 	char	   *params;			/* the params jsonb as text, or NULL */
-	HTAB	   *patterns;		/* key: int8[nfields], value: int64 count */
-	Size		count_offset;	/* offset of the count within an entry */
-} FsTrainState;
+	patterns_hash *patterns;	/* distinct vector -> pairs */
+	MemoryContext cxt;			/* of the table and the arena */
+	int8	   *arena;			/* the current block */
+	int			arena_free;		/* bytes left in it */
+};
 
+/* Keys compare and hash on their nfields levels (the table's state says how many). */
+#define PATTERN_NFIELDS(tb) (((FsTrainState *) (tb)->private_data)->nfields)
+
+#define SH_PREFIX		patterns
+#define SH_ELEMENT_TYPE	PatternEntry
+#define SH_KEY_TYPE		const int8 *
+#define SH_KEY			levels
+#define SH_HASH_KEY(tb, k)	hash_bytes((const unsigned char *) (k), PATTERN_NFIELDS(tb))
+#define SH_EQUAL(tb, a, b)	(memcmp((a), (b), PATTERN_NFIELDS(tb)) == 0)
+#define SH_GET_HASH(tb, e)	((e)->hash)
+#define SH_STORE_HASH
+#define SH_SCOPE		static inline
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/*
+ * The invariants the aggregate relies on: a level count per field within
+ * bounds, every stored level within what was seen, positive counts summing
+ * to rows.  Compiled only with --enable-cassert.
+ */
 static void
-state_init_patterns(FsTrainState *st, MemoryContext cxt)
+AssertCheckFsTrainState(FsTrainState *st)
 {
-	HASHCTL		ctl;
+#ifdef USE_ASSERT_CHECKING
+	patterns_iterator it;
+	PatternEntry *e;
+	int64		total = 0;
 
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = st->nfields;
-	st->count_offset = MAXALIGN(st->nfields);
-	ctl.entrysize = st->count_offset + sizeof(int64);
-	ctl.hcxt = cxt;
-	st->patterns = hash_create("precmed fs_train patterns", 256, &ctl,
-							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	Assert(st != NULL);
+	Assert(st->nfields >= 0 && st->nfields <= LK_MAX_FIELDS);
+	Assert(st->rows >= 0);
+	Assert(st->patterns != NULL && st->patterns->private_data == st);
+	Assert(st->arena_free >= 0 && st->arena_free <= ARENA_BLOCK);
+	for (int k = 0; k < st->nfields; k++)
+	{
+		Assert(st->declared[k] == 0 ||
+			   (st->declared[k] >= 2 && st->declared[k] <= LK_MAX_LEVELS));
+		Assert(st->max_seen[k] >= -1 &&
+			   st->max_seen[k] < (st->declared[k] ? st->declared[k] : LK_MAX_LEVELS));
+	}
+	patterns_start_iterate(st->patterns, &it);
+	while ((e = patterns_iterate(st->patterns, &it)) != NULL)
+	{
+		Assert(e->count > 0);
+		for (int k = 0; k < st->nfields; k++)
+			Assert(e->levels[k] >= LK_NULL_LEVEL && e->levels[k] <= st->max_seen[k]);
+		total += e->count;
+	}
+	Assert(total == st->rows);
+#endif
 }
 
-static inline int64 *
-entry_count(FsTrainState *st, void *entry)
+/* Argument argno as a state (NULL when SQL NULL), its invariants checked. */
+FsTrainState *
+lk_state_arg(FunctionCallInfo fcinfo, int argno)
 {
-	return (int64 *) ((char *) entry + st->count_offset);
+	FsTrainState *st = PG_ARGISNULL(argno) ? NULL : (FsTrainState *) PG_GETARG_POINTER(argno);
+
+	if (st)
+		AssertCheckFsTrainState(st);
+	return st;
 }
 
+/* A new empty state in cxt for nfields fields. */
+static FsTrainState *
+state_create(int nfields, MemoryContext cxt)
+{
+	FsTrainState *st = MemoryContextAllocZero(cxt, sizeof(FsTrainState));
+
+	st->nfields = nfields;
+	for (int k = 0; k < LK_MAX_FIELDS; k++)
+		st->max_seen[k] = -1;
+	st->cxt = cxt;
+	st->patterns = patterns_create(cxt, 256, st);
+	return st;
+}
+
+/* A copy of the nfields levels at levels, in the state's arena. */
+static const int8 *
+arena_copy(FsTrainState *st, const int8 *levels)
+{
+	int8	   *copy;
+
+	if (st->arena == NULL || st->arena_free < st->nfields)
+	{
+		st->arena = MemoryContextAlloc(st->cxt, ARENA_BLOCK);
+		st->arena_free = ARENA_BLOCK;
+	}
+	copy = st->arena + (ARENA_BLOCK - st->arena_free);
+	memcpy(copy, levels, st->nfields);
+	st->arena_free -= st->nfields;
+	return copy;
+}
+
+/* Add count pairs with the vector levels (nfields bytes, copied when new). */
 static void
-add_pattern(FsTrainState *st, const int8 *key, int64 count)
+add_pattern(FsTrainState *st, const int8 *levels, int64 count)
 {
 	bool		found;
-	void	   *entry = hash_search(st->patterns, key, HASH_ENTER, &found);
+	PatternEntry *e = patterns_insert(st->patterns, levels, &found);
 
 	if (!found)
-		*entry_count(st, entry) = 0;
-	*entry_count(st, entry) += count;
+	{
+		e->levels = arena_copy(st, levels);
+		e->count = 0;
+		/* the table doubles as it fills: check before it outgrows the cap */
+		if ((st->patterns->members & 1023) == 0)
+			pm_check_memory((double) st->patterns->members * (st->nfields + 2.0 * sizeof(PatternEntry)),
+							"fs_train's table of distinct comparison vectors");
+	}
+	e->count += count;
 }
 
-static MemoryContext
-agg_context(FunctionCallInfo fcinfo, const char *fn)
+/* Add every vector of src to st. */
+static void
+add_patterns(FsTrainState *st, FsTrainState *src)
+{
+	patterns_iterator it;
+	PatternEntry *e;
+
+	patterns_start_iterate(src->patterns, &it);
+	while ((e = patterns_iterate(src->patterns, &it)) != NULL)
+		add_pattern(st, e->levels, e->count);
+}
+
+/* Copy src into a new state in cxt. */
+static FsTrainState *
+state_copy(FsTrainState *src, MemoryContext cxt)
+{
+	FsTrainState *st = state_create(src->nfields, cxt);
+
+	memcpy(st->declared, src->declared, sizeof(st->declared));
+	memcpy(st->max_seen, src->max_seen, sizeof(st->max_seen));
+	st->rows = src->rows;
+	st->params = src->params ? MemoryContextStrdup(cxt, src->params) : NULL;
+	add_patterns(st, src);
+	return st;
+}
+
+/* The aggregate's memory context; an error outside an aggregate. */
+MemoryContext
+lk_agg_context(FunctionCallInfo fcinfo, const char *fn)
 {
 	MemoryContext cxt;
 
@@ -79,48 +203,76 @@ agg_context(FunctionCallInfo fcinfo, const char *fn)
 	return cxt;
 }
 
-/* Parse the params that matter per row: "levels".  Others are read at the end. */
-static void
-state_read_levels(FsTrainState *st, Jsonb *params)
+/* The first row's state: nfields fields, params checked (levels read, the rest at the end). */
+static FsTrainState *
+state_first(int nfields, Jsonb *params, MemoryContext aggcxt)
 {
-	JsonbValue *v = lk_json_get(params, "levels");
-	double	   *lv;
-	int			n;
+	FsTrainState *st;
+	LkTrainParams p;
 
-	if (v == NULL)
-		return;
-	lv = lk_json_numbers(v, "params \"levels\"", &n);
-	if (n != st->nfields)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("params \"levels\" has %d entries but comparisons has %d fields",
-						n, st->nfields),
-				 errhint("Give the number of levels of each field, e.g. {\"levels\": [4, 4, 3]}."));
-	for (int k = 0; k < n; k++)
+	if (nfields > LK_MAX_FIELDS)
+		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+				 errmsg("fs_train: comparisons has %d fields; at most %d are supported",
+						nfields, LK_MAX_FIELDS));
+	st = state_create(nfields, aggcxt);
+	if (params)
 	{
-		if (lv[k] != floor(lv[k]) || lv[k] < 2 || lv[k] > LK_MAX_LEVELS)
+		lk_train_params(params, &p);
+		lk_train_levels(&p, nfields, st->declared);
+		st->params = MemoryContextStrdup(aggcxt,
+										 JsonbToCString(NULL, &params->root, VARSIZE(params)));
+	}
+	return st;
+}
+
+/* The vector of one row into levels, each level checked against its field. */
+static void
+row_levels(FsTrainState *st, Datum *elems, bool *nulls, int8 *levels)
+{
+	for (int k = 0; k < st->nfields; k++)
+	{
+		int32		l;
+
+		if (nulls[k])
+		{
+			levels[k] = LK_NULL_LEVEL;
+			continue;
+		}
+		l = DatumGetInt32(elems[k]);
+		if (l < 0 || l >= LK_MAX_LEVELS || (st->declared[k] && l >= st->declared[k]))
+		{
+			int			top = st->declared[k] ? st->declared[k] - 1 : LK_MAX_LEVELS - 1;
+
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("params \"levels\"[%d] = %g; a field has a whole number of levels from 2 to %d",
-							k + 1, lv[k], LK_MAX_LEVELS));
-		st->declared[k] = (int) lv[k];
+					 l < 0 ? errmsg("fs_train: comparison level %d of field %d is negative", l, k + 1)
+					 : errmsg("fs_train: comparison level %d of field %d is above the top level %d",
+							  l, k + 1, top),
+					 errdetail("Row %lld of the aggregate.", (long long) st->rows + 1),
+					 st->declared[k] ? errhint("Parameter \"levels\" gives each field's number of levels; levels run from 0 to that number minus 1.")
+					 : errhint("Levels run from 0 (least similar) up to the field's top level; a missing field is NULL."));
+		}
+		levels[k] = (int8) l;
+		if (l > st->max_seen[k])
+			st->max_seen[k] = l;
 	}
 }
 
-static const char *const fs_train_keys[] = {
-	"levels", "fields", "max_iterations", "tolerance", "prior", "m", "u",
-	"smoothing", NULL
-};
-
+/*
+ * fs_train_transfn(state, comparisons[, params]): counts one pair's
+ * comparison vector.  Refuses a NULL or multi-dimensional vector, one whose
+ * length differs from the first row's, and levels out of range.
+ */
 PG_FUNCTION_INFO_V1(fs_train_transfn);
 Datum
 fs_train_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = agg_context(fcinfo, "fs_train_transfn");
-	FsTrainState *st = PG_ARGISNULL(0) ? NULL : (FsTrainState *) PG_GETARG_POINTER(0);
+	MemoryContext aggcxt = lk_agg_context(fcinfo, "fs_train_transfn");
+	FsTrainState *st = lk_state_arg(fcinfo, 0);
 	ArrayType  *arr;
 	int			n;
 	Datum	   *elems;
 	bool	   *nulls;
-	int8		key[LK_MAX_FIELDS];
+	int8		levels[LK_MAX_FIELDS];
 
 	if (PG_ARGISNULL(1))
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
@@ -138,96 +290,31 @@ fs_train_transfn(PG_FUNCTION_ARGS)
 					  &elems, &nulls, &n);
 
 	if (st == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(aggcxt);
-		Jsonb	   *params = (PG_NARGS() < 3 || PG_ARGISNULL(2)) ? NULL : PG_GETARG_JSONB_P(2);
-
-		if (n > LK_MAX_FIELDS)
-			pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-					 errmsg("fs_train: comparisons has %d fields; at most %d are supported",
-							n, LK_MAX_FIELDS));
-		st = palloc0(sizeof(FsTrainState));
-		st->nfields = n;
-		for (int k = 0; k < n; k++)
-			st->max_seen[k] = -1;
-		if (params)
-		{
-			lk_json_check_keys(params, "fs_train params", fs_train_keys);
-			state_read_levels(st, params);
-			st->params = JsonbToCString(NULL, &params->root, VARSIZE(params));
-		}
-		state_init_patterns(st, aggcxt);
-		MemoryContextSwitchTo(old);
-	}
+		st = state_first(n, (PG_NARGS() < 3 || PG_ARGISNULL(2)) ? NULL : PG_GETARG_JSONB_P(2),
+						 aggcxt);
 	else if (n != st->nfields)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
 				 errmsg("fs_train: comparisons has %d elements in row %lld but %d in the first row",
 						n, (long long) st->rows + 1, st->nfields),
 				 errhint("Every pair needs one level per field, NULL for a missing field."));
 
-	for (int k = 0; k < n; k++)
-	{
-		int32		l;
-
-		if (nulls[k])
-		{
-			key[k] = LK_NULL_LEVEL;
-			continue;
-		}
-		l = DatumGetInt32(elems[k]);
-		if (l < 0 || l >= LK_MAX_LEVELS || (st->declared[k] && l >= st->declared[k]))
-		{
-			int			top = st->declared[k] ? st->declared[k] - 1 : LK_MAX_LEVELS - 1;
-
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 l < 0 ? errmsg("fs_train: comparison level %d of field %d is negative", l, k + 1)
-					 : errmsg("fs_train: comparison level %d of field %d is above the top level %d",
-							  l, k + 1, top),
-					 errdetail("Row %lld of the aggregate.", (long long) st->rows + 1),
-					 st->declared[k] ? errhint("Params \"levels\" gives each field's number of levels; levels run from 0 to that number minus 1.")
-					 : errhint("Levels run from 0 (least similar) up to the field's top level; a missing field is NULL."));
-		}
-		key[k] = (int8) l;
-		if (l > st->max_seen[k])
-			st->max_seen[k] = l;
-	}
-	add_pattern(st, key, 1);
+	row_levels(st, elems, nulls, levels);
+	add_pattern(st, levels, 1);
 	st->rows++;
 	PG_RETURN_POINTER(st);
 }
 
-/* Copy src into a new state in cxt. */
-static FsTrainState *
-state_copy(FsTrainState *src, MemoryContext cxt)
-{
-	MemoryContext old = MemoryContextSwitchTo(cxt);
-	FsTrainState *st = palloc0(sizeof(FsTrainState));
-	HASH_SEQ_STATUS seq;
-	void	   *entry;
-
-	st->nfields = src->nfields;
-	memcpy(st->declared, src->declared, sizeof(st->declared));
-	memcpy(st->max_seen, src->max_seen, sizeof(st->max_seen));
-	st->rows = src->rows;
-	st->params = src->params ? pstrdup(src->params) : NULL;
-	state_init_patterns(st, cxt);
-	hash_seq_init(&seq, src->patterns);
-	while ((entry = hash_seq_search(&seq)) != NULL)
-		add_pattern(st, (int8 *) entry, *entry_count(src, entry));
-	MemoryContextSwitchTo(old);
-	return st;
-}
-
+/*
+ * fs_train_combinefn(a, b): the two partial states merged into a (counts
+ * added).  Refuses states of different field counts or declared levels.
+ */
 PG_FUNCTION_INFO_V1(fs_train_combinefn);
 Datum
 fs_train_combinefn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = agg_context(fcinfo, "fs_train_combinefn");
-	FsTrainState *a = PG_ARGISNULL(0) ? NULL : (FsTrainState *) PG_GETARG_POINTER(0);
-	FsTrainState *b = PG_ARGISNULL(1) ? NULL : (FsTrainState *) PG_GETARG_POINTER(1);
-	HASH_SEQ_STATUS seq;
-	void	   *entry;
-	MemoryContext old;
+	MemoryContext aggcxt = lk_agg_context(fcinfo, "fs_train_combinefn");
+	FsTrainState *a = lk_state_arg(fcinfo, 0);
+	FsTrainState *b = lk_state_arg(fcinfo, 1);
 
 	if (b == NULL)
 		PG_RETURN_POINTER(a);
@@ -240,31 +327,28 @@ fs_train_combinefn(PG_FUNCTION_ARGS)
 				 errhint("Every pair needs one level per field, NULL for a missing field."));
 	if (memcmp(a->declared, b->declared, sizeof(a->declared)) != 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("fs_train: params \"levels\" differ between rows"),
+				 errmsg("fs_train: parameter \"levels\" differs between rows"),
 				 errhint("Pass the same params to every row."));
-	old = MemoryContextSwitchTo(aggcxt);
 	for (int k = 0; k < a->nfields; k++)
 		a->max_seen[k] = Max(a->max_seen[k], b->max_seen[k]);
 	a->rows += b->rows;
 	if (a->params == NULL && b->params != NULL)
-		a->params = pstrdup(b->params);
-	hash_seq_init(&seq, b->patterns);
-	while ((entry = hash_seq_search(&seq)) != NULL)
-		add_pattern(a, (int8 *) entry, *entry_count(b, entry));
-	MemoryContextSwitchTo(old);
+		a->params = MemoryContextStrdup(aggcxt, b->params);
+	add_patterns(a, b);
 	PG_RETURN_POINTER(a);
 }
 
+/* fs_train_serialfn(state): the partial state as bytes for a parallel leader. */
 PG_FUNCTION_INFO_V1(fs_train_serialfn);
 Datum
 fs_train_serialfn(PG_FUNCTION_ARGS)
 {
-	FsTrainState *st = (FsTrainState *) PG_GETARG_POINTER(0);
+	FsTrainState *st = lk_state_arg(fcinfo, 0);
 	StringInfoData buf;
-	HASH_SEQ_STATUS seq;
-	void	   *entry;
+	patterns_iterator it;
+	PatternEntry *e;
 
-	agg_context(fcinfo, "fs_train_serialfn");
+	lk_agg_context(fcinfo, "fs_train_serialfn");
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, st->nfields);
 	for (int k = 0; k < st->nfields; k++)
@@ -276,16 +360,20 @@ fs_train_serialfn(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, st->params != NULL);
 	if (st->params)
 		pq_sendstring(&buf, st->params);
-	pq_sendint64(&buf, hash_get_num_entries(st->patterns));
-	hash_seq_init(&seq, st->patterns);
-	while ((entry = hash_seq_search(&seq)) != NULL)
+	pq_sendint64(&buf, st->patterns->members);
+	patterns_start_iterate(st->patterns, &it);
+	while ((e = patterns_iterate(st->patterns, &it)) != NULL)
 	{
-		pq_sendbytes(&buf, (char *) entry, st->nfields);
-		pq_sendint64(&buf, *entry_count(st, entry));
+		pq_sendbytes(&buf, (const char *) e->levels, st->nfields);
+		pq_sendint64(&buf, e->count);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/*
+ * fs_train_deserialfn(bytes, internal): a partial state read back.  Refuses
+ * (internal error) bytes that do not describe a consistent state.
+ */
 PG_FUNCTION_INFO_V1(fs_train_deserialfn);
 Datum
 fs_train_deserialfn(PG_FUNCTION_ARGS)
@@ -293,413 +381,104 @@ fs_train_deserialfn(PG_FUNCTION_ARGS)
 	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	FsTrainState *st;
+	int			nfields;
 	int64		npatterns;
+	int64		total = 0;
 
-	agg_context(fcinfo, "fs_train_deserialfn");
+	lk_agg_context(fcinfo, "fs_train_deserialfn");
 	/* pq_getmsg* raise a protocol error rather than read past the end */
 	buf.data = VARDATA_ANY(raw);
 	buf.len = VARSIZE_ANY_EXHDR(raw);
 	buf.maxlen = buf.len;
 	buf.cursor = 0;
 
-	st = palloc0(sizeof(FsTrainState));
-	st->nfields = pq_getmsgint(&buf, 4);
-	if (st->nfields < 0 || st->nfields > LK_MAX_FIELDS)
-		elog(ERROR, "fs_train: corrupt partial state (%d fields)", st->nfields);
+	nfields = pq_getmsgint(&buf, 4);
+	if (nfields < 0 || nfields > LK_MAX_FIELDS)
+		elog(ERROR, "fs_train: corrupt partial state (%d fields)", nfields);
+	st = state_create(nfields, CurrentMemoryContext);
 	for (int k = 0; k < st->nfields; k++)
 	{
 		st->declared[k] = pq_getmsgint(&buf, 4);
 		st->max_seen[k] = pq_getmsgint(&buf, 4);
-		if (st->declared[k] < 0 || st->declared[k] > LK_MAX_LEVELS ||
-			st->max_seen[k] < -1 || st->max_seen[k] >= LK_MAX_LEVELS)
+		if (st->declared[k] < 0 || st->declared[k] == 1 || st->declared[k] > LK_MAX_LEVELS ||
+			st->max_seen[k] < -1 || st->max_seen[k] >= LK_MAX_LEVELS ||
+			(st->declared[k] && st->max_seen[k] >= st->declared[k]))
 			elog(ERROR, "fs_train: corrupt partial state (field %d)", k + 1);
 	}
 	st->rows = pq_getmsgint64(&buf);
 	if (pq_getmsgbyte(&buf))
 		st->params = pstrdup(pq_getmsgstring(&buf));
-	state_init_patterns(st, CurrentMemoryContext);
 	npatterns = pq_getmsgint64(&buf);
 	for (int64 i = 0; i < npatterns; i++)
 	{
-		const int8 *key = (const int8 *) pq_getmsgbytes(&buf, st->nfields);
+		const int8 *levels = (const int8 *) pq_getmsgbytes(&buf, st->nfields);
 		int64		count = pq_getmsgint64(&buf);
 
 		for (int k = 0; k < st->nfields; k++)
-			if (key[k] < LK_NULL_LEVEL || key[k] > st->max_seen[k])
-				elog(ERROR, "fs_train: corrupt partial state (level %d)", key[k]);
-		if (count <= 0)
+			if (levels[k] < LK_NULL_LEVEL || levels[k] > st->max_seen[k])
+				elog(ERROR, "fs_train: corrupt partial state (level %d)", levels[k]);
+		if (count <= 0 || count > st->rows - total)
 			elog(ERROR, "fs_train: corrupt partial state (count " INT64_FORMAT ")", count);
-		add_pattern(st, key, count);
+		total += count;
+		add_pattern(st, levels, count);
 	}
+	if (total != st->rows)
+		elog(ERROR, "fs_train: corrupt partial state (" INT64_FORMAT " pairs counted, " INT64_FORMAT " claimed)",
+			 total, st->rows);
 	pq_getmsgend(&buf);
+	AssertCheckFsTrainState(st);
 	PG_RETURN_POINTER(st);
 }
 
-/* ---- EM ---- */
+/* ---- what the final functions read ---- */
 
-typedef struct Pattern
+/* Fields per comparison vector. */
+int
+lk_state_nfields(const FsTrainState *st)
 {
-	int8	   *levels;
-	double		count;
-} Pattern;
-
-static int	pattern_nfields;
-
-static int
-pattern_cmp(const void *a, const void *b)
-{
-	const int8 *x = ((const Pattern *) a)->levels;
-	const int8 *y = ((const Pattern *) b)->levels;
-
-	for (int k = 0; k < pattern_nfields; k++)
-		if (x[k] != y[k])
-			return x[k] < y[k] ? -1 : 1;
-	return 0;
+	return st->nfields;
 }
 
-/* Options from params, with their defaults. */
-typedef struct EmOptions
+/* Pairs counted. */
+int64
+lk_state_rows(const FsTrainState *st)
 {
-	int			max_iterations;
-	double		tolerance;
-	double		prior;			/* < 0: estimate a starting value */
-	double		smoothing;		/* pseudo-count added to every level */
-	double	  **m;				/* starting m, or NULL */
-	double	  **u;				/* fixed u, or NULL */
-	char	  **names;
-} EmOptions;
-
-static void
-read_options(FsTrainState *st, const int *nlevels, EmOptions *o)
-{
-	Jsonb	   *params = NULL;
-	JsonbValue *v;
-	int			n,
-			   *lens;
-	double	  **rows;
-
-	o->max_iterations = 100;
-	o->tolerance = 1e-6;
-	o->prior = -1;
-	o->smoothing = 0;
-	o->m = o->u = NULL;
-	o->names = NULL;
-	if (st->params == NULL)
-		return;
-	params = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(st->params)));
-	if ((v = lk_json_get(params, "max_iterations")) != NULL)
-	{
-		double		d = lk_json_number(v, "params \"max_iterations\"");
-
-		if (d != floor(d) || d < 1 || d > 100000)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("params \"max_iterations\" must be a whole number from 1 to 100000, got %g", d));
-		o->max_iterations = (int) d;
-	}
-	if ((v = lk_json_get(params, "tolerance")) != NULL)
-	{
-		o->tolerance = lk_json_number(v, "params \"tolerance\"");
-		if (!(o->tolerance > 0 && o->tolerance < 1))
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("params \"tolerance\" must be between 0 and 1 (exclusive), got %g", o->tolerance));
-	}
-	if ((v = lk_json_get(params, "prior")) != NULL)
-	{
-		o->prior = lk_json_number(v, "params \"prior\"");
-		if (!(o->prior > 0 && o->prior < 1))
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("params \"prior\" must be strictly between 0 and 1, got %g", o->prior));
-	}
-	if ((v = lk_json_get(params, "smoothing")) != NULL)
-	{
-		o->smoothing = lk_json_number(v, "params \"smoothing\"");
-		if (o->smoothing < 0)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("params \"smoothing\" must not be negative, got %g", o->smoothing));
-	}
-	if ((v = lk_json_get(params, "m")) != NULL)
-	{
-		rows = lk_json_number_rows(v, "params \"m\"", &n, &lens);
-		lk_check_probability_rows(rows, n, lens, "m", st->nfields, nlevels);
-		o->m = rows;
-	}
-	if ((v = lk_json_get(params, "u")) != NULL)
-	{
-		rows = lk_json_number_rows(v, "params \"u\"", &n, &lens);
-		lk_check_probability_rows(rows, n, lens, "u", st->nfields, nlevels);
-		o->u = rows;
-	}
-	if ((v = lk_json_get(params, "fields")) != NULL)
-	{
-		o->names = lk_json_strings(v, "params \"fields\"", &n);
-		if (n != st->nfields)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("params \"fields\" names %d fields but comparisons has %d", n, st->nfields));
-	}
+	return st->rows;
 }
 
-PG_FUNCTION_INFO_V1(fs_train_finalfn);
-Datum
-fs_train_finalfn(PG_FUNCTION_ARGS)
+/* The params of the first row as text, or NULL. */
+const char *
+lk_state_params(const FsTrainState *st)
 {
-	FsTrainState *st = PG_ARGISNULL(0) ? NULL : (FsTrainState *) PG_GETARG_POINTER(0);
-	LkModel    *model;
-	EmOptions	opt;
-	Pattern    *pat;
-	int			npat = 0,
-				K;
-	double		N = 0.0,
-				lambda;
-	double	   *msum,
-			   *usum,
-			   *mtot,
-			   *utot;
-	HASH_SEQ_STATUS seq;
-	void	   *entry;
-
-	agg_context(fcinfo, "fs_train_finalfn");
-	if (st == NULL || st->rows == 0)
-		pm_error(ERRCODE_DATA_EXCEPTION,
-				 errmsg("fs_train: no candidate pairs to train on"),
-				 errdetail("The aggregate received zero rows."),
-				 errhint("Check the blocking join that produces the candidate pairs."));
-	K = st->nfields;
-	if (K == 0)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("fs_train: comparison vectors are empty"),
-				 errhint("Give one comparison level per field."));
-
-	model = palloc0(sizeof(LkModel));
-	model->nfields = K;
-	for (int k = 0; k < K; k++)
-	{
-		model->nlevels[k] = st->declared[k] ? st->declared[k] : Max(st->max_seen[k] + 1, 2);
-		model->offset[k] = model->total;
-		model->total += model->nlevels[k];
-	}
-	read_options(st, model->nlevels, &opt);
-	model->names = opt.names;
-
-	/* the distinct vectors, in a fixed order */
-	npat = hash_get_num_entries(st->patterns);
-	pat = palloc(sizeof(Pattern) * npat);
-	npat = 0;
-	hash_seq_init(&seq, st->patterns);
-	while ((entry = hash_seq_search(&seq)) != NULL)
-	{
-		pat[npat].levels = (int8 *) entry;
-		pat[npat].count = (double) *entry_count(st, entry);
-		npat++;
-	}
-	pattern_nfields = K;
-	qsort(pat, npat, sizeof(Pattern), pattern_cmp);
-	for (int i = 0; i < npat; i++)
-		N += pat[i].count;
-	if (npat == 1)
-		pm_error(ERRCODE_DATA_EXCEPTION,
-				 errmsg("fs_train: every candidate pair has the same comparison vector"),
-				 errdetail("All %.0f pairs compare identically, so matches and non-matches cannot be told apart.", N),
-				 errhint("Train on pairs that include non-matches (a looser blocking rule), or use more fields or levels."));
-
-	model->m = palloc0(sizeof(double) * model->total);
-	model->u = palloc0(sizeof(double) * model->total);
-	model->count = palloc0(sizeof(double) * model->total);
-	msum = palloc0(sizeof(double) * model->total);
-	usum = palloc0(sizeof(double) * model->total);
-	mtot = palloc0(sizeof(double) * K);
-	utot = palloc0(sizeof(double) * K);
-
-	/* pairs per level; u starts at the observed level frequencies */
-	for (int i = 0; i < npat; i++)
-		for (int k = 0; k < K; k++)
-			if (pat[i].levels[k] != LK_NULL_LEVEL)
-			{
-				model->count[model->offset[k] + pat[i].levels[k]] += pat[i].count;
-				utot[k] += pat[i].count;
-			}
-	for (int k = 0; k < K; k++)
-	{
-		int			L = model->nlevels[k];
-		double		below = 0;
-
-		for (int l = 0; l < L - 1; l++)
-			below += l + 1;
-		for (int l = 0; l < L; l++)
-		{
-			int			i = model->offset[k] + l;
-
-			if (opt.u)
-				model->u[i] = opt.u[k][l];
-			else
-				model->u[i] = utot[k] > 0 ? model->count[i] / utot[k] : 1.0 / L;
-			/* m starts heavy on the top level: matches mostly agree */
-			if (opt.m)
-				model->m[i] = opt.m[k][l];
-			else
-				model->m[i] = l == L - 1 ? 0.9 : 0.1 * (l + 1) / below;
-		}
-	}
-	if (opt.prior > 0)
-		lambda = opt.prior;
-	else
-	{
-		/* pairs agreeing exactly on more than half their known fields */
-		double		agree = 0;
-
-		for (int i = 0; i < npat; i++)
-		{
-			int			known = 0,
-						top = 0;
-
-			for (int k = 0; k < K; k++)
-				if (pat[i].levels[k] != LK_NULL_LEVEL)
-				{
-					known++;
-					if (pat[i].levels[k] == model->nlevels[k] - 1)
-						top++;
-				}
-			if (2 * top > known)
-				agree += pat[i].count;
-		}
-		lambda = Min(Max(agree / N, 0.001), 0.5);
-	}
-
-	model->u_fixed = opt.u != NULL;
-	model->converged = false;
-	for (model->iterations = 0; model->iterations < opt.max_iterations;)
-	{
-		double		psum = 0,
-					change = 0,
-					new_lambda;
-
-		CHECK_FOR_INTERRUPTS();
-		memset(msum, 0, sizeof(double) * model->total);
-		memset(usum, 0, sizeof(double) * model->total);
-		memset(mtot, 0, sizeof(double) * K);
-		memset(utot, 0, sizeof(double) * K);
-
-		for (int i = 0; i < npat; i++)
-		{
-			double		lm = log(lambda),
-						lu = log1p(-lambda),
-						p;
-
-			for (int k = 0; k < K; k++)
-			{
-				int			l = pat[i].levels[k];
-
-				if (l == LK_NULL_LEVEL)
-					continue;
-				lm += log(model->m[model->offset[k] + l]);
-				lu += log(model->u[model->offset[k] + l]);
-			}
-			if (isinf(lm) && isinf(lu))
-				p = lambda;
-			else
-				p = 1.0 / (1.0 + exp(lu - lm));
-			psum += pat[i].count * p;
-			for (int k = 0; k < K; k++)
-			{
-				int			l = pat[i].levels[k];
-
-				if (l == LK_NULL_LEVEL)
-					continue;
-				msum[model->offset[k] + l] += pat[i].count * p;
-				usum[model->offset[k] + l] += pat[i].count * (1.0 - p);
-				mtot[k] += pat[i].count * p;
-				utot[k] += pat[i].count * (1.0 - p);
-			}
-		}
-
-		new_lambda = Min(Max(psum / N, 1e-12), 1.0 - 1e-12);
-		change = fabs(new_lambda - lambda);
-		lambda = new_lambda;
-		for (int k = 0; k < K; k++)
-			for (int l = 0; l < model->nlevels[k]; l++)
-			{
-				int			i = model->offset[k] + l;
-				int			L = model->nlevels[k];
-				double		a = opt.smoothing;
-				double		m = mtot[k] + a * L > 0 ? (msum[i] + a) / (mtot[k] + a * L) : model->m[i];
-
-				change = Max(change, fabs(m - model->m[i]));
-				model->m[i] = m;
-				if (!model->u_fixed)
-				{
-					double		u = utot[k] + a * L > 0 ? (usum[i] + a) / (utot[k] + a * L) : model->u[i];
-
-					change = Max(change, fabs(u - model->u[i]));
-					model->u[i] = u;
-				}
-			}
-		model->iterations++;
-		if (change < opt.tolerance)
-		{
-			model->converged = true;
-			break;
-		}
-	}
-	model->prior = lambda;
-	model->npairs = N;
-	PG_RETURN_BYTEA_P(lk_model_serialize(model));
+	return st->params;
 }
 
-/*
- * fs_level_frequencies: the same state, finished as the share of pairs at
- * each level of each field (missing fields left out).  Over random pairs,
- * nearly all non-matches, that is the u table Splink estimates by sampling;
- * pass it to fs_train as params "u".
- */
-PG_FUNCTION_INFO_V1(fs_level_frequencies_finalfn);
-Datum
-fs_level_frequencies_finalfn(PG_FUNCTION_ARGS)
+/* Levels per field: declared, else the highest seen + 1 (at least 2). */
+void
+lk_state_nlevels(const FsTrainState *st, int *nlevels)
 {
-	FsTrainState *st = PG_ARGISNULL(0) ? NULL : (FsTrainState *) PG_GETARG_POINTER(0);
-	int			nlevels[LK_MAX_FIELDS];
-	double	   *count[LK_MAX_FIELDS];
-	double		total[LK_MAX_FIELDS];
-	EmOptions	opt;
-	HASH_SEQ_STATUS seq;
-	void	   *entry;
-	StringInfoData buf;
-
-	agg_context(fcinfo, "fs_level_frequencies_finalfn");
-	if (st == NULL || st->rows == 0)
-		pm_error(ERRCODE_DATA_EXCEPTION,
-				 errmsg("fs_level_frequencies: no pairs to count"),
-				 errdetail("The aggregate received zero rows."));
 	for (int k = 0; k < st->nfields; k++)
-	{
 		nlevels[k] = st->declared[k] ? st->declared[k] : Max(st->max_seen[k] + 1, 2);
-		count[k] = palloc0(sizeof(double) * nlevels[k]);
-		total[k] = 0;
-	}
-	read_options(st, nlevels, &opt);
-	hash_seq_init(&seq, st->patterns);
-	while ((entry = hash_seq_search(&seq)) != NULL)
-	{
-		const int8 *levels = (const int8 *) entry;
-		double		c = (double) *entry_count(st, entry);
+}
 
-		for (int k = 0; k < st->nfields; k++)
-			if (levels[k] != LK_NULL_LEVEL)
-			{
-				count[k][levels[k]] += c;
-				total[k] += c;
-			}
-	}
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '[');
-	for (int k = 0; k < st->nfields; k++)
-	{
-		double		denom = total[k] + opt.smoothing * nlevels[k];
+/* The distinct vectors and their counts, in hash order. */
+LkPattern *
+lk_state_patterns(FsTrainState *st, int *npat)
+{
+	patterns_iterator it;
+	PatternEntry *e;
+	LkPattern  *pat;
+	int			n = 0;
 
-		appendStringInfoString(&buf, k ? ", [" : "[");
-		for (int l = 0; l < nlevels[k]; l++)
-			appendStringInfo(&buf, "%s%.15g", l ? ", " : "",
-							 denom > 0 ? (count[k][l] + opt.smoothing) / denom : 1.0 / nlevels[k]);
-		appendStringInfoChar(&buf, ']');
+	AssertCheckFsTrainState(st);
+	pat = palloc_extended(sizeof(LkPattern) * Max(st->patterns->members, 1), MCXT_ALLOC_HUGE);
+	patterns_start_iterate(st->patterns, &it);
+	while ((e = patterns_iterate(st->patterns, &it)) != NULL)
+	{
+		pat[n].levels = e->levels;
+		pat[n].count = (double) e->count;
+		n++;
 	}
-	appendStringInfoChar(&buf, ']');
-	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+	*npat = n;
+	return pat;
 }

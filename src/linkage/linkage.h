@@ -12,10 +12,14 @@
 #include "common/precmed.h"
 
 #include "mb/pg_wchar.h"
+#include "utils/jsonb.h"
 
 /* Largest number of fields in a comparison vector, and of levels per field. */
 #define LK_MAX_FIELDS 64
 #define LK_MAX_LEVELS 100
+
+/* A missing field in a stored comparison vector. */
+#define LK_NULL_LEVEL (-1)
 
 /* ---- string_compare.c ---- */
 extern double lk_jaro(const pg_wchar *a, int la, const pg_wchar *b, int lb);
@@ -27,6 +31,78 @@ extern double lk_jaro_winkler(const pg_wchar *a, int la, const pg_wchar *b, int 
  */
 extern int	lk_damerau_levenshtein(const pg_wchar *a, int la, const pg_wchar *b,
 								   int lb, int bound);
+
+/* ---- levels.c: the limits of a comparison-level function ---- */
+
+/* What a level function's limits array must hold, and how its errors read. */
+typedef struct LkLimitsSpec
+{
+	const char *argname;		/* "thresholds", "max_distances", ... */
+	Oid			elemtype;		/* FLOAT8OID or INT4OID */
+	int			max_count;		/* most limits allowed */
+	bool		decreasing;		/* strictest first: largest first */
+	double		min;			/* allowed range of a limit */
+	bool		min_open;
+	double		max;
+	const char *range;			/* the range in words: "positive", ... */
+	const char *detail;			/* why the range leaves out the top level */
+	const char *example;		/* a valid array, for the hint */
+} LkLimitsSpec;
+
+/* The checked limits of one call, kept in fn_extra while the array is the same. */
+typedef struct LkLimits
+{
+	Size		nbytes;			/* the array they came from */
+	char	   *raw;
+	int			n;
+	double		value[LK_MAX_LEVELS];
+} LkLimits;
+
+/* Argument argno read and checked against spec, once per distinct array. */
+extern const LkLimits *lk_limits(FunctionCallInfo fcinfo, int argno,
+								 const LkLimitsSpec *spec);
+
+/*
+ * The level of x against limits, strictest first: n - i for the first limit
+ * i that x meets (x >= limit when at_least, x <= limit otherwise), 0 when it
+ * meets none.
+ */
+static inline int
+lk_level_of(double x, const LkLimits *limits, bool at_least)
+{
+	for (int i = 0; i < limits->n; i++)
+		if (at_least ? x >= limits->value[i] : x <= limits->value[i])
+			return limits->n - i;
+	return 0;
+}
+
+/* ---- fs_train.c: the aggregate state ---- */
+
+/* fs_train's state: the count of each distinct comparison vector. */
+typedef struct FsTrainState FsTrainState;
+
+/* One distinct comparison vector and how many pairs had it. */
+typedef struct LkPattern
+{
+	const int8 *levels;			/* nfields levels, LK_NULL_LEVEL when missing */
+	double		count;
+} LkPattern;
+
+/* The aggregate's memory context; an error when fn is called outside an aggregate. */
+extern MemoryContext lk_agg_context(FunctionCallInfo fcinfo, const char *fn);
+
+/* Argument argno as a state (NULL when SQL NULL), its invariants checked (cassert builds). */
+extern FsTrainState *lk_state_arg(FunctionCallInfo fcinfo, int argno);
+
+extern int	lk_state_nfields(const FsTrainState *st);
+extern int64 lk_state_rows(const FsTrainState *st);
+extern const char *lk_state_params(const FsTrainState *st);
+
+/* Levels per field: as declared in params "levels", else the highest seen + 1 (at least 2). */
+extern void lk_state_nlevels(const FsTrainState *st, int *nlevels);
+
+/* The distinct vectors, in no particular order; *npat gets their number. */
+extern LkPattern *lk_state_patterns(FsTrainState *st, int *npat);
 
 /* ---- fs_model.c: the serialized model ---- */
 
@@ -52,34 +128,42 @@ typedef struct LkModel
 	char	  **names;			/* NULL when the fields are unnamed */
 } LkModel;
 
+/* Set nfields, nlevels, offset and total; allocate m, u and count (zeroed). */
+extern void lk_model_shape(LkModel *model, int nfields, const int *nlevels);
 extern bytea *lk_model_serialize(const LkModel *model);
 extern LkModel *lk_model_deserialize(bytea *raw, const char *argname);
-extern double lk_level_weight(double m, double u);
-extern void lk_check_probability_rows(double **rows, int nrows, int *lens,
-									  const char *what, int nfields,
-									  const int *nlevels);
 
+/* ---- params.c: fs_train's params and fs_model's specification ---- */
 
+/* fs_train's (and fs_level_frequencies') params, with the nested arrays read. */
+typedef struct LkTrainParams
+{
+	int			max_iterations;
+	double		tolerance;
+	double		prior;			/* <= 0: estimate a starting value */
+	double		smoothing;		/* pseudo-count added to every level */
+	JsonbValue *levels;			/* the nested arrays as given, or NULL */
+	JsonbValue *fields;
+	JsonbValue *m;
+	JsonbValue *u;
+	double	  **m_rows;			/* starting m per field, or NULL */
+	double	  **u_rows;			/* fixed u per field, or NULL */
+	char	  **names;			/* field names, or NULL */
+} LkTrainParams;
 
-/* ---- json_params.c: reading jsonb parameters ---- */
-#include "utils/jsonb.h"
+/*
+ * Read params (NULL for the defaults) over the defaults: unknown keys, and
+ * scalars of the wrong kind or out of range, are 22023 naming the key.
+ */
+extern void lk_train_params(Jsonb *params, LkTrainParams *p);
 
-/* The value under key in an object, or NULL (also when j is not an object). */
-extern JsonbValue *lk_json_get(Jsonb *j, const char *key);
+/* Params "levels" into declared[0..nfields-1], 0 for each when absent. */
+extern void lk_train_levels(const LkTrainParams *p, int nfields, int *declared);
 
-/* A JSON number as a double; what names the parameter in errors. */
-extern double lk_json_number(JsonbValue *v, const char *what);
+/* Params "m", "u" and "fields", checked against the model's shape. */
+extern void lk_train_arrays(LkTrainParams *p, int nfields, const int *nlevels);
 
-/* A JSON array of numbers; NULL elements are refused. */
-extern double *lk_json_numbers(JsonbValue *v, const char *what, int *n);
+/* A model from a specification {"prior", "m", "u", "fields"} (fs_model). */
+extern LkModel *lk_model_from_spec(Jsonb *spec);
 
-/* A JSON array of arrays of numbers: rows[i] has lens[i] values. */
-extern double **lk_json_number_rows(JsonbValue *v, const char *what,
-									int *nrows, int **lens);
-
-/* A JSON array of strings. */
-extern char **lk_json_strings(JsonbValue *v, const char *what, int *n);
-
-/* Refuse keys not in allowed (NULL-terminated), naming the stray key. */
-extern void lk_json_check_keys(Jsonb *j, const char *what, const char *const *allowed);
 #endif							/* PRECMED_LINKAGE_H */

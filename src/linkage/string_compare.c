@@ -1,14 +1,24 @@
 /*
  * string_compare.c: Jaro, Jaro-Winkler and Damerau-Levenshtein on characters,
- * and the comparison-level helpers built on them.
+ * and the comparison levels built on them.
  *
- * Jaro (1989) and Winkler (1990) as in Winkler, "String Comparator Metrics
- * and Enhanced Decision Rules in the Fellegi-Sunter Model of Record Linkage":
- * matching window floor(max(|a|,|b|)/2) - 1, prefix scale 0.1 over at most 4
- * characters, applied when the Jaro similarity exceeds 0.7.  The edit
- * distance is the optimal-string-alignment variant of Damerau-Levenshtein
- * (insert, delete, substitute, swap adjacent characters; no substring edited
- * twice).
+ * How it works.  Jaro (1989) counts the characters the two strings share
+ * within a matching window of floor(max(|a|, |b|) / 2) - 1 positions: each
+ * character of a takes the leftmost unused equal character of b inside the
+ * window.  With m such matches and t half the number of matched characters
+ * that differ when both strings' matches are read in order (transpositions),
+ *   jaro = (m / |a| + m / |b| + (m - t) / m) / 3, and 0 when m = 0.
+ * Winkler (1990) boosts strings that share a prefix: when jaro exceeds 0.7,
+ *   jaro_winkler = jaro + p * s * (1 - jaro)
+ * with p the common prefix length (at most 4) and s the prefix scale (0.1);
+ * as in Winkler, "String Comparator Metrics and Enhanced Decision Rules in
+ * the Fellegi-Sunter Model of Record Linkage".  For ASCII strings of at most
+ * 64 characters (nearly every name, date and address) the window scan is a
+ * few word operations on bit masks of positions, giving the same matches.
+ * The edit distance is the optimal-string-alignment variant of
+ * Damerau-Levenshtein (insert, delete, substitute, swap adjacent characters;
+ * no substring edited twice), by dynamic programming over three rows; with a
+ * bound it stops once two consecutive rows exceed it.
  */
 #include "linkage/linkage.h"
 
@@ -46,12 +56,6 @@ text_to_chars(text *t, pg_wchar *buf, pg_wchar **out)
 	if (i == nbytes)
 		return nbytes;
 	return pg_mb2wchar_with_len((const char *) s, chars, nbytes);
-}
-
-static bool
-chars_equal(const pg_wchar *a, int la, const pg_wchar *b, int lb)
-{
-	return la == lb && memcmp(a, b, la * sizeof(pg_wchar)) == 0;
 }
 
 /*
@@ -112,6 +116,7 @@ jaro_ascii64(const pg_wchar *a, int la, const pg_wchar *b, int lb, int window)
 	return (m / la + m / lb + (m - half_transpositions / 2) / m) / 3.0;
 }
 
+/* Whether every character of s is ASCII. */
 static bool
 all_ascii(const pg_wchar *s, int len)
 {
@@ -121,6 +126,7 @@ all_ascii(const pg_wchar *s, int len)
 	return true;
 }
 
+/* The Jaro similarity of a and b (1 when both are empty). */
 double
 lk_jaro(const pg_wchar *a, int la, const pg_wchar *b, int lb)
 {
@@ -187,6 +193,7 @@ lk_jaro(const pg_wchar *a, int la, const pg_wchar *b, int lb)
 	return (m / la + m / lb + (m - half_transpositions / 2) / m) / 3.0;
 }
 
+/* Jaro-Winkler with Winkler's prefix boost scaled by prefix_scale. */
 static double
 jaro_winkler_scaled(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 					double prefix_scale)
@@ -202,12 +209,14 @@ jaro_winkler_scaled(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 	return j + prefix * prefix_scale * (1.0 - j);
 }
 
+/* Jaro-Winkler with the standard prefix scale 0.1. */
 double
 lk_jaro_winkler(const pg_wchar *a, int la, const pg_wchar *b, int lb)
 {
 	return jaro_winkler_scaled(a, la, b, lb, 0.1);
 }
 
+/* The OSA distance of a and b, capped at bound + 1 when bound >= 0. */
 int
 lk_damerau_levenshtein(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 					   int bound)
@@ -283,20 +292,44 @@ lk_damerau_levenshtein(const pg_wchar *a, int la, const pg_wchar *b, int lb,
 
 /* ---- SQL: the comparators ---- */
 
+/* Both text arguments as characters: short strings in the struct's own buffers. */
+typedef struct CharsPair
+{
+	pg_wchar	abuf[LK_STACK_CHARS + 1];
+	pg_wchar	bbuf[LK_STACK_CHARS + 1];
+	pg_wchar   *a;
+	pg_wchar   *b;
+	int			la;
+	int			lb;
+} CharsPair;
+
+/* Decode arguments 0 and 1 into p. */
+static void
+chars_pair(FunctionCallInfo fcinfo, CharsPair *p)
+{
+	p->la = text_to_chars(PG_GETARG_TEXT_PP(0), p->abuf, &p->a);
+	p->lb = text_to_chars(PG_GETARG_TEXT_PP(1), p->bbuf, &p->b);
+}
+
+/* Whether the two strings are identical. */
+static bool
+chars_equal(const CharsPair *p)
+{
+	return p->la == p->lb && memcmp(p->a, p->b, p->la * sizeof(pg_wchar)) == 0;
+}
+
+/* jaro(a, b): the Jaro similarity of two texts, in [0, 1] (STRICT). */
 PG_FUNCTION_INFO_V1(jaro);
 Datum
 jaro(PG_FUNCTION_ARGS)
 {
-	pg_wchar	abuf[LK_STACK_CHARS + 1],
-				bbuf[LK_STACK_CHARS + 1];
-	pg_wchar   *a,
-			   *b;
-	int			la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
-	int			lb = text_to_chars(PG_GETARG_TEXT_PP(1), bbuf, &b);
+	CharsPair	s;
 
-	PG_RETURN_FLOAT8(lk_jaro(a, la, b, lb));
+	chars_pair(fcinfo, &s);
+	PG_RETURN_FLOAT8(lk_jaro(s.a, s.la, s.b, s.lb));
 }
 
+/* The prefix_scale argument (0.1 when absent), checked. */
 static double
 prefix_scale_arg(FunctionCallInfo fcinfo, int argno)
 {
@@ -316,36 +349,34 @@ prefix_scale_arg(FunctionCallInfo fcinfo, int argno)
 	return p;
 }
 
+/*
+ * jaro_winkler(a, b[, prefix_scale]): the Jaro-Winkler similarity, NULL when
+ * a or b is NULL.  Refuses a NULL prefix_scale or one outside [0, 0.25].
+ */
 PG_FUNCTION_INFO_V1(jaro_winkler);
 Datum
 jaro_winkler(PG_FUNCTION_ARGS)
 {
-	pg_wchar	abuf[LK_STACK_CHARS + 1],
-				bbuf[LK_STACK_CHARS + 1];
-	pg_wchar   *a,
-			   *b;
-	int			la,
-				lb;
+	CharsPair	s;
 	double		p;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	p = prefix_scale_arg(fcinfo, 2);
-	la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
-	lb = text_to_chars(PG_GETARG_TEXT_PP(1), bbuf, &b);
-	PG_RETURN_FLOAT8(jaro_winkler_scaled(a, la, b, lb, p));
+	chars_pair(fcinfo, &s);
+	PG_RETURN_FLOAT8(jaro_winkler_scaled(s.a, s.la, s.b, s.lb, p));
 }
 
+/*
+ * damerau_levenshtein(a, b[, max_distance]): the OSA edit distance, capped
+ * at max_distance + 1 when given; NULL when a or b is NULL.  Refuses a
+ * negative max_distance.
+ */
 PG_FUNCTION_INFO_V1(damerau_levenshtein);
 Datum
 damerau_levenshtein(PG_FUNCTION_ARGS)
 {
-	pg_wchar	abuf[LK_STACK_CHARS + 1],
-				bbuf[LK_STACK_CHARS + 1];
-	pg_wchar   *a,
-			   *b;
-	int			la,
-				lb;
+	CharsPair	s;
 	int			bound = -1;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
@@ -358,180 +389,80 @@ damerau_levenshtein(PG_FUNCTION_ARGS)
 					 errmsg("max_distance must not be negative, got %d", bound),
 					 errhint("Give NULL for an unbounded distance."));
 	}
-	la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
-	lb = text_to_chars(PG_GETARG_TEXT_PP(1), bbuf, &b);
-	PG_RETURN_INT32(lk_damerau_levenshtein(a, la, b, lb, bound));
+	chars_pair(fcinfo, &s);
+	PG_RETURN_INT32(lk_damerau_levenshtein(s.a, s.la, s.b, s.lb, bound));
 }
 
 /* ---- SQL: comparison levels ---- */
 
-/*
- * The thresholds of a level function, checked once per query: the parsed
- * values are kept in fn_extra with a copy of the array they came from, and
- * reused while the argument stays byte-for-byte the same (it is nearly always
- * a constant).
- */
-typedef struct ThresholdCache
-{
-	Size		nbytes;
-	char	   *raw;
-	int			n;
-	double		value[LK_MAX_LEVELS];
-} ThresholdCache;
+static const LkLimitsSpec similarity_limits = {
+	.argname = "thresholds",
+	.elemtype = FLOAT8OID,
+	.max_count = LK_MAX_LEVELS - 2,
+	.decreasing = true,
+	.min = 0.0,
+	.max = 1.0,
+	.range = "between 0 and 1",
+	.detail = "They are Jaro-Winkler similarities; identical strings are always the top level.",
+	.example = "{0.92,0.8}",
+};
 
-typedef void (*ThresholdCheck) (const double *t, int n);
-
-static const ThresholdCache *
-cached_thresholds(FunctionCallInfo fcinfo, int argno, const char *argname,
-				  Oid elemtype, ThresholdCheck check)
-{
-	ThresholdCache *cache = fcinfo->flinfo->fn_extra;
-	ArrayType  *arr;
-	Size		nbytes;
-	Datum	   *values;
-	bool	   *nulls;
-	int			n;
-
-	if (PG_ARGISNULL(argno))
-		pm_error_null_argument(argname);
-	arr = PG_GETARG_ARRAYTYPE_P(argno);
-	nbytes = VARSIZE(arr);
-	if (cache && cache->nbytes == nbytes && memcmp(cache->raw, arr, nbytes) == 0)
-		return cache;
-
-	if (ARR_NDIM(arr) > 1)
-		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
-				 errmsg("\"%s\" must be a one-dimensional array", argname));
-	/* element types are fixed by the SQL signatures: no catalog lookup */
-	if (elemtype == FLOAT8OID)
-		deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
-						  TYPALIGN_DOUBLE, &values, &nulls, &n);
-	else
-		deconstruct_array(arr, INT4OID, sizeof(int32), true, TYPALIGN_INT,
-						  &values, &nulls, &n);
-	if (n > LK_MAX_LEVELS - 2)
-		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 errmsg("\"%s\" has %d thresholds; at most %d are allowed",
-						argname, n, LK_MAX_LEVELS - 2));
-	if (cache == NULL)
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ThresholdCache));
-	for (int i = 0; i < n; i++)
-	{
-		if (nulls[i])
-			pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-					 errmsg("\"%s\" must not contain NULL (position %d)", argname, i + 1));
-		cache->value[i] = elemtype == FLOAT8OID ? DatumGetFloat8(values[i])
-			: (double) DatumGetInt32(values[i]);
-	}
-	check(cache->value, n);
-	/* only a checked array is remembered */
-	if (cache->raw)
-		pfree(cache->raw);
-	cache->raw = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, nbytes);
-	memcpy(cache->raw, arr, nbytes);
-	cache->nbytes = nbytes;
-	cache->n = n;
-	fcinfo->flinfo->fn_extra = cache;
-	return cache;
-}
-
-static void
-check_similarity_thresholds(const double *t, int n)
-{
-	for (int i = 0; i < n; i++)
-	{
-		if (isnan(t[i]) || t[i] < 0.0 || t[i] > 1.0)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("Jaro-Winkler threshold %g (position %d) is not between 0 and 1", t[i], i + 1));
-		if (i > 0 && t[i] >= t[i - 1])
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("Jaro-Winkler thresholds must decrease: %g follows %g (position %d)",
-							t[i], t[i - 1], i + 1),
-					 errhint("List them from the strictest to the loosest, e.g. '{0.92,0.8}'."));
-	}
-}
-
-static void
-check_distance_thresholds(const double *t, int n)
-{
-	for (int i = 0; i < n; i++)
-	{
-		if (t[i] < 1)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("max_distances must be positive, got %d (position %d)", (int) t[i], i + 1),
-					 errdetail("Distance 0 is the \"identical\" level, which is always the top level."));
-		if (i > 0 && t[i] <= t[i - 1])
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("max_distances must increase: %d follows %d (position %d)",
-							(int) t[i], (int) t[i - 1], i + 1),
-					 errhint("List them from the strictest to the loosest, e.g. '{1,2}'."));
-	}
-}
+static const LkLimitsSpec distance_limits = {
+	.argname = "max_distances",
+	.elemtype = INT4OID,
+	.max_count = LK_MAX_LEVELS - 2,
+	.decreasing = false,
+	.min = 1,
+	.max = PG_INT32_MAX,
+	.range = "positive",
+	.detail = "Distance 0 is the \"identical\" level, which is always the top level.",
+	.example = "{1,2}",
+};
 
 /*
  * jaro_winkler_level(a, b, thresholds): n = number of thresholds, given in
  * decreasing order.  Level n + 1 = identical, n - i = similarity >=
  * thresholds[i] (0-based i), 0 = below the last; NULL when a or b is NULL.
+ * Refuses thresholds outside [0, 1], not decreasing, or NULL.
  */
 PG_FUNCTION_INFO_V1(jaro_winkler_level);
 Datum
 jaro_winkler_level(PG_FUNCTION_ARGS)
 {
-	const ThresholdCache *thr = cached_thresholds(fcinfo, 2, "thresholds", FLOAT8OID,
-												  check_similarity_thresholds);
-	pg_wchar	abuf[LK_STACK_CHARS + 1],
-				bbuf[LK_STACK_CHARS + 1];
-	pg_wchar   *a,
-			   *b;
-	int			la,
-				lb,
-				n = thr->n;
-	double		sim;
+	const LkLimits *limits = lk_limits(fcinfo, 2, &similarity_limits);
+	CharsPair	s;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
-	lb = text_to_chars(PG_GETARG_TEXT_PP(1), bbuf, &b);
-	if (chars_equal(a, la, b, lb))
-		PG_RETURN_INT32(n + 1);
-	sim = lk_jaro_winkler(a, la, b, lb);
-	for (int i = 0; i < n; i++)
-		if (sim >= thr->value[i])
-			PG_RETURN_INT32(n - i);
-	PG_RETURN_INT32(0);
+	chars_pair(fcinfo, &s);
+	if (chars_equal(&s))
+		PG_RETURN_INT32(limits->n + 1);
+	PG_RETURN_INT32(lk_level_of(lk_jaro_winkler(s.a, s.la, s.b, s.lb), limits, true));
 }
 
 /*
  * damerau_levenshtein_level(a, b, max_distances): distances in increasing
  * order.  Level n + 1 = identical, n - i = distance <= max_distances[i],
- * 0 = farther; NULL when a or b is NULL.
+ * 0 = farther; NULL when a or b is NULL.  Refuses distances below 1, not
+ * increasing, or NULL.
  */
 PG_FUNCTION_INFO_V1(damerau_levenshtein_level);
 Datum
 damerau_levenshtein_level(PG_FUNCTION_ARGS)
 {
-	const ThresholdCache *thr = cached_thresholds(fcinfo, 2, "max_distances", INT4OID,
-												  check_distance_thresholds);
-	pg_wchar	abuf[LK_STACK_CHARS + 1],
-				bbuf[LK_STACK_CHARS + 1];
-	pg_wchar   *a,
-			   *b;
-	int			la,
-				lb,
-				d,
-				n = thr->n;
+	const LkLimits *limits = lk_limits(fcinfo, 2, &distance_limits);
+	CharsPair	s;
+	int			loosest;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	la = text_to_chars(PG_GETARG_TEXT_PP(0), abuf, &a);
-	lb = text_to_chars(PG_GETARG_TEXT_PP(1), bbuf, &b);
-	if (chars_equal(a, la, b, lb))
-		PG_RETURN_INT32(n + 1);
-	if (n == 0)
+	chars_pair(fcinfo, &s);
+	if (chars_equal(&s))
+		PG_RETURN_INT32(limits->n + 1);
+	if (limits->n == 0)
 		PG_RETURN_INT32(0);
-	d = lk_damerau_levenshtein(a, la, b, lb, (int) thr->value[n - 1]);
-	for (int i = 0; i < n; i++)
-		if (d <= thr->value[i])
-			PG_RETURN_INT32(n - i);
-	PG_RETURN_INT32(0);
+	/* farther than the loosest limit is level 0, however far: stop there */
+	loosest = (int) limits->value[limits->n - 1];
+	PG_RETURN_INT32(lk_level_of(lk_damerau_levenshtein(s.a, s.la, s.b, s.lb, loosest),
+								limits, false));
 }

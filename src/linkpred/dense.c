@@ -21,8 +21,9 @@ lp_alloc(size_t n)
 									  MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 }
 
-LpEigWork *
-lp_eig_work(LpRun *run, int n)
+/* The dsyevd workspace for size n, queried the first time a run meets that size. */
+static LpEigWork *
+eig_work(LpRun *run, int n)
 {
 	LpEigWork  *w;
 	double		wq;
@@ -52,7 +53,7 @@ lp_eig_work(LpRun *run, int n)
 void
 lp_syevd(LpRun *run, int n, double *a, double *w)
 {
-	LpEigWork  *ws = lp_eig_work(run, n);
+	LpEigWork  *ws = eig_work(run, n);
 	int			info;
 
 	CHECK_FOR_INTERRUPTS();
@@ -65,6 +66,7 @@ lp_syevd(LpRun *run, int n, double *a, double *w)
 	CHECK_FOR_INTERRUPTS();
 }
 
+/* Copy the upper triangle of the n x n m onto its lower triangle. */
 void
 lp_symmetrize_upper(double *m, int n)
 {

@@ -19,132 +19,94 @@
 #include "linkpred/linkpred.h"
 
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
-#include "utils/hsearch.h"
-#include "utils/memutils.h"
 
-/* Interning of ids: text -> dense index in arrival order. */
-typedef struct IdEntry
+/* Where an id of one side appeared. */
+#define SEEN_IN_SIMILARITY 1
+#define SEEN_IN_ASSOCIATIONS 2
+
+/* The ids of one side, in arrival order, and where each appeared. */
+typedef struct Side
 {
-	char	   *key;
-	int			index;
-} IdEntry;
+	PmIdDict   *ids;
+	uint8	   *seen;			/* per id: SEEN_* bits */
+	int64		capacity;		/* of seen */
+	const char *name;			/* "left" or "right" */
+} Side;
 
-typedef struct IdDict
-{
-	HTAB	   *hash;
-	char	  **ids;
-	int			n;
-	int			cap;
-	bool	   *in_similarity;	/* per id: appeared in the similarity query */
-	bool	   *in_associations;
-	const char *side;			/* "left" or "right" */
-} IdDict;
-
-static uint32
-id_hash(const void *key, Size keysize)
-{
-	const char *s = *(char *const *) key;
-
-	return hash_bytes((const unsigned char *) s, strlen(s));
-}
-
-static int
-id_match(const void *a, const void *b, Size keysize)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
+/* An empty side named name ("left" or "right"). */
 static void
-dict_init(IdDict *d, const char *side)
+side_init(Side *s, const char *name)
 {
-	HASHCTL		ctl;
-
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(char *);
-	ctl.entrysize = sizeof(IdEntry);
-	ctl.hash = id_hash;
-	ctl.match = id_match;
-	ctl.hcxt = CurrentMemoryContext;
-	d->hash = hash_create("linkpred ids", 1024, &ctl,
-						  HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
-	d->cap = 1024;
-	d->n = 0;
-	d->ids = palloc(sizeof(char *) * d->cap);
-	d->in_similarity = palloc0(sizeof(bool) * d->cap);
-	d->in_associations = palloc0(sizeof(bool) * d->cap);
-	d->side = side;
+	s->ids = pm_id_dict_create("link prediction ids", 1024);
+	s->seen = NULL;
+	s->capacity = 0;
+	s->name = name;
 }
 
+/* The number of ids of the side. */
 static int
-dict_intern(IdDict *d, char *id)
+side_count(const Side *s)
 {
-	bool		found;
-	IdEntry    *e = hash_search(d->hash, &id, HASH_ENTER, &found);
+	return pm_id_dict_count(s->ids);
+}
 
-	if (found)
-		pfree(id);				/* keep one copy of each id */
-	else
+/* The index of id (text), added when new; marks where it was seen. */
+static int
+side_intern(Side *s, text *id, uint8 where)
+{
+	bool		is_new;
+	int			i = pm_id_dict_intern(s->ids, VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id), &is_new);
+
+	if (is_new)
 	{
-		if (d->n == d->cap)
-		{
-			d->cap *= 2;
-			d->ids = repalloc(d->ids, sizeof(char *) * d->cap);
-			d->in_similarity = repalloc(d->in_similarity, sizeof(bool) * d->cap);
-			d->in_associations = repalloc(d->in_associations, sizeof(bool) * d->cap);
-		}
-		e->key = id;
-		e->index = d->n;
-		d->ids[d->n] = id;
-		d->in_similarity[d->n] = false;
-		d->in_associations[d->n] = false;
-		d->n++;
+		if (i >= s->capacity)
+			s->seen = pm_array_grow(s->seen, &s->capacity, (int64) i + 1, sizeof(uint8),
+									"link prediction ids");
+		s->seen[i] = 0;
 	}
-	return e->index;
-}
-
-static int
-dict_lookup(IdDict *d, char *id)
-{
-	IdEntry    *e = hash_search(d->hash, &id, HASH_FIND, NULL);
-
-	return e ? e->index : -1;
+	s->seen[i] |= where;
+	return i;
 }
 
 /* Growable list of (a, b, value) rows. */
+typedef struct Triple
+{
+	int			a;
+	int			b;
+	double		v;
+} Triple;
+
 typedef struct Triples
 {
-	int		   *a;
-	int		   *b;
-	double	   *v;
-	int			n;
-	int			cap;
+	Triple	   *rows;
+	int64		n;
+	int64		capacity;
 } Triples;
 
+/* Append (a, b, v), growing the list. */
 static void
 triples_add(Triples *t, int a, int b, double v)
 {
-	if (t->n == t->cap)
+	if (t->n == t->capacity)
 	{
-		t->cap = t->cap ? t->cap * 2 : 4096;
-		if ((Size) t->cap * sizeof(double) >= MaxAllocSize)
+		if (t->n >= PG_INT32_MAX)
 			pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-					 errmsg("too many rows in a link prediction input"));
-		t->a = t->a ? repalloc(t->a, sizeof(int) * t->cap) : palloc(sizeof(int) * t->cap);
-		t->b = t->b ? repalloc(t->b, sizeof(int) * t->cap) : palloc(sizeof(int) * t->cap);
-		t->v = t->v ? repalloc(t->v, sizeof(double) * t->cap) : palloc(sizeof(double) * t->cap);
+					 errmsg("too many rows in a link prediction input"),
+					 errdetail("At most %d rows are read from one query.", PG_INT32_MAX));
+		t->rows = pm_array_grow(t->rows, &t->capacity, t->n + 1, sizeof(Triple),
+								"link prediction input rows");
 	}
-	t->a[t->n] = a;
-	t->b[t->n] = b;
-	t->v[t->n] = v;
+	t->rows[t->n].a = a;
+	t->rows[t->n].b = b;
+	t->rows[t->n].v = v;
 	t->n++;
 }
 
-static char *
-text_value(PmQueryInput *in, Datum *values, bool *nulls, int col,
-		   const char *colname)
+/* The text id in column col of a row, read in place; NULL is an error naming the column. */
+static text *
+id_value(PmQueryInput *in, Datum *values, bool *nulls, int col, const char *colname)
 {
 	bool		isnull;
 	Datum		d = pm_row_value(in, values, nulls, col, &isnull);
@@ -154,7 +116,7 @@ text_value(PmQueryInput *in, Datum *values, bool *nulls, int col,
 				 errmsg("column \"%s\" of the query for argument \"%s\" is NULL",
 						colname, in->argname),
 				 errhint("Filter NULL ids out in the query."));
-	return TextDatumGetCString(d);
+	return DatumGetTextPP(d);
 }
 
 /* Read a query argument, calling fn for each row with keep current. */
@@ -171,35 +133,37 @@ read_query(const char *argname, const char *query, const PmColumn *spec, int nsp
 
 typedef struct AssocArg
 {
-	IdDict	   *left;
-	IdDict	   *right;
+	Side	   *left;
+	Side	   *right;
 	Triples    *pairs;
 } AssocArg;
 
+/* One association: both ids interned, the pair kept. */
 static void
 assoc_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	AssocArg   *a = arg;
-	int			l = dict_intern(a->left, text_value(in, values, nulls, 0, "left_id"));
-	int			r = dict_intern(a->right, text_value(in, values, nulls, 1, "right_id"));
+	int			l = side_intern(a->left, id_value(in, values, nulls, 0, "left_id"),
+								SEEN_IN_ASSOCIATIONS);
+	int			r = side_intern(a->right, id_value(in, values, nulls, 1, "right_id"),
+								SEEN_IN_ASSOCIATIONS);
 
-	a->left->in_associations[l] = true;
-	a->right->in_associations[r] = true;
 	triples_add(a->pairs, l, r, 1.0);
 }
 
 typedef struct SimArg
 {
-	IdDict	   *dict;
+	Side	   *side;
 	Triples    *rows;
 } SimArg;
 
+/* One similarity row: checked, both ids interned, the value kept. */
 static void
 sim_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	SimArg	   *s = arg;
-	char	   *ida = text_value(in, values, nulls, 0, "id_a");
-	char	   *idb = text_value(in, values, nulls, 1, "id_b");
+	text	   *ida = id_value(in, values, nulls, 0, "id_a");
+	text	   *idb = id_value(in, values, nulls, 1, "id_b");
 	bool		isnull;
 	double		v = DatumGetFloat8(pm_row_value(in, values, nulls, 2, &isnull));
 	int			a,
@@ -207,21 +171,21 @@ sim_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 
 	if (isnull)
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-				 errmsg("similarity of (%s, %s) in argument \"%s\" is NULL", ida, idb, in->argname),
+				 errmsg("similarity of (%s, %s) in argument \"%s\" is NULL",
+						text_to_cstring(ida), text_to_cstring(idb), in->argname),
 				 errhint("Leave the pair out (a missing pair counts as 0) or give a value in [0, 1]."));
 	if (isnan(v) || isinf(v) || v < 0.0 || v > 1.0)
 		pm_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
 				 errmsg("similarity of (%s, %s) in argument \"%s\" is %g, outside [0, 1]",
-						ida, idb, in->argname, v),
+						text_to_cstring(ida), text_to_cstring(idb), in->argname, v),
 				 errdetail("Similarities must be finite numbers between 0 and 1."),
 				 errhint("Rescale the similarity (for example divide by its maximum) before calling."));
-	a = dict_intern(s->dict, ida);
-	b = dict_intern(s->dict, idb);
-	s->dict->in_similarity[a] = true;
-	s->dict->in_similarity[b] = true;
+	a = side_intern(s->side, ida, SEEN_IN_SIMILARITY);
+	b = side_intern(s->side, idb, SEEN_IN_SIMILARITY);
 	triples_add(s->rows, a, b, v);
 }
 
+/* Order pointers to ids by byte order of the ids. */
 static int
 cmp_ids(const void *x, const void *y)
 {
@@ -230,37 +194,41 @@ cmp_ids(const void *x, const void *y)
 
 /* new_index[old] so that ids are in byte order; sorted ids in *sorted. */
 static int *
-dict_sort(IdDict *d, char ***sorted)
+side_sort(Side *s, char ***sorted)
 {
-	char	 ***order = palloc(sizeof(char **) * Max(d->n, 1));
-	int		   *map = palloc(sizeof(int) * Max(d->n, 1));
+	int			n = side_count(s);
+	char	  **ids = pm_id_dict_ids(s->ids);
+	char	 ***order = palloc(sizeof(char **) * Max(n, 1));
+	int		   *map = palloc(sizeof(int) * Max(n, 1));
 
-	for (int i = 0; i < d->n; i++)
-		order[i] = &d->ids[i];
-	qsort(order, d->n, sizeof(char **), cmp_ids);
-	*sorted = palloc(sizeof(char *) * Max(d->n, 1));
-	for (int i = 0; i < d->n; i++)
+	for (int i = 0; i < n; i++)
+		order[i] = &ids[i];
+	qsort(order, n, sizeof(char **), cmp_ids);
+	*sorted = palloc(sizeof(char *) * Max(n, 1));
+	for (int i = 0; i < n; i++)
 	{
-		int			old = (int) (order[i] - d->ids);
+		int			old = (int) (order[i] - ids);
 
 		map[old] = i;
-		(*sorted)[i] = d->ids[old];
+		(*sorted)[i] = ids[old];
 	}
+	pfree(order);
 	return map;
 }
 
+/* The n x n similarity of a side: rows mirrored, diagonal 1, conflicts refused. */
 static double *
-build_similarity(IdDict *d, Triples *t, int *map, const char *argname)
+build_similarity(Side *s, Triples *t, int *map, const char *argname)
 {
-	int			n = d->n;
+	int			n = side_count(s);
 	double	   *S = lp_alloc((size_t) n * n);
 	char	   *given = palloc_extended(Max((size_t) n * n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 
-	for (int i = 0; i < t->n; i++)
+	for (int64 i = 0; i < t->n; i++)
 	{
-		int			a = map[t->a[i]],
-					b = map[t->b[i]];
-		double		v = t->v[i];
+		const Triple *r = &t->rows[i];
+		int			a = map[r->a],
+					b = map[r->b];
 
 		if ((i & 0xffff) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -269,18 +237,18 @@ build_similarity(IdDict *d, Triples *t, int *map, const char *argname)
 		if (given[LP_IDX(a, b, n)])
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 					 errmsg("similarity pair (%s, %s) is given more than once in argument \"%s\"",
-							d->ids[t->a[i]], d->ids[t->b[i]], argname),
+							pm_id_dict_id(s->ids, r->a), pm_id_dict_id(s->ids, r->b), argname),
 					 errhint("Give each pair once (in one or both directions)."));
-		if (given[LP_IDX(b, a, n)] && fabs(S[LP_IDX(b, a, n)] - v) > 1e-9)
+		if (given[LP_IDX(b, a, n)] && fabs(S[LP_IDX(b, a, n)] - r->v) > 1e-9)
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 					 errmsg("similarity in argument \"%s\" is not symmetric: (%s, %s) = %g but (%s, %s) = %g",
-							argname, d->ids[t->a[i]], d->ids[t->b[i]], v,
-							d->ids[t->b[i]], d->ids[t->a[i]], S[LP_IDX(b, a, n)]),
+							argname, pm_id_dict_id(s->ids, r->a), pm_id_dict_id(s->ids, r->b), r->v,
+							pm_id_dict_id(s->ids, r->b), pm_id_dict_id(s->ids, r->a), S[LP_IDX(b, a, n)]),
 					 errdetail("The methods need a symmetric similarity; a pair given in one direction only is mirrored."),
 					 errhint("Symmetrize it in the query, e.g. take the mean or the maximum of both directions."));
 		given[LP_IDX(a, b, n)] = 1;
-		S[LP_IDX(a, b, n)] = v;
-		S[LP_IDX(b, a, n)] = v;
+		S[LP_IDX(a, b, n)] = r->v;
+		S[LP_IDX(b, a, n)] = r->v;
 	}
 	for (int i = 0; i < n; i++)
 		S[LP_IDX(i, i, n)] = 1.0;
@@ -288,19 +256,21 @@ build_similarity(IdDict *d, Triples *t, int *map, const char *argname)
 	return S;
 }
 
+/* Refuse an associated id absent from its side's similarity query. */
 static void
-check_declared(IdDict *d, const char *argname)
+check_declared(Side *s, const char *argname)
 {
-	for (int i = 0; i < d->n; i++)
-		if (d->in_associations[i] && !d->in_similarity[i])
+	for (int i = 0; i < side_count(s); i++)
+		if ((s->seen[i] & SEEN_IN_ASSOCIATIONS) && !(s->seen[i] & SEEN_IN_SIMILARITY))
 			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 					 errmsg("%s id \"%s\" of the associations is missing from argument \"%s\"",
-							d->side, d->ids[i], argname),
+							s->name, pm_id_dict_id(s->ids, i), argname),
 					 errdetail("Every associated entity must appear in its side's similarity query."),
 					 errhint("Add the row (%s, %s, 1) to declare an entity with no known similarity to others.",
-							 d->ids[i], d->ids[i]));
+							 pm_id_dict_id(s->ids, i), pm_id_dict_id(s->ids, i)));
 }
 
+/* Order (left, right) index pairs. */
 static int
 cmp_pair(const void *x, const void *y)
 {
@@ -314,9 +284,44 @@ cmp_pair(const void *x, const void *y)
 	return 0;
 }
 
+/* The associations as index pairs sorted by (left, right); a pair given twice is an error. */
+static void
+sort_pairs(LpProblem *prob, const Triples *pairs, const int *lmap, const int *rmap)
+{
+	int			n = (int) pairs->n;
+	int		   *sorted = palloc(sizeof(int) * 2 * n);
+
+	for (int i = 0; i < n; i++)
+	{
+		sorted[2 * i] = lmap[pairs->rows[i].a];
+		sorted[2 * i + 1] = rmap[pairs->rows[i].b];
+	}
+	qsort(sorted, n, 2 * sizeof(int), cmp_pair);
+	prob->npairs = n;
+	prob->pair_l = palloc(sizeof(int) * n);
+	prob->pair_r = palloc(sizeof(int) * n);
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0 && sorted[2 * i] == sorted[2 * i - 2] &&
+			sorted[2 * i + 1] == sorted[2 * i - 1])
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 errmsg("association (%s, %s) is given more than once",
+							prob->left_ids[sorted[2 * i]],
+							prob->right_ids[sorted[2 * i + 1]]),
+					 errhint("Use SELECT DISTINCT in the associations query."));
+		prob->pair_l[i] = sorted[2 * i];
+		prob->pair_r[i] = sorted[2 * i + 1];
+	}
+	pfree(sorted);
+}
+
+/*
+ * The problem of queries: entities, associations and similarities read,
+ * checked, and sized against the memory cap (extra_matrices more nl x nr
+ * float8 matrices for the caller) before any matrix is built.
+ */
 LpProblem *
-lp_read_problem(const char *associations, const char *left_similarity,
-				const char *right_similarity, const LpParams *params,
+lp_read_problem(const LpQueries *queries, const LpParams *params,
 				int extra_matrices, const char *what)
 {
 	static const PmColumn assoc_spec[] = {
@@ -326,7 +331,7 @@ lp_read_problem(const char *associations, const char *left_similarity,
 		{"id_a", TEXTOID, false}, {"id_b", TEXTOID, false}, {"similarity", FLOAT8OID, false}
 	};
 	LpProblem  *prob = palloc0(sizeof(LpProblem));
-	IdDict		left,
+	Side		left,
 				right;
 	Triples		pairs = {0},
 				lsim = {0},
@@ -335,93 +340,71 @@ lp_read_problem(const char *associations, const char *left_similarity,
 	SimArg		sa;
 	int		   *lmap,
 			   *rmap;
-	int		   *sorted_pairs;
 	MemoryContext keep = CurrentMemoryContext;
 
-	dict_init(&left, "left");
-	dict_init(&right, "right");
+	side_init(&left, "left");
+	side_init(&right, "right");
 
 	aa.left = &left;
 	aa.right = &right;
 	aa.pairs = &pairs;
-	read_query("associations", associations, assoc_spec, 2, assoc_row, &aa, keep);
+	read_query("associations", queries->associations, assoc_spec, 2, assoc_row, &aa, keep);
 	if (pairs.n == 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 				 errmsg("argument \"associations\" returned no rows"),
 				 errdetail("The methods learn from known associations; with none every score would be 0."),
 				 errhint("Check the query's WHERE clause."));
 
-	sa.dict = &left;
+	sa.side = &left;
 	sa.rows = &lsim;
-	read_query("left_similarity", left_similarity, sim_spec, 3, sim_row, &sa, keep);
-	sa.dict = &right;
+	read_query("left_similarity", queries->left_similarity, sim_spec, 3, sim_row, &sa, keep);
+	sa.side = &right;
 	sa.rows = &rsim;
-	read_query("right_similarity", right_similarity, sim_spec, 3, sim_row, &sa, keep);
+	read_query("right_similarity", queries->right_similarity, sim_spec, 3, sim_row, &sa, keep);
 
 	check_declared(&left, "left_similarity");
 	check_declared(&right, "right_similarity");
-	if (left.n < 2 || right.n < 2)
+	if (side_count(&left) < 2 || side_count(&right) < 2)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 				 errmsg("link prediction needs at least 2 entities on each side, got %d left and %d right",
-						left.n, right.n),
+						side_count(&left), side_count(&right)),
 				 errdetail("A side with a single entity has no similarity structure to learn from."),
 				 errhint("Add entities (with their similarities) to the smaller side."));
 
 	/* size the whole run before building anything */
-	lp_check_memory(params, left.n, right.n, extra_matrices, what);
+	lp_check_memory(params, side_count(&left), side_count(&right), extra_matrices, what);
 
-	lmap = dict_sort(&left, &prob->left_ids);
-	rmap = dict_sort(&right, &prob->right_ids);
-	prob->nl = left.n;
-	prob->nr = right.n;
-
-	/* associations: sorted, duplicates rejected */
-	sorted_pairs = palloc(sizeof(int) * 2 * pairs.n);
-	for (int i = 0; i < pairs.n; i++)
-	{
-		sorted_pairs[2 * i] = lmap[pairs.a[i]];
-		sorted_pairs[2 * i + 1] = rmap[pairs.b[i]];
-	}
-	qsort(sorted_pairs, pairs.n, 2 * sizeof(int), cmp_pair);
-	prob->npairs = pairs.n;
-	prob->pair_l = palloc(sizeof(int) * pairs.n);
-	prob->pair_r = palloc(sizeof(int) * pairs.n);
-	for (int i = 0; i < pairs.n; i++)
-	{
-		if (i > 0 && sorted_pairs[2 * i] == sorted_pairs[2 * i - 2] &&
-			sorted_pairs[2 * i + 1] == sorted_pairs[2 * i - 1])
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("association (%s, %s) is given more than once",
-							prob->left_ids[sorted_pairs[2 * i]],
-							prob->right_ids[sorted_pairs[2 * i + 1]]),
-					 errhint("Use SELECT DISTINCT in the associations query."));
-		prob->pair_l[i] = sorted_pairs[2 * i];
-		prob->pair_r[i] = sorted_pairs[2 * i + 1];
-	}
+	lmap = side_sort(&left, &prob->left_ids);
+	rmap = side_sort(&right, &prob->right_ids);
+	prob->nl = side_count(&left);
+	prob->nr = side_count(&right);
+	sort_pairs(prob, &pairs, lmap, rmap);
 
 	prob->Sl = build_similarity(&left, &lsim, lmap, "left_similarity");
 	prob->Sr = build_similarity(&right, &rsim, rmap, "right_similarity");
 	prob->A = lp_alloc((size_t) prob->nl * prob->nr);
 	for (int i = 0; i < prob->npairs; i++)
 		prob->A[LP_IDX(prob->pair_l[i], prob->pair_r[i], prob->nl)] = 1.0;
-
-	pfree(sorted_pairs);
-	hash_destroy(left.hash);
-	hash_destroy(right.hash);
+	pfree(pairs.rows);
+	if (lsim.rows)
+		pfree(lsim.rows);
+	if (rsim.rows)
+		pfree(rsim.rows);
 	return prob;
 }
 
 typedef struct FoldArg
 {
 	LpProblem  *prob;
-	IdDict	   *left;
-	IdDict	   *right;
+	PmIdDict   *left;			/* the problem's ids: index = sorted index */
+	PmIdDict   *right;
 	int		   *fold_of;		/* per known pair */
 	bool	   *has_fold;
 	int		   *matrix;			/* pooled protocol: per pair (nl x nr), else NULL */
 	bool	   *given;
 } FoldArg;
 
+/* The index of known pair (l, r), or -1 (binary search). */
 static int
 find_pair(LpProblem *prob, int l, int r)
 {
@@ -444,61 +427,81 @@ find_pair(LpProblem *prob, int l, int r)
 	return -1;
 }
 
+/* The pooled protocol's row: a fold for pair (l, r), known or not. */
+static void
+fold_pooled(FoldArg *f, text *lid, text *rid, int l, int r, int p, int fold)
+{
+	size_t		e;
+
+	if (l < 0 || r < 0)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("fold row (%s, %s) names an id that is in no input",
+						text_to_cstring(lid), text_to_cstring(rid)),
+				 errdetail("With protocol \"pooled\" the folds query gives a fold to every left x right pair."));
+	e = LP_IDX(l, r, f->prob->nl);
+	if (f->given[e])
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("pair (%s, %s) is given more than one fold",
+						text_to_cstring(lid), text_to_cstring(rid)),
+				 errhint("Give each pair exactly one fold."));
+	f->given[e] = true;
+	f->matrix[e] = fold;
+	if (p >= 0)
+	{
+		f->has_fold[p] = true;
+		f->fold_of[p] = fold;
+	}
+}
+
+/* One fold row: the fold of a known pair (or, pooled, of any pair), checked. */
 static void
 fold_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	FoldArg    *f = arg;
-	char	   *lid = text_value(in, values, nulls, 0, "left_id");
-	char	   *rid = text_value(in, values, nulls, 1, "right_id");
+	text	   *lid = id_value(in, values, nulls, 0, "left_id");
+	text	   *rid = id_value(in, values, nulls, 1, "right_id");
 	bool		isnull;
 	int			fold = DatumGetInt32(pm_row_value(in, values, nulls, 2, &isnull));
-	int			l = dict_lookup(f->left, lid),
-				r = dict_lookup(f->right, rid),
+	int			l = pm_id_dict_lookup(f->left, VARDATA_ANY(lid), VARSIZE_ANY_EXHDR(lid)),
+				r = pm_id_dict_lookup(f->right, VARDATA_ANY(rid), VARSIZE_ANY_EXHDR(rid)),
 				p = (l >= 0 && r >= 0) ? find_pair(f->prob, l, r) : -1;
 
 	if (isnull)
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-				 errmsg("fold of (%s, %s) in argument \"folds\" is NULL", lid, rid));
+				 errmsg("fold of (%s, %s) in argument \"folds\" is NULL",
+						text_to_cstring(lid), text_to_cstring(rid)));
 	if (f->matrix)
 	{
-		size_t		e;
-
-		if (l < 0 || r < 0)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("fold row (%s, %s) names an id that is in no input", lid, rid),
-					 errdetail("With protocol \"pooled\" the folds query gives a fold to every left x right pair."));
-		e = LP_IDX(l, r, f->prob->nl);
-		if (f->given[e])
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("pair (%s, %s) is given more than one fold", lid, rid),
-					 errhint("Give each pair exactly one fold."));
-		f->given[e] = true;
-		f->matrix[e] = fold;
-		if (p >= 0)
-		{
-			f->has_fold[p] = true;
-			f->fold_of[p] = fold;
-		}
-		/* one fold row per pair: the ids are not kept */
-		pfree(lid);
-		pfree(rid);
+		fold_pooled(f, lid, rid, l, r, p, fold);
 		return;
 	}
 	if (p < 0)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("fold row (%s, %s) is not a known association", lid, rid),
+				 errmsg("fold row (%s, %s) is not a known association",
+						text_to_cstring(lid), text_to_cstring(rid)),
 				 errdetail("The folds query assigns each known association (and only those) to a fold."),
 				 errhint("Join the folds to the associations query."));
 	if (f->has_fold[p])
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("association (%s, %s) is given more than one fold", lid, rid),
+				 errmsg("association (%s, %s) is given more than one fold",
+						text_to_cstring(lid), text_to_cstring(rid)),
 				 errhint("Give each known association exactly one fold."));
 	f->has_fold[p] = true;
 	f->fold_of[p] = fold;
-	pfree(lid);
-	pfree(rid);
 }
 
+/* A dictionary of ids whose index is their position in ids. */
+static PmIdDict *
+dict_of(char **ids, int n)
+{
+	PmIdDict   *d = pm_id_dict_create("link prediction ids", n);
+
+	for (int i = 0; i < n; i++)
+		(void) pm_id_dict_intern(d, ids[i], strlen(ids[i]), NULL);
+	return d;
+}
+
+/* Order ints. */
 static int
 cmp_int(const void *x, const void *y)
 {
@@ -506,6 +509,29 @@ cmp_int(const void *x, const void *y)
 				b = *(const int *) y;
 
 	return a < b ? -1 : (a > b);
+}
+
+/* The distinct values of v[0..n-1], sorted, in a new array; *nd gets their count. */
+static int *
+distinct_sorted(const int *v, size_t n, int *nd)
+{
+	int		   *vals = palloc_extended(sizeof(int) * Max(n, 1), MCXT_ALLOC_HUGE);
+
+	memcpy(vals, v, sizeof(int) * n);
+	qsort(vals, n, sizeof(int), cmp_int);
+	*nd = 0;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || vals[i] != vals[*nd - 1])
+			vals[(*nd)++] = vals[i];
+	return vals;
+}
+
+/* Each of v[0..n-1] (one of labels) replaced by its index in labels. */
+static void
+relabel(int *v, size_t n, const int *labels, int nd)
+{
+	for (size_t i = 0; i < n; i++)
+		v[i] = ((int *) bsearch(&v[i], labels, nd, sizeof(int), cmp_int)) - labels;
 }
 
 /*
@@ -521,22 +547,13 @@ lp_read_folds(LpProblem *prob, const char *folds, bool all_pairs, int *nfolds,
 	static const PmColumn fold_spec[] = {
 		{"left_id", TEXTOID, false}, {"right_id", TEXTOID, false}, {"fold", INT4OID, false}
 	};
-	IdDict		left,
-				right;
 	FoldArg		fa;
 	int		   *vals;
 	int			nd = 0;
 
-	dict_init(&left, "left");
-	dict_init(&right, "right");
-	for (int i = 0; i < prob->nl; i++)
-		dict_intern(&left, prob->left_ids[i]);
-	for (int i = 0; i < prob->nr; i++)
-		dict_intern(&right, prob->right_ids[i]);
-
 	fa.prob = prob;
-	fa.left = &left;
-	fa.right = &right;
+	fa.left = dict_of(prob->left_ids, prob->nl);
+	fa.right = dict_of(prob->right_ids, prob->nr);
 	fa.fold_of = palloc(sizeof(int) * prob->npairs);
 	fa.has_fold = palloc0(sizeof(bool) * prob->npairs);
 	fa.matrix = NULL;
@@ -567,39 +584,26 @@ lp_read_folds(LpProblem *prob, const char *folds, bool all_pairs, int *nfolds,
 					 errdetail("Every known association must be held out in exactly one fold."),
 					 errhint("Generate folds with precmed.link_folds(associations, 10, seed)."));
 
-	{
-		/* distinct fold labels: of the known pairs, or of all pairs */
-		size_t		nv = all_pairs ? (size_t) prob->nl * prob->nr : (size_t) prob->npairs;
-		int		   *src = all_pairs ? fa.matrix : fa.fold_of;
-
-		vals = palloc_extended(sizeof(int) * nv, MCXT_ALLOC_HUGE);
-		memcpy(vals, src, sizeof(int) * nv);
-		qsort(vals, nv, sizeof(int), cmp_int);
-		for (size_t i = 0; i < nv; i++)
-			if (i == 0 || vals[i] != vals[nd - 1])
-				vals[nd++] = vals[i];
-	}
+	/* fold labels as indexes 0..nd-1: of the known pairs, or of all pairs */
+	vals = distinct_sorted(all_pairs ? fa.matrix : fa.fold_of,
+						   all_pairs ? (size_t) prob->nl * prob->nr : (size_t) prob->npairs, &nd);
 	if (nd < 2)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 				 errmsg("argument \"folds\" has %d distinct fold, at least 2 are needed", nd),
 				 errhint("Use for example 10 folds: precmed.link_folds(associations, 10, seed)."));
-	for (int i = 0; i < prob->npairs; i++)
-		fa.fold_of[i] = ((int *) bsearch(&fa.fold_of[i], vals, nd, sizeof(int), cmp_int)) - vals;
+	relabel(fa.fold_of, prob->npairs, vals, nd);
 	if (all_pairs)
 	{
-		for (size_t e = 0; e < (size_t) prob->nl * prob->nr; e++)
-			fa.matrix[e] = ((int *) bsearch(&fa.matrix[e], vals, nd, sizeof(int), cmp_int)) - vals;
+		relabel(fa.matrix, (size_t) prob->nl * prob->nr, vals, nd);
 		pfree(fa.given);
 	}
 	*fold_matrix = fa.matrix;
-
-	hash_destroy(left.hash);
-	hash_destroy(right.hash);
 	*nfolds = nd;
 	*fold_values = vals;
 	return fa.fold_of;
 }
 
+/* Order (left id, right id) pairs by byte order. */
 static int
 cmp_id_pair(const void *x, const void *y)
 {
@@ -613,25 +617,27 @@ cmp_id_pair(const void *x, const void *y)
 typedef struct PairArg
 {
 	char	  **ids;			/* left, right, left, right, ... */
-	int			n;
-	int			cap;
+	int64		n;				/* pairs */
+	int64		capacity;		/* of ids */
 } PairArg;
 
+/* One association of link_folds: both ids kept. */
 static void
 pair_row(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 {
 	PairArg    *p = arg;
 
-	if (p->n == p->cap)
+	if (2 * p->n + 2 > p->capacity)
 	{
-		p->cap *= 2;
-		if ((Size) p->cap * 2 * sizeof(char *) >= MaxAllocSize)
+		if (p->n >= PG_INT32_MAX)
 			pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-					 errmsg("too many rows in argument \"associations\""));
-		p->ids = repalloc(p->ids, sizeof(char *) * 2 * p->cap);
+					 errmsg("too many rows in argument \"associations\""),
+					 errdetail("At most %d rows are read from one query.", PG_INT32_MAX));
+		p->ids = pm_array_grow(p->ids, &p->capacity, 2 * p->n + 2, sizeof(char *),
+							   "link_folds");
 	}
-	p->ids[2 * p->n] = text_value(in, values, nulls, 0, "left_id");
-	p->ids[2 * p->n + 1] = text_value(in, values, nulls, 1, "right_id");
+	p->ids[2 * p->n] = text_to_cstring(id_value(in, values, nulls, 0, "left_id"));
+	p->ids[2 * p->n + 1] = text_to_cstring(id_value(in, values, nulls, 1, "right_id"));
 	p->n++;
 }
 
@@ -645,11 +651,8 @@ lp_read_pairs(const char *associations, char ***ids)
 	static const PmColumn assoc_spec[] = {
 		{"left_id", TEXTOID, false}, {"right_id", TEXTOID, false}
 	};
-	PairArg		pa;
+	PairArg		pa = {0};
 
-	pa.cap = 1024;
-	pa.n = 0;
-	pa.ids = palloc(sizeof(char *) * 2 * pa.cap);
 	read_query("associations", associations, assoc_spec, 2, pair_row, &pa,
 			   CurrentMemoryContext);
 	if (pa.n == 0)
@@ -664,5 +667,5 @@ lp_read_pairs(const char *associations, char ***ids)
 							pa.ids[2 * i], pa.ids[2 * i + 1]),
 					 errhint("Use SELECT DISTINCT in the associations query."));
 	*ids = pa.ids;
-	return pa.n;
+	return (int) pa.n;
 }

@@ -108,7 +108,7 @@ typedef struct LpRun
 	LpEigWork	eig[3];			/* up to three distinct sizes */
 	int			neig;
 	LpSvdWork	svd;
-	const char *label;			/* for progress NOTICEs, e.g. "fold 3" */
+	const char *label;			/* prefix of its progress lines: "" or "fold 3: " */
 } LpRun;
 
 /* params.c */
@@ -119,18 +119,23 @@ extern void lp_check_memory(const LpParams *p, int nl, int nr, int extra_matrice
 							const char *what);
 
 /* input.c */
-extern LpProblem *lp_read_problem(const char *associations,
-								  const char *left_similarity,
-								  const char *right_similarity,
-								  const LpParams *params, int extra_matrices,
-								  const char *what);
+
+/* The queries that describe a problem (query text or table names). */
+typedef struct LpQueries
+{
+	const char *associations;
+	const char *left_similarity;
+	const char *right_similarity;
+} LpQueries;
+
+extern LpProblem *lp_read_problem(const LpQueries *queries, const LpParams *params,
+								  int extra_matrices, const char *what);
 extern int	lp_read_pairs(const char *associations, char ***ids);
 extern int *lp_read_folds(LpProblem *prob, const char *folds, bool all_pairs,
 						  int *nfolds, int **fold_values, int **fold_matrix);
 
 /* dense.c */
 extern double *lp_alloc(size_t n);
-extern LpEigWork *lp_eig_work(LpRun *run, int n);
 extern void lp_syevd(LpRun *run, int n, double *a, double *w);
 extern void lp_svt_sym(LpRun *run, int n, double *m, double tau, double *evals,
 					   double *scratch);
@@ -145,16 +150,6 @@ extern void lp_fuse(double *K, const double *S, int n, double w,
 /* methods.c */
 extern void lp_score(LpRun *run, const double *A, const double *Sl,
 					 const double *Sr, int nl, int nr, double *F);
-extern void lp_krls_gip(LpRun *run, const double *A, const double *Sl,
-						const double *Sr, int nl, int nr, double *F);
-extern void lp_knn(LpRun *run, const double *A, const double *Sl,
-				   const double *Sr, int nl, int nr, double *F);
-extern int	lp_bnnr(LpRun *run, const double *A, const double *Sl,
-					const double *Sr, int nl, int nr, double *F);
-extern int	lp_bmc(LpRun *run, const double *A, int nl, int nr, double *F);
-extern void lp_hgimc(LpRun *run, const double *A, const double *Sl,
-					 const double *Sr, int nl, int nr, double *F);
-extern void lp_progress(LpRun *run, const char *fmt,...) pg_attribute_printf(2, 3);
 
 /* metrics.c */
 extern void lp_auc_ap(const double *score, const bool *label, int n,

@@ -1,42 +1,35 @@
 /*
  * methods.c: the scoring methods.  Each takes the training matrix A
  * (nl x nr, 0/1), the similarities Sl (nl x nl) and Sr (nr x nr), and
- * writes the score of every pair into F (nl x nr).  Definitions and sources:
+ * writes the score of every pair into F (nl x nr).  Sources and defaults:
  * docs/repositioning.md.
+ *
+ * How they work.
+ *  - KRLS-GIP: each side's kernel is its similarity fused with a Gaussian
+ *    kernel of the entities' association profiles (rows, columns of A).  With
+ *    the eigendecompositions Kl = U diag(l) U' and Kr = V diag(m) V', the
+ *    Kronecker ridge regression has the closed form
+ *    F = U [(U' A V) .* (l m' ./ (l m' + sigma))] V': no iteration.
+ *  - kNN: F = Sl_k A + A Sr_k', each similarity cut to every entity's k
+ *    nearest others: a pair scores by the known links of its neighbours.
+ *  - BNNR: complete the block matrix T = [[Sl, A], [A', Sr]] by a low-rank
+ *    matrix with entries in [0, 1] that stays near T where T is known, by
+ *    ADMM: a clipped step towards the observed entries (W), singular-value
+ *    thresholding (X, the nuclear-norm step), and the multiplier update (Y),
+ *    until X stops moving.  Scores: the A block of W.
+ *  - HGIMC: the same bounded ADMM on A alone (BMC) pre-fills likely links,
+ *    then a fixed point W = g Rn W Dn + (1 - g) A0 spreads them over
+ *    normalized Gaussian kernels of both similarities.
+ *  - Ensemble: KRLS-GIP and BNNR on GIP-fused similarities, each min-max
+ *    scaled, mixed with fixed weights.
+ * Progress lines (params "progress" or precmed.progress) mark the phases;
+ * pm_progress stamps them with the time since the statement began.
  */
 #include "linkpred/linkpred.h"
 
 #include <cblas.h>
 
 #include "miscadmin.h"
-#include "portability/instr_time.h"
-
-static double
-lap(instr_time *t)
-{
-	instr_time	now;
-	double		s;
-
-	INSTR_TIME_SET_CURRENT(now);
-	s = INSTR_TIME_GET_DOUBLE(now) - INSTR_TIME_GET_DOUBLE(*t);
-	*t = now;
-	return s;
-}
-
-void
-lp_progress(LpRun *run, const char *fmt,...)
-{
-	char		buf[256];
-	va_list		ap;
-
-	if (!run->params->progress)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	ereport(NOTICE, (errmsg_internal("%s%s%s", run->label ? run->label : "",
-									 run->label ? ": " : "", buf)));
-}
 
 /*
  * The fused kernel of one side: GIP kernel of the training profiles mixed
@@ -95,29 +88,24 @@ transposed_times(const double *U, const double *A, int n, int m, double *T)
  * Kr = V diag(m) V' (negative eigenvalues clipped to 0),
  * F = U [ (U' A V) .* (l m' ./ (l m' + sigma)) ] V'.
  */
-void
-lp_krls_gip(LpRun *run, const double *A, const double *Sl, const double *Sr,
-			int nl, int nr, double *F)
+static void
+krls_gip(LpRun *run, const double *A, const double *Sl, const double *Sr,
+		 int nl, int nr, double *F)
 {
 	double		sigma = run->params->sigma;
-	instr_time	t0;
 	double	   *U,
 			   *V;
 	double	   *lam = palloc(sizeof(double) * nl);
 	double	   *mu = palloc(sizeof(double) * nr);
 	double	   *T1 = lp_alloc((size_t) nl * nr);
 	double	   *G = lp_alloc((size_t) nl * nr);
-	double		t_kernel,
-				t_eig;
 
-	INSTR_TIME_SET_CURRENT(t0);
 	U = fused_kernel(run, A, Sl, nl, nr, true, run->params->w, run->params->gamma);
 	V = fused_kernel(run, A, Sr, nl, nr, false, run->params->w, run->params->gamma);
-
-	t_kernel = lap(&t0);
+	pm_progress(run->params->progress, "%sKRLS-GIP: kernels built", run->label);
 	lp_syevd(run, nl, U, lam);
 	lp_syevd(run, nr, V, mu);
-	t_eig = lap(&t0);
+	pm_progress(run->params->progress, "%sKRLS-GIP: eigendecompositions done", run->label);
 	for (int i = 0; i < nl; i++)
 		lam[i] = Max(lam[i], 0.0);
 	for (int j = 0; j < nr; j++)
@@ -139,8 +127,7 @@ lp_krls_gip(LpRun *run, const double *A, const double *Sl, const double *Sr,
 	cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, nl, nr, nr, 1.0,
 				T1, nl, V, nr, 0.0, F, nl);
 	CHECK_FOR_INTERRUPTS();
-	lp_progress(run, "KRLS-GIP: kernels %.3f s, eigendecompositions %.3f s, products %.3f s",
-				t_kernel, t_eig, lap(&t0));
+	pm_progress(run->params->progress, "%sKRLS-GIP: products done", run->label);
 
 	pfree(U);
 	pfree(V);
@@ -201,9 +188,9 @@ top_k_rows(const double *S, int n, int k)
  * kNN similarity baseline: F = Sl_k A + A Sr_k', where S_k keeps each
  * entity's k most similar other entities.
  */
-void
-lp_knn(LpRun *run, const double *A, const double *Sl, const double *Sr,
-	   int nl, int nr, double *F)
+static void
+knn(LpRun *run, const double *A, const double *Sl, const double *Sr,
+	int nl, int nr, double *F)
 {
 	double	   *Lk = top_k_rows(Sl, nl, run->params->k);
 	double	   *Rk = top_k_rows(Sr, nr, run->params->k);
@@ -264,32 +251,117 @@ admm_y(const double *Xn, const double *X, const double *W, double *Y, size_t len
 }
 
 /*
- * Bounded nuclear-norm regularization (BNNR) of the block matrix
- * T = [[Sl, A], [A', Sr]] (Sl, Sr GIP-fused when params->gip), by ADMM with
- * singular-value thresholding through dsyevd.  Scores: the left x right
- * block of W.  Returns the number of iterations.
+ * The singular-value thresholding step of one ADMM: M (destroyed) at tau
+ * into Xn, which is M itself for an in-place SVT.
  */
-int
-lp_bnnr(LpRun *run, const double *A, const double *Sl, const double *Sr,
-		int nl, int nr, double *F)
+typedef void (*SvtStep) (LpRun *run, double *M, double tau, double *Xn, void *arg);
+
+/*
+ * The bounded ADMM shared by BNNR and BMC, on the len entries of T (zero
+ * outside the observed set): X = W = Y = T, then per iteration
+ * W <- admm_w, X <- SVT_{1/beta}(W - Y / beta), Y += beta (X - W), until
+ * stop1 = ||dX|| / ||X|| <= tol1 and its relative change <= tol2, or
+ * max_iter.  W (len entries) gets the result; returns the iterations.
+ */
+static int
+bounded_admm(LpRun *run, const char *name, const double *T, size_t len, double *W,
+			 SvtStep svt, void *arg, bool in_place)
+{
+	LpParams   *p = run->params;
+	double	   *X = lp_alloc(len);
+	double	   *Y = lp_alloc(len);
+	double	   *M = lp_alloc(len);
+	double	   *Xn = in_place ? M : lp_alloc(len);
+	double		stop1 = 1,
+				stop2 = 1;
+	int			iter = 0;
+
+	memcpy(X, T, len * sizeof(double));
+	memcpy(W, T, len * sizeof(double));
+	memcpy(Y, T, len * sizeof(double));
+	while ((stop1 > p->tol1 || stop2 > p->tol2) && iter < p->max_iter)
+	{
+		double		prev = stop1;
+		double	   *swap;
+
+		CHECK_FOR_INTERRUPTS();
+		admm_w(T, X, Y, W, len, p->alpha, p->beta);
+		for (size_t e = 0; e < len; e++)
+			M[e] = W[e] - Y[e] / p->beta;
+		svt(run, M, 1.0 / p->beta, Xn, arg);
+		stop1 = admm_y(Xn, X, W, Y, len, p->beta);
+		stop2 = fabs(stop1 - prev) / Max(1.0, fabs(prev));
+		/* the new X is Xn; the old one is the next iteration's scratch */
+		swap = X;
+		X = Xn;
+		Xn = swap;
+		if (in_place)
+			M = Xn;
+		iter++;
+		if ((iter % 10) == 0)
+			pm_progress(p->progress, "%s%s iteration %d, relative change %.2e",
+						run->label, name, iter, stop1);
+	}
+	pm_progress(p->progress, "%s%s stopped after %d iterations", run->label, name, iter);
+	pfree(X);
+	pfree(Y);
+	pfree(M);
+	if (!in_place)
+		pfree(Xn);
+	return iter;
+}
+
+/* BNNR's SVT: the symmetric block matrix, in place, through dsyevd. */
+typedef struct SymSvt
+{
+	int			n;
+	double	   *evals;			/* n */
+	double	   *scratch;		/* n x n */
+} SymSvt;
+
+/* SVT of the symmetric M in place. */
+static void
+svt_sym(LpRun *run, double *M, double tau, double *Xn, void *arg)
+{
+	SymSvt	   *a = arg;
+
+	Assert(Xn == M);
+	lp_svt_sym(run, a->n, M, tau, a->evals, a->scratch);
+}
+
+/* BMC's SVT: the rectangular matrix through dgesdd. */
+typedef struct RectSvt
+{
+	int			m;
+	int			n;
+	double	   *u;				/* m x min(m, n) */
+	double	   *vt;				/* min(m, n) x n */
+	double	   *s;				/* min(m, n) */
+} RectSvt;
+
+/* SVT of the rectangular M into Xn. */
+static void
+svt_rect(LpRun *run, double *M, double tau, double *Xn, void *arg)
+{
+	RectSvt    *a = arg;
+
+	lp_svt_rect(run, a->m, a->n, M, tau, Xn, a->u, a->vt, a->s);
+}
+
+/*
+ * The block matrix T = [[L, A], [A', R]] (n = nl + nr), with L, R the given
+ * similarities, or their GIP-fused kernels when params->gip.
+ */
+static double *
+bnnr_block(LpRun *run, const double *A, const double *Sl, const double *Sr, int nl, int nr)
 {
 	LpParams   *p = run->params;
 	int			n = nl + nr;
-	size_t		len = (size_t) n * n;
-	double	   *T = lp_alloc(len);
-	double	   *X = lp_alloc(len);
-	double	   *W = lp_alloc(len);
-	double	   *Y = lp_alloc(len);
-	double	   *M = lp_alloc(len);
-	double	   *scratch = lp_alloc(len);
-	double	   *evals = palloc(sizeof(double) * n);
+	double	   *T = lp_alloc((size_t) n * n);
 	const double *L = Sl,
 			   *R = Sr;
 	double	   *Lf = NULL,
 			   *Rf = NULL;
-	double		stop1 = 1,
-				stop2 = 1;
-	int			iter = 0;
 
 	if (p->gip)
 	{
@@ -315,97 +387,58 @@ lp_bnnr(LpRun *run, const double *A, const double *Sl, const double *Sr,
 		pfree(Lf);
 		pfree(Rf);
 	}
-	memcpy(X, T, len * sizeof(double));
-	memcpy(W, T, len * sizeof(double));
-	memcpy(Y, T, len * sizeof(double));
+	return T;
+}
 
-	while ((stop1 > p->tol1 || stop2 > p->tol2) && iter < p->max_iter)
-	{
-		double		prev = stop1;
-		double	   *swap;
+/*
+ * Bounded nuclear-norm regularization (BNNR) of the block matrix
+ * T = [[Sl, A], [A', Sr]] (Sl, Sr GIP-fused when params->gip), by the
+ * bounded ADMM with singular-value thresholding through dsyevd.  Scores: the
+ * left x right block of W.
+ */
+static void
+bnnr(LpRun *run, const double *A, const double *Sl, const double *Sr,
+	 int nl, int nr, double *F)
+{
+	int			n = nl + nr;
+	size_t		len = (size_t) n * n;
+	double	   *T = bnnr_block(run, A, Sl, Sr, nl, nr);
+	double	   *W = lp_alloc(len);
+	SymSvt		svt;
 
-		CHECK_FOR_INTERRUPTS();
-		admm_w(T, X, Y, W, len, p->alpha, p->beta);
-		for (size_t e = 0; e < len; e++)
-			M[e] = W[e] - Y[e] / p->beta;
-		lp_svt_sym(run, n, M, 1.0 / p->beta, evals, scratch);
-		stop1 = admm_y(M, X, W, Y, len, p->beta);
-		stop2 = fabs(stop1 - prev) / Max(1.0, fabs(prev));
-		swap = X;
-		X = M;
-		M = swap;
-		iter++;
-		if ((iter % 10) == 0)
-			lp_progress(run, "BNNR iteration %d, relative change %.2e", iter, stop1);
-	}
+	svt.n = n;
+	svt.evals = palloc(sizeof(double) * n);
+	svt.scratch = lp_alloc(len);
+	(void) bounded_admm(run, "BNNR", T, len, W, svt_sym, &svt, true);
 	for (int j = 0; j < nr; j++)
 		for (int i = 0; i < nl; i++)
 			F[LP_IDX(i, j, nl)] = W[LP_IDX(i, nl + j, n)];
-	lp_progress(run, "BNNR stopped after %d iterations", iter);
-
 	pfree(T);
-	pfree(X);
 	pfree(W);
-	pfree(Y);
-	pfree(M);
-	pfree(scratch);
-	pfree(evals);
-	return iter;
+	pfree(svt.evals);
+	pfree(svt.scratch);
 }
 
 /*
  * Bounded matrix completion (BMC) of A alone, the first step of HGIMC: the
- * same ADMM with observed set A != 0 and a rectangular SVT (dgesdd).
- * F = W at convergence.  Returns the number of iterations.
+ * bounded ADMM with observed set A != 0 and a rectangular SVT (dgesdd).
+ * F = W at convergence.
  */
-int
-lp_bmc(LpRun *run, const double *A, int nl, int nr, double *F)
+static void
+bmc(LpRun *run, const double *A, int nl, int nr, double *F)
 {
-	LpParams   *p = run->params;
-	size_t		len = (size_t) nl * nr;
 	int			k = Min(nl, nr);
-	double	   *X = lp_alloc(len);
-	double	   *Y = lp_alloc(len);
-	double	   *M = lp_alloc(len);
-	double	   *Xn = lp_alloc(len);
-	double	   *u = lp_alloc((size_t) nl * k);
-	double	   *vt = lp_alloc((size_t) k * nr);
-	double	   *s = palloc(sizeof(double) * k);
-	double	   *W = F;
-	double		stop1 = 1,
-				stop2 = 1;
-	int			iter = 0;
+	RectSvt		svt;
 
-	memcpy(X, A, len * sizeof(double));
-	memcpy(W, A, len * sizeof(double));
-	memcpy(Y, A, len * sizeof(double));
-	while ((stop1 > p->tol1 || stop2 > p->tol2) && iter < p->max_iter)
-	{
-		double		prev = stop1;
-		double	   *swap;
-
-		CHECK_FOR_INTERRUPTS();
-		admm_w(A, X, Y, W, len, p->alpha, p->beta);
-		for (size_t e = 0; e < len; e++)
-			M[e] = W[e] - Y[e] / p->beta;
-		lp_svt_rect(run, nl, nr, M, 1.0 / p->beta, Xn, u, vt, s);
-		stop1 = admm_y(Xn, X, W, Y, len, p->beta);
-		stop2 = fabs(stop1 - prev) / Max(1.0, fabs(prev));
-		swap = X;
-		X = Xn;
-		Xn = swap;
-		iter++;
-		if ((iter % 10) == 0)
-			lp_progress(run, "BMC iteration %d, relative change %.2e", iter, stop1);
-	}
-	pfree(X);
-	pfree(Y);
-	pfree(M);
-	pfree(Xn);
-	pfree(u);
-	pfree(vt);
-	pfree(s);
-	return iter;
+	svt.m = nl;
+	svt.n = nr;
+	svt.u = lp_alloc((size_t) nl * k);
+	svt.vt = lp_alloc((size_t) k * nr);
+	svt.s = palloc(sizeof(double) * k);
+	(void) bounded_admm(run, "BMC", A, (size_t) nl * nr, F, svt_rect, &svt, false);
+	pfree(svt.u);
+	pfree(svt.vt);
+	pfree(svt.s);
 }
 
 /*
@@ -450,9 +483,9 @@ grb_normalized(const double *S, int n, double h)
  * fixed point W <- g Rn W Dn + (1 - g) A0 on GRB-normalized similarities,
  * until the largest change is below hgi_tol.
  */
-void
-lp_hgimc(LpRun *run, const double *A, const double *Sl, const double *Sr,
-		 int nl, int nr, double *F)
+static void
+hgimc(LpRun *run, const double *A, const double *Sl, const double *Sr,
+	  int nl, int nr, double *F)
 {
 	LpParams   *p = run->params;
 	size_t		len = (size_t) nl * nr;
@@ -465,8 +498,7 @@ lp_hgimc(LpRun *run, const double *A, const double *Sl, const double *Sr,
 	double		g = p->restart;
 	int			iter;
 
-	iter = lp_bmc(run, A, nl, nr, A0);
-	lp_progress(run, "HGIMC: BMC stopped after %d iterations", iter);
+	bmc(run, A, nl, nr, A0);
 	for (size_t e = 0; e < len; e++)
 		if (A0[e] <= p->threshold)
 			A0[e] = 0;
@@ -493,7 +525,7 @@ lp_hgimc(LpRun *run, const double *A, const double *Sl, const double *Sr,
 		if (change < p->hgi_tol)
 			break;
 	}
-	lp_progress(run, "HGIMC: fixed point after %d iterations", iter + 1);
+	pm_progress(p->progress, "%sHGIMC: fixed point after %d iterations", run->label, iter + 1);
 	pfree(A0);
 	pfree(T1);
 	pfree(Wn);
@@ -501,6 +533,7 @@ lp_hgimc(LpRun *run, const double *A, const double *Sl, const double *Sr,
 	pfree(Dn);
 }
 
+/* Scale F to [0, 1] (all 0 when constant). */
 static void
 minmax(double *F, size_t len)
 {
@@ -516,6 +549,7 @@ minmax(double *F, size_t len)
 		F[e] = hi > lo ? (F[e] - lo) / (hi - lo) : 0.0;
 }
 
+/* Score every pair with run's method into F. */
 void
 lp_score(LpRun *run, const double *A, const double *Sl, const double *Sr,
 		 int nl, int nr, double *F)
@@ -523,24 +557,24 @@ lp_score(LpRun *run, const double *A, const double *Sl, const double *Sr,
 	switch (run->params->method)
 	{
 		case LP_KRLS_GIP:
-			lp_krls_gip(run, A, Sl, Sr, nl, nr, F);
+			krls_gip(run, A, Sl, Sr, nl, nr, F);
 			break;
 		case LP_KNN:
-			lp_knn(run, A, Sl, Sr, nl, nr, F);
+			knn(run, A, Sl, Sr, nl, nr, F);
 			break;
 		case LP_HGIMC:
-			lp_hgimc(run, A, Sl, Sr, nl, nr, F);
+			hgimc(run, A, Sl, Sr, nl, nr, F);
 			break;
 		case LP_BNNR:
-			lp_bnnr(run, A, Sl, Sr, nl, nr, F);
+			bnnr(run, A, Sl, Sr, nl, nr, F);
 			break;
 		case LP_ENSEMBLE:
 			{
 				size_t		len = (size_t) nl * nr;
 				double	   *Fb = lp_alloc(len);
 
-				lp_krls_gip(run, A, Sl, Sr, nl, nr, F);
-				lp_bnnr(run, A, Sl, Sr, nl, nr, Fb);	/* params->gip is on */
+				krls_gip(run, A, Sl, Sr, nl, nr, F);
+				bnnr(run, A, Sl, Sr, nl, nr, Fb);	/* params->gip is on */
 				minmax(F, len);
 				minmax(Fb, len);
 				for (size_t e = 0; e < len; e++)

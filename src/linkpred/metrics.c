@@ -13,6 +13,7 @@
 
 #define TIE_SCALE 1099511627776.0	/* 2^40 */
 
+/* AUROC and average precision of n scored labels, scores compared at 2^-40. */
 void
 lp_auc_ap(const double *score, const bool *label, int n, double *auroc, double *ap)
 {

@@ -10,6 +10,7 @@
 
 static const char *const method_names[] = {"krls_gip", "knn", "hgimc", "bnnr", "ensemble"};
 
+/* The method named name; 22023 for an unknown name. */
 LpMethod
 lp_parse_method(const char *name)
 {
@@ -21,6 +22,7 @@ lp_parse_method(const char *name)
 			 errhint("Use one of krls_gip (the default), knn, hgimc, bnnr, ensemble."));
 }
 
+/* The SQL name of method m. */
 const char *
 lp_method_name(LpMethod m)
 {
@@ -58,6 +60,7 @@ static const PmParam param_specs[] = {
 	{"protocol", PM_PARAM_CHOICE, 0, 0, false, false, protocols, OFF(protocol), 0},
 };
 
+/* The defaults of docs/repositioning.md for method. */
 static void
 set_defaults(LpParams *p, LpMethod method)
 {

@@ -25,14 +25,32 @@ static const PmColumn stay_columns[] = {
 	{"icu_type", INT4OID, true},
 };
 
+/* A query argument of aki_features: its name and columns. */
+typedef struct AkiInput
+{
+	const char *argname;
+	const PmColumn *columns;
+	int			ncolumns;
+} AkiInput;
+
+static const AkiInput observations_input = {"observations", observation_columns, lengthof(observation_columns)};
+static const AkiInput stays_input = {"stays", stay_columns, lengthof(stay_columns)};
+
+/* The rows of query argument 0 of fcinfo, checked against in and cast. */
+static Datum
+aki_input_rows(FunctionCallInfo fcinfo, const AkiInput *in)
+{
+	pm_query_materialize(fcinfo, in->argname, pm_text_arg(fcinfo, 0, in->argname),
+						 in->columns, in->ncolumns);
+	return (Datum) 0;
+}
+
 /* Rows of the observations query of aki_features, checked and cast. */
 PG_FUNCTION_INFO_V1(aki_observation_rows);
 Datum
 aki_observation_rows(PG_FUNCTION_ARGS)
 {
-	pm_query_materialize(fcinfo, "observations", pm_text_arg(fcinfo, 0, "observations"),
-						 observation_columns, lengthof(observation_columns));
-	return (Datum) 0;
+	return aki_input_rows(fcinfo, &observations_input);
 }
 
 /* Rows of the stays query of aki_features, absent optional columns as NULL. */
@@ -40,7 +58,5 @@ PG_FUNCTION_INFO_V1(aki_stay_rows);
 Datum
 aki_stay_rows(PG_FUNCTION_ARGS)
 {
-	pm_query_materialize(fcinfo, "stays", pm_text_arg(fcinfo, 0, "stays"),
-						 stay_columns, lengthof(stay_columns));
-	return (Datum) 0;
+	return aki_input_rows(fcinfo, &stays_input);
 }

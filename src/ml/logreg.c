@@ -14,6 +14,13 @@
  * step does not lower the objective.  lambda per mean loss does not depend on
  * n; scikit-learn's C corresponds to lambda = 1 / (C * n).
  *
+ * How it works: standardize() computes the imputation and scaling of each
+ * feature into the model body, design_matrix() builds the standardized
+ * column-major matrix (with the indicators), newton_fit() iterates
+ * newton_step() and halving_step() from the intercept-only model until no
+ * coefficient moves by more than tol.  Scoring applies the stored
+ * imputation and scaling to a new row (ml_logreg_margin).
+ *
  * Body of a model value: the intercept, then per feature ML_LR_STRIDE
  * doubles: median, mean, scale, coefficient, has_indicator, indicator mean,
  * indicator scale, indicator coefficient.
@@ -23,15 +30,11 @@
 #include <math.h>
 #include <cblas.h>
 
-#include "lib/stringinfo.h"
 #include "miscadmin.h"
-#include "utils/builtins.h"
-#include "utils/fmgrprotos.h"
-#include "utils/jsonb.h"
 
 #include "common/lapack.h"
 
-
+/* Ascending order of doubles (no NaN here). */
 static int
 cmp_double(const void *a, const void *b, void *arg)
 {
@@ -41,41 +44,38 @@ cmp_double(const void *a, const void *b, void *arg)
 	return (x > y) - (x < y);
 }
 
-/*
- * Read parameter key from jsonb params (dflt when absent), checked to be a
- * number in [lo, hi] (a whole number when integer).  Numbers are read
- * through their text so a huge value is out of range, not an overflow.
- */
-static double
-read_number_param(Jsonb *jb, const char *key, double dflt, double lo, double hi,
-				  bool integer)
+typedef struct LrParams
 {
-	JsonbValue	v;
-	double		d;
-	char	   *text;
-	char	   *end;
-	const char *range;
+	double		lambda;
+	int			max_iter;
+	double		tol;
+} LrParams;
 
-	range = integer
-		? psprintf("\"%s\" must be a whole number from %.0f to %.0f.", key, lo, hi)
-		: psprintf("\"%s\" must be a number in [%g, %g].", key, lo, hi);
-	if (jb == NULL || !getKeyJsonValueFromContainer(&jb->root, key, strlen(key), &v))
-		return dflt;
-	if (v.type != jbvNumeric)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("logistic regression parameter \"%s\" must be a number", key),
-				 errdetail("%s", range),
-				 errhint("See the parameter table of precmed.train_logreg in docs/aki_risk.md."));
-	text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
-	d = strtod(text, &end);
-	if (!(d >= lo && d <= hi) || *end != '\0' || (integer && d != floor(d)))
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("logistic regression parameter \"%s\" is %s, outside its allowed range",
-						key, strlen(text) <= 40 ? text : psprintf("%g", d)),
-				 errdetail("%s", range),
-				 errhint("See the parameter table of precmed.train_logreg in docs/aki_risk.md."));
-	return d;
-}
+static const PmParam lr_params[] = {
+	{"lambda", PM_PARAM_NUMBER, 0, 1e6, false, false, NULL, offsetof(LrParams, lambda), 0},
+	{"max_iter", PM_PARAM_INTEGER, 1, 10000, false, false, NULL, offsetof(LrParams, max_iter), 0},
+	{"tol", PM_PARAM_NUMBER, 1e-15, 1, false, false, NULL, offsetof(LrParams, tol), 0},
+};
+
+static const PmParamSet lr_param_set = {
+	.argname = "params",
+	.what = "logistic regression parameter",
+	.context = NULL,
+	.hint = "See the parameter table of precmed.train_logreg in docs/aki_risk.md.",
+	.params = lr_params,
+	.nparams = lengthof(lr_params),
+	.alias = NULL,
+};
+
+/* One fit: the standardized design matrix and the labels. */
+typedef struct LrProblem
+{
+	int64		n;				/* rows */
+	int			q;				/* columns: intercept, features, indicators */
+	const double *X;			/* n x q, column-major */
+	const double *y;
+	double		lambda;
+} LrProblem;
 
 /* mean log loss + penalty at eta (linear predictors) and beta */
 static double
@@ -97,90 +97,24 @@ objective(const double *eta, const double *y, int64 n, const double *beta, int q
 	return loss / n + 0.5 * lambda * pen;
 }
 
-PG_FUNCTION_INFO_V1(train_logreg_final);
-Datum
-train_logreg_final(PG_FUNCTION_ARGS)
+/*
+ * Refuse sizes BLAS and LAPACK cannot take (32-bit), and a fit whose memory
+ * would exceed precmed.max_memory_mb: the rows, their sort, then two n x q
+ * design matrices (q <= 1 + 2p columns with the missing indicators), the
+ * q x q Hessian, and a few vectors of n.
+ */
+static void
+check_size(const MlTrainRows *r)
 {
-	MlTrainRows *r;
-	Jsonb	   *params = NULL;
-	double		lambda,
-				tol;
-	int			max_iter,
-				p,
-				q,
-				iter,
-				nind = 0;
-	int64		n,
-				npos = 0;
-	double	   *body,
-			   *X,
-			   *Xw,
-			   *H,
-			   *g,
-			   *beta,
-			   *eta,
-			   *mu,
-			   *newbeta,
-			   *neweta;
-	int		   *colfeat;		/* design column -> feature (or -1-feature for an indicator) */
-	double		obj;
-	bool		converged = false;
-	StringInfoData meta;
-	bytea	   *result;
+	int64		n = r->nrows;
+	int			p = r->nfeatures;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "train_logreg_final called in non-aggregate context");
-	r = PG_ARGISNULL(0) ? NULL : (MlTrainRows *) PG_GETARG_POINTER(0);
-	if (r == NULL || r->nrows == 0)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("training set is empty"),
-				 errdetail("precmed.train_logreg received no rows."),
-				 errhint("Check the query's WHERE clause and joins."));
-	if (r->params)
-	{
-		params = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(r->params)));
-		if (!JB_ROOT_IS_OBJECT(params))
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("argument \"params\" must be a JSON object, not %s", r->params),
-					 errhint("Pass e.g. '{\"lambda\": 0.1}' or '{}' for the defaults."));
-		else
-		{
-			JsonbIterator *it = JsonbIteratorInit(&params->root);
-			JsonbValue	k;
-			JsonbIteratorToken tok;
-
-			while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
-				if (tok == WJB_KEY)
-				{
-					char	   *key = pnstrdup(k.val.string.val, k.val.string.len);
-
-					if (strcmp(key, "lambda") != 0 && strcmp(key, "max_iter") != 0 &&
-						strcmp(key, "tol") != 0)
-						pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-								 errmsg("unknown logistic regression parameter \"%s\" in argument \"params\"", key),
-								 errdetail("Known parameters: lambda, max_iter, tol."),
-								 errhint("See the parameter table of precmed.train_logreg in docs/aki_risk.md."));
-				}
-		}
-	}
-	lambda = read_number_param(params, "lambda", 0.1, 0.0, 1e6, false);
-	max_iter = (int) read_number_param(params, "max_iter", 100, 1, 10000, true);
-	tol = read_number_param(params, "tol", 1e-8, 1e-15, 1.0, false);
-
-	n = r->nrows;
-	p = r->nfeatures;
-	/* BLAS and LAPACK take 32-bit sizes */
 	if (n > PG_INT32_MAX || (double) (1 + 2 * p) * (1 + 2 * p) > PG_INT32_MAX)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 				 errmsg("training set too large for logistic regression: %lld rows of %d features",
 						(long long) n, p),
 				 errdetail("BLAS and LAPACK sizes must fit 32-bit integers."),
 				 errhint("Train on a sample of the rows."));
-	/*
-	 * The rows, their sort, then two n x q design matrices (q <= 1 + 2p
-	 * columns with the missing indicators), the q x q Hessian, and a few
-	 * vectors of n.
-	 */
 	pm_check_memory(ml_train_rows_bytes(r) +
 					Max(ml_train_rows_sort_bytes(n, p),
 						(double) n * (1 + 2 * p) * sizeof(double) * 2 +
@@ -189,208 +123,296 @@ train_logreg_final(PG_FUNCTION_ARGS)
 						(double) p * ML_LR_STRIDE * sizeof(double)),
 					psprintf("fitting logistic regression on %lld rows of %d features",
 							 (long long) n, p));
+}
 
-	ml_train_rows_sort(r);
-	for (int64 i = 0; i < n; i++)
-		npos += r->y[i] == 1.0;
-	if (npos == 0 || npos == n)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("training set has only one class: %lld rows, all labelled %d",
-						(long long) n, npos ? 1 : 0),
-				 errhint("A classifier needs rows labelled 0 and rows labelled 1."));
+/*
+ * Imputation and standardization: per feature, into its ML_LR_STRIDE numbers
+ * of body, the median, mean and scale, and for a feature missing in some
+ * row the indicator's flag, mean and scale.  Returns the indicator count.
+ */
+static int
+standardize(const MlTrainRows *r, double *body)
+{
+	int64		n = r->nrows;
+	int			p = r->nfeatures;
+	int			nind = 0;
+	double	   *col = palloc(sizeof(double) * n);
 
-	/* imputation and standardization */
-	body = palloc0(sizeof(double) * (1 + (Size) ML_LR_STRIDE * p));
+	for (int j = 0; j < p; j++)
 	{
-		double	   *col = palloc(sizeof(double) * n);
+		double	   *c = body + 1 + (Size) ML_LR_STRIDE * j;
+		int64		m = 0;
+		double		mean = 0,
+					ss = 0;
 
-		for (int j = 0; j < p; j++)
+		CHECK_FOR_INTERRUPTS();
+		for (int64 i = 0; i < n; i++)
+			if (!isnan(r->x[i * p + j]))
+				col[m++] = r->x[i * p + j];
+		if (m > 0)
 		{
-			double	   *c = body + 1 + (Size) ML_LR_STRIDE * j;
-			int64		m = 0;
-			double		mean = 0,
-						ss = 0;
-
-			CHECK_FOR_INTERRUPTS();
-			for (int64 i = 0; i < n; i++)
-				if (!isnan(r->x[i * p + j]))
-					col[m++] = r->x[i * p + j];
-			if (m > 0)
-			{
-				qsort_interruptible(col, m, sizeof(double), cmp_double, NULL);
-				c[0] = (m % 2) ? col[m / 2] : (col[m / 2 - 1] + col[m / 2]) / 2.0;
-			}
-			for (int64 i = 0; i < n; i++)
-			{
-				double		v = r->x[i * p + j];
-
-				mean += isnan(v) ? c[0] : v;
-			}
-			mean /= n;
-			for (int64 i = 0; i < n; i++)
-			{
-				double		v = r->x[i * p + j];
-				double		d = (isnan(v) ? c[0] : v) - mean;
-
-				ss += d * d;
-			}
-			c[1] = mean;
-			c[2] = ss > 0 ? sqrt(ss / n) : 1.0;
-			if (m < n)
-			{
-				double		f = (double) (n - m) / n;
-
-				c[4] = 1.0;
-				c[5] = f;
-				c[6] = f < 1.0 ? sqrt(f * (1 - f)) : 1.0;
-				nind++;
-			}
+			qsort_interruptible(col, m, sizeof(double), cmp_double, NULL);
+			c[0] = (m % 2) ? col[m / 2] : (col[m / 2 - 1] + col[m / 2]) / 2.0;
 		}
-		pfree(col);
-	}
+		for (int64 i = 0; i < n; i++)
+		{
+			double		v = r->x[i * p + j];
 
-	/* design matrix, column-major: intercept, features, indicators */
-	q = 1 + p + nind;
-	X = palloc_extended(sizeof(double) * n * q, MCXT_ALLOC_HUGE);
-	colfeat = palloc(sizeof(int) * q);
+			mean += isnan(v) ? c[0] : v;
+		}
+		mean /= n;
+		for (int64 i = 0; i < n; i++)
+		{
+			double		v = r->x[i * p + j];
+			double		d = (isnan(v) ? c[0] : v) - mean;
+
+			ss += d * d;
+		}
+		c[1] = mean;
+		c[2] = ss > 0 ? sqrt(ss / n) : 1.0;
+		if (m < n)
+		{
+			double		f = (double) (n - m) / n;
+
+			c[4] = 1.0;
+			c[5] = f;
+			c[6] = f < 1.0 ? sqrt(f * (1 - f)) : 1.0;
+			nind++;
+		}
+	}
+	pfree(col);
+	return nind;
+}
+
+/*
+ * The design matrix, column-major, q = 1 + p + nind columns: intercept,
+ * standardized features, standardized indicators.  colfeat[k] gets the
+ * feature of column k (-1 - feature for an indicator).
+ */
+static double *
+design_matrix(const MlTrainRows *r, const double *body, int q, int *colfeat)
+{
+	int64		n = r->nrows;
+	int			p = r->nfeatures;
+	int			k = 1 + p;
+	double	   *X = palloc_extended(sizeof(double) * n * q, MCXT_ALLOC_HUGE);
+
 	colfeat[0] = 0;
 	for (int64 i = 0; i < n; i++)
 		X[i] = 1.0;
+	for (int j = 0; j < p; j++)
 	{
-		int			k = 1 + p;
+		const double *c = body + 1 + (Size) ML_LR_STRIDE * j;
+		double	   *xc = X + (Size) (1 + j) * n;
 
-		for (int j = 0; j < p; j++)
+		CHECK_FOR_INTERRUPTS();
+		colfeat[1 + j] = j;
+		for (int64 i = 0; i < n; i++)
 		{
-			double	   *c = body + 1 + (Size) ML_LR_STRIDE * j;
-			double	   *xc = X + (Size) (1 + j) * n;
+			double		v = r->x[i * p + j];
 
-			CHECK_FOR_INTERRUPTS();
-			colfeat[1 + j] = j;
+			xc[i] = ((isnan(v) ? c[0] : v) - c[1]) / c[2];
+		}
+		if (c[4] != 0)
+		{
+			double	   *xi = X + (Size) k * n;
+
+			colfeat[k] = -1 - j;
 			for (int64 i = 0; i < n; i++)
-			{
-				double		v = r->x[i * p + j];
-
-				xc[i] = ((isnan(v) ? c[0] : v) - c[1]) / c[2];
-			}
-			if (c[4] != 0)
-			{
-				double	   *xi = X + (Size) k * n;
-
-				colfeat[k] = -1 - j;
-				for (int64 i = 0; i < n; i++)
-					xi[i] = ((isnan(r->x[i * p + j]) ? 1.0 : 0.0) - c[5]) / c[6];
-				k++;
-			}
+				xi[i] = ((isnan(r->x[i * p + j]) ? 1.0 : 0.0) - c[5]) / c[6];
+			k++;
 		}
 	}
+	Assert(k == q);
+	return X;
+}
 
-	Xw = palloc_extended(sizeof(double) * n * q, MCXT_ALLOC_HUGE);
-	H = palloc(sizeof(double) * q * q);
-	g = palloc(sizeof(double) * q);
-	beta = palloc0(sizeof(double) * q);
-	newbeta = palloc(sizeof(double) * q);
-	eta = palloc(sizeof(double) * n);
-	neweta = palloc(sizeof(double) * n);
-	mu = palloc(sizeof(double) * n);
+/*
+ * The Newton step at beta (linear predictors eta) into g: the gradient
+ * X'(mu - y)/n + lambda * beta solved against the Hessian
+ * X'WX/n + lambda * I (the intercept not penalized).  mu, resid, Xw and H
+ * are work space.  A singular Hessian is 22023.
+ */
+static void
+newton_step(const LrProblem *pb, const double *beta, const double *eta, int iter,
+			double *mu, double *resid, double *Xw, double *H, double *g)
+{
+	int64		n = pb->n;
+	int			q = pb->q;
+	int			info,
+				one = 1;
 
-	/* start from the intercept-only model */
+	for (int64 i = 0; i < n; i++)
+		mu[i] = 1.0 / (1.0 + exp(-eta[i]));
+	for (int64 i = 0; i < n; i++)
+		resid[i] = (mu[i] - pb->y[i]) / n;
+	cblas_dgemv(CblasColMajor, CblasTrans, (int) n, q, 1.0, pb->X, (int) n, resid, 1, 0.0, g, 1);
+	for (int k = 1; k < q; k++)
+		g[k] += pb->lambda * beta[k];
+	for (int k = 0; k < q; k++)
+	{
+		const double *xc = pb->X + (Size) k * n;
+		double	   *wc = Xw + (Size) k * n;
+
+		if ((k & 63) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (int64 i = 0; i < n; i++)
+			wc[i] = xc[i] * sqrt(mu[i] * (1.0 - mu[i]));
+	}
+	CHECK_FOR_INTERRUPTS();
+	cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, q, (int) n, 1.0 / n, Xw, (int) n, 0.0, H, q);
+	for (int k = 1; k < q; k++)
+		H[k * q + k] += pb->lambda;
+	/* a tiny ridge keeps the intercept's system positive definite */
+	H[0] += 1e-12;
+	CHECK_FOR_INTERRUPTS();
+	dposv_("U", &q, &one, H, &q, g, &q, &info);
+	if (info != 0)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("logistic regression could not be fitted: the Hessian is singular"),
+				 errdetail("LAPACK dposv returned %d at iteration %d.", info, iter),
+				 errhint("Use a positive lambda."));
+}
+
+/*
+ * Step from beta along -g, halving the step until the objective (obj at
+ * beta) falls: newbeta, neweta and the new objective.
+ */
+static double
+halving_step(const LrProblem *pb, const double *beta, const double *g, double obj,
+			 double *newbeta, double *neweta)
+{
+	double		step = 1.0,
+				newobj;
+
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (int k = 0; k < pb->q; k++)
+			newbeta[k] = beta[k] - step * g[k];
+		cblas_dgemv(CblasColMajor, CblasNoTrans, (int) pb->n, pb->q, 1.0, pb->X, (int) pb->n,
+					newbeta, 1, 0.0, neweta, 1);
+		newobj = objective(neweta, pb->y, pb->n, newbeta, pb->q, pb->lambda);
+		if (newobj <= obj + 1e-14 * fabs(obj) || step < 1e-10)
+			return newobj;
+		step /= 2;
+	}
+}
+
+/* What a fit found. */
+typedef struct LrResult
+{
+	double	   *beta;			/* q coefficients, the intercept first */
+	int			iterations;
+	bool		converged;
+	double		objective;
+} LrResult;
+
+/*
+ * Newton's method from the intercept-only model (npos positives), until no
+ * coefficient moves by tol or after max_iter iterations.
+ */
+static LrResult
+newton_fit(const LrProblem *pb, int64 npos, int max_iter, double tol)
+{
+	int64		n = pb->n;
+	int			q = pb->q;
+	double	   *Xw = palloc_extended(sizeof(double) * n * q, MCXT_ALLOC_HUGE);
+	double	   *H = palloc(sizeof(double) * q * q);
+	double	   *g = palloc(sizeof(double) * q);
+	double	   *beta = palloc0(sizeof(double) * q);
+	double	   *newbeta = palloc(sizeof(double) * q);
+	double	   *eta = palloc(sizeof(double) * n);
+	double	   *neweta = palloc(sizeof(double) * n);
+	double	   *mu = palloc(sizeof(double) * n);
+	LrResult	res = {.beta = beta, .converged = false};
+	int			iter;
+
 	beta[0] = log((double) npos / (n - npos));
 	for (int64 i = 0; i < n; i++)
 		eta[i] = beta[0];
-	obj = objective(eta, r->y, n, beta, q, lambda);
+	res.objective = objective(eta, pb->y, n, beta, q, pb->lambda);
 
 	for (iter = 1; iter <= max_iter; iter++)
 	{
-		int			info,
-					one = 1;
-		double		step = 1.0,
-					maxdelta = 0.0,
-					newobj;
+		double		maxdelta = 0.0;
 
 		CHECK_FOR_INTERRUPTS();
-		for (int64 i = 0; i < n; i++)
-			mu[i] = 1.0 / (1.0 + exp(-eta[i]));
-		/* gradient: X'(mu - y)/n + lambda * beta (not the intercept) */
-		for (int64 i = 0; i < n; i++)
-			neweta[i] = (mu[i] - r->y[i]) / n;
-		cblas_dgemv(CblasColMajor, CblasTrans, (int) n, q, 1.0, X, (int) n, neweta, 1, 0.0, g, 1);
-		for (int k = 1; k < q; k++)
-			g[k] += lambda * beta[k];
-		/* Hessian: X' W X / n + lambda * I (not the intercept) */
-		for (int k = 0; k < q; k++)
-		{
-			const double *xc = X + (Size) k * n;
-			double	   *wc = Xw + (Size) k * n;
-
-			if ((k & 63) == 0)
-				CHECK_FOR_INTERRUPTS();
-			for (int64 i = 0; i < n; i++)
-				wc[i] = xc[i] * sqrt(mu[i] * (1.0 - mu[i]));
-		}
-		CHECK_FOR_INTERRUPTS();
-		cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, q, (int) n, 1.0 / n, Xw, (int) n, 0.0, H, q);
-		for (int k = 1; k < q; k++)
-			H[k * q + k] += lambda;
-		/* a tiny ridge keeps the intercept's system positive definite */
-		H[0] += 1e-12;
-		CHECK_FOR_INTERRUPTS();
-		dposv_("U", &q, &one, H, &q, g, &q, &info);
-		if (info != 0)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("logistic regression could not be fitted: the Hessian is singular"),
-					 errdetail("LAPACK dposv returned %d at iteration %d.", info, iter),
-					 errhint("Use a positive lambda."));
-		/* g now holds the Newton step; halve it until the objective falls */
-		for (;;)
-		{
-			CHECK_FOR_INTERRUPTS();
-			for (int k = 0; k < q; k++)
-				newbeta[k] = beta[k] - step * g[k];
-			cblas_dgemv(CblasColMajor, CblasNoTrans, (int) n, q, 1.0, X, (int) n, newbeta, 1, 0.0, neweta, 1);
-			newobj = objective(neweta, r->y, n, newbeta, q, lambda);
-			if (newobj <= obj + 1e-14 * fabs(obj) || step < 1e-10)
-				break;
-			step /= 2;
-		}
+		/* neweta serves as the residual's space until the step fills it */
+		newton_step(pb, beta, eta, iter, mu, neweta, Xw, H, g);
+		res.objective = halving_step(pb, beta, g, res.objective, newbeta, neweta);
 		for (int k = 0; k < q; k++)
 			maxdelta = Max(maxdelta, fabs(newbeta[k] - beta[k]));
 		memcpy(beta, newbeta, sizeof(double) * q);
 		memcpy(eta, neweta, sizeof(double) * n);
-		obj = newobj;
 		if (maxdelta < tol)
 		{
-			converged = true;
+			res.converged = true;
 			break;
 		}
 	}
-
-	body[0] = beta[0];
-	for (int k = 1; k < q; k++)
-	{
-		int			j = colfeat[k] >= 0 ? colfeat[k] : -1 - colfeat[k];
-		double	   *c = body + 1 + (Size) ML_LR_STRIDE * j;
-
-		if (colfeat[k] >= 0)
-			c[3] = beta[k];
-		else
-			c[7] = beta[k];
-	}
-
-	initStringInfo(&meta);
-	appendStringInfo(&meta, "{\"params\": {\"lambda\": %.17g, \"max_iter\": %d, \"tol\": %.17g}, "
-					 "\"iterations\": %d, \"converged\": %s, \"objective\": %.17g, "
-					 "\"missing_indicators\": %d}",
-					 lambda, max_iter, tol, Min(iter, max_iter), converged ? "true" : "false",
-					 obj, nind);
-	result = ml_model_pack(ML_ALG_LOGREG, p, n, npos, meta.data, (const char *) body,
-						   (uint32) (sizeof(double) * (1 + (Size) ML_LR_STRIDE * p)));
-	pfree(X);
+	res.iterations = Min(iter, max_iter);
 	pfree(Xw);
 	pfree(H);
+	return res;
+}
+
+/*
+ * Final function of precmed.train_logreg: the model value.  Refuses an
+ * empty or one-class training set, bad params, a singular Hessian (22023),
+ * sizes beyond BLAS or precmed.max_memory_mb (54000).
+ */
+PG_FUNCTION_INFO_V1(train_logreg_final);
+Datum
+train_logreg_final(PG_FUNCTION_ARGS)
+{
+	MlTrainRows *r = ml_train_rows_final_arg(fcinfo, "precmed.train_logreg");
+	LrParams	params = {.lambda = 0.1, .max_iter = 100, .tol = 1e-8};
+	int			p = r->nfeatures;
+	Size		body_len = sizeof(double) * (1 + (Size) ML_LR_STRIDE * p);
+	double	   *body;
+	int		   *colfeat;
+	int			nind;
+	int64		npos;
+	LrProblem	pb;
+	LrResult	fit;
+	bytea	   *result;
+
+	ml_train_rows_params(r, &lr_param_set, &params);
+	check_size(r);
+	npos = ml_train_rows_sort(r);
+
+	body = palloc0(body_len);
+	nind = standardize(r, body);
+	pb.n = r->nrows;
+	pb.q = 1 + p + nind;
+	pb.y = r->y;
+	pb.lambda = params.lambda;
+	colfeat = palloc(sizeof(int) * pb.q);
+	pb.X = design_matrix(r, body, pb.q, colfeat);
+	fit = newton_fit(&pb, npos, params.max_iter, params.tol);
+
+	/* the coefficients into the body: a feature's at 3, its indicator's at 7 */
+	body[0] = fit.beta[0];
+	for (int k = 1; k < pb.q; k++)
+	{
+		int			j = colfeat[k] >= 0 ? colfeat[k] : -1 - colfeat[k];
+
+		body[1 + (Size) ML_LR_STRIDE * j + (colfeat[k] >= 0 ? 3 : 7)] = fit.beta[k];
+	}
+	result = ml_model_pack(ML_ALG_LOGREG, p, pb.n, npos,
+						   psprintf("{\"params\": {\"lambda\": %.17g, \"max_iter\": %d, \"tol\": %.17g}, "
+									"\"iterations\": %d, \"converged\": %s, \"objective\": %.17g, "
+									"\"missing_indicators\": %d}",
+									params.lambda, params.max_iter, params.tol, fit.iterations,
+									fit.converged ? "true" : "false", fit.objective, nind),
+						   (const char *) body, (uint32) body_len);
+	pfree((void *) pb.X);
 	pfree(body);
 	PG_RETURN_BYTEA_P(result);
 }
 
+/* The model's body, checked (22P03 when its size or a number is wrong). */
 void
 ml_logreg_from_body(const MlModel *m, MlLogreg *out)
 {
@@ -416,6 +438,7 @@ ml_logreg_from_body(const MlModel *m, MlLogreg *out)
 	}
 }
 
+/* The linear predictor of feature vector x (NaN = missing). */
 double
 ml_logreg_margin(const MlLogreg *lr, const double *x)
 {

@@ -33,7 +33,22 @@ typedef struct MlScores
 	bool	   *label;
 } MlScores;
 
-typedef PmScoredLabel ScorePair;
+/*
+ * The invariants of a state, checked (with --enable-cassert) at the start of
+ * its transition, combine, serial and final functions.  Only the last score
+ * is checked for NaN: a full scan per row would be quadratic.
+ */
+static inline void
+AssertCheckMlScores(const MlScores *s)
+{
+#ifdef USE_ASSERT_CHECKING
+	Assert(s != NULL);
+	Assert(s->n >= 0 && s->n <= s->capacity);
+	Assert((s->score == NULL) == (s->capacity == 0));
+	Assert((s->label == NULL) == (s->capacity == 0));
+	Assert(s->n == 0 || !isnan(s->score[s->n - 1]));
+#endif
+}
 
 /*
  * Make room for need pairs in cxt: doubling for the transition function,
@@ -75,6 +90,10 @@ scores_free(MlScores *s)
 	pfree(s);
 }
 
+/*
+ * Transition of the metrics aggregates: the state with (score, label)
+ * appended; a row with a NULL is skipped, a NaN score is 22023.
+ */
 PG_FUNCTION_INFO_V1(score_label_accum);
 Datum
 score_label_accum(PG_FUNCTION_ARGS)
@@ -87,6 +106,7 @@ score_label_accum(PG_FUNCTION_ARGS)
 		elog(ERROR, "score_label_accum called in non-aggregate context");
 	s = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcxt, sizeof(MlScores))
 		: (MlScores *) PG_GETARG_POINTER(0);
+	AssertCheckMlScores(s);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(s);
 	score = PG_GETARG_FLOAT8(1);
@@ -99,38 +119,37 @@ score_label_accum(PG_FUNCTION_ARGS)
 	s->score[s->n] = score;
 	s->label[s->n] = PG_GETARG_BOOL(2);
 	s->n++;
+	AssertCheckMlScores(s);
 	PG_RETURN_POINTER(s);
 }
 
 /*
- * Combine: append the smaller state to the larger and free it.  The second
- * state comes from the deserial function, allocated in the aggregate
- * context, so it can be adopted instead of copied: a worker's pairs are
- * never held twice in the leader.  The final functions sort the pairs, so
- * their order does not matter.
+ * Combine (the state with both sets of pairs): append the smaller state to
+ * the larger and free it.  The second state comes from the deserial
+ * function, allocated in the aggregate context, so it can be adopted instead
+ * of copied: a worker's pairs are never held twice in the leader.  The final
+ * functions sort the pairs, so their order does not matter.
  */
 PG_FUNCTION_INFO_V1(score_label_combine);
 Datum
 score_label_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
+	void	   *pa,
+			   *pb;
 	MlScores   *a,
 			   *b;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "score_label_combine called in non-aggregate context");
-	if (PG_ARGISNULL(1))
+	if (!ml_combine_begin(fcinfo, &aggcxt, &pa, &pb))
 	{
-		if (PG_ARGISNULL(0))
+		if (pa == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+		PG_RETURN_POINTER(pa);
 	}
-	b = (MlScores *) PG_GETARG_POINTER(1);
-	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(b);
-	a = (MlScores *) PG_GETARG_POINTER(0);
-	if (a == b)
-		PG_RETURN_POINTER(a);
+	a = (MlScores *) pa;
+	b = (MlScores *) pb;
+	AssertCheckMlScores(a);
+	AssertCheckMlScores(b);
 	if (b->n > a->n)
 	{
 		MlScores   *t = a;
@@ -146,10 +165,14 @@ score_label_combine(PG_FUNCTION_ARGS)
 		a->n += b->n;
 	}
 	scores_free(b);
+	AssertCheckMlScores(a);
 	PG_RETURN_POINTER(a);
 }
 
-/* serialized: int64 n, n scores, n labels (one byte each) */
+/*
+ * The state as bytea, for parallel workers: int64 n, n scores, n labels
+ * (one byte each).  Refuses states over 1 GB.
+ */
 PG_FUNCTION_INFO_V1(score_label_serialize);
 Datum
 score_label_serialize(PG_FUNCTION_ARGS)
@@ -159,6 +182,7 @@ score_label_serialize(PG_FUNCTION_ARGS)
 	bytea	   *out;
 	char	   *p;
 
+	AssertCheckMlScores(s);
 	if (size > MaxAllocSize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 				 errmsg("too many scores to pass between parallel workers"),
@@ -185,6 +209,7 @@ score_label_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(out);
 }
 
+/* The state score_label_serialize wrote; a corrupted one is an internal error. */
 PG_FUNCTION_INFO_V1(score_label_deserialize);
 Datum
 score_label_deserialize(PG_FUNCTION_ARGS)
@@ -216,6 +241,7 @@ score_label_deserialize(PG_FUNCTION_ARGS)
 		}
 		s->n = n;
 	}
+	AssertCheckMlScores(s);
 	PG_RETURN_POINTER(s);
 }
 
@@ -224,22 +250,23 @@ score_label_deserialize(PG_FUNCTION_ARGS)
  * extra_per_pair: bytes per pair the caller allocates besides the sorted
  * copy, for the memory check.
  */
-static ScorePair *
+static PmScoredLabel *
 sorted_pairs(FunctionCallInfo fcinfo, int64 *n, int64 *npos, Size extra_per_pair)
 {
 	MlScores   *s;
-	ScorePair  *pairs;
+	PmScoredLabel *pairs;
 
 	*n = *npos = 0;
 	if (PG_ARGISNULL(0))
 		return NULL;
 	s = (MlScores *) PG_GETARG_POINTER(0);
+	AssertCheckMlScores(s);
 	if (s->n == 0)
 		return NULL;
 	pm_check_memory((double) s->capacity * (sizeof(double) + sizeof(bool)) +
-					(double) s->n * (sizeof(ScorePair) + extra_per_pair),
+					(double) s->n * (sizeof(PmScoredLabel) + extra_per_pair),
 					psprintf("ranking %lld (score, label) pairs", (long long) s->n));
-	pairs = palloc_extended(sizeof(ScorePair) * s->n, MCXT_ALLOC_HUGE);
+	pairs = palloc_extended(sizeof(PmScoredLabel) * s->n, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < s->n; i++)
 	{
 		if ((i & 0xFFFFF) == 0)
@@ -253,13 +280,14 @@ sorted_pairs(FunctionCallInfo fcinfo, int64 *n, int64 *npos, Size extra_per_pair
 	return pairs;
 }
 
+/* precmed.auroc: the area under the ROC curve; NULL without both classes. */
 PG_FUNCTION_INFO_V1(auroc_final);
 Datum
 auroc_final(PG_FUNCTION_ARGS)
 {
 	int64		n,
 				npos;
-	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos, 0);
+	PmScoredLabel *p = sorted_pairs(fcinfo, &n, &npos, 0);
 	double		auroc,
 				ap;
 
@@ -269,13 +297,14 @@ auroc_final(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(auroc);
 }
 
+/* precmed.auprc: the average precision; NULL without a positive. */
 PG_FUNCTION_INFO_V1(auprc_final);
 Datum
 auprc_final(PG_FUNCTION_ARGS)
 {
 	int64		n,
 				npos;
-	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos, 0);
+	PmScoredLabel *p = sorted_pairs(fcinfo, &n, &npos, 0);
 	double		auroc,
 				ap;
 
@@ -285,13 +314,14 @@ auprc_final(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(ap);
 }
 
+/* precmed.brier: the mean squared error; a score outside [0, 1] is 22023. */
 PG_FUNCTION_INFO_V1(brier_final);
 Datum
 brier_final(PG_FUNCTION_ARGS)
 {
 	int64		n,
 				npos;
-	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos, 0);
+	PmScoredLabel *p = sorted_pairs(fcinfo, &n, &npos, 0);
 	double		sum = 0;
 
 	if (p == NULL)
@@ -314,49 +344,18 @@ brier_final(PG_FUNCTION_ARGS)
 }
 
 /*
- * Calibration: logistic regression of the label on logit(score).  Slope and
- * intercept from label ~ a + b * logit(score); calibration-in-the-large from
- * label ~ a + offset(logit(score)).  Newton's method; NULL when the fit does
- * not converge (e.g. the scores separate the classes perfectly).
+ * Slope b and intercept a of label ~ a + b * x (x = logit(score)) by
+ * Newton's method from the intercept-only model; false when it does not
+ * converge (a flat or separating x).
  */
-PG_FUNCTION_INFO_V1(calibration_final);
-Datum
-calibration_final(PG_FUNCTION_ARGS)
+static bool
+fit_slope(const PmScoredLabel *p, const double *x, int64 n, int64 npos, double *a_out,
+		  double *b_out)
 {
-	int64		n,
-				npos;
-	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos, sizeof(double));
-	double	   *x;
-	double		a = 0,
-				b = 1,
-				c = 0;
-	bool		ok_ab = false,
-				ok_c = false;
-	TupleDesc	tupdesc;
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
+	double		a = log((double) npos / (n - npos)),
+				b = 0;
+	bool		ok = false;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "calibration_final must return a composite type");
-	tupdesc = BlessTupleDesc(tupdesc);
-	if (p == NULL || npos == 0 || npos == n)
-		PG_RETURN_NULL();
-	x = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < n; i++)
-	{
-		if ((i & 0xFFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (!(p[i].score > 0 && p[i].score < 1))
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("argument \"score\" is %g; calibration needs probabilities strictly between 0 and 1",
-							p[i].score),
-					 errdetail("Calibration regresses the label on logit(score), which is infinite at 0 and 1."),
-					 errhint("Pass the model's probability, e.g. precmed.predict(model, features)."));
-		x[i] = log(p[i].score / (1 - p[i].score));
-	}
-	/* slope and intercept */
-	a = log((double) npos / (n - npos));
-	b = 0;
 	for (int it = 0; it < 100; it++)
 	{
 		double		g0 = 0,
@@ -392,11 +391,25 @@ calibration_final(PG_FUNCTION_ARGS)
 			break;
 		if (fabs(da) < 1e-13 * Max(1.0, fabs(a)) && fabs(db) < 1e-13 * Max(1.0, fabs(b)))
 		{
-			ok_ab = true;
+			ok = true;
 			break;
 		}
 	}
-	/* calibration-in-the-large */
+	*a_out = a;
+	*b_out = b;
+	return ok;
+}
+
+/*
+ * Calibration-in-the-large c of label ~ c + offset(x) by Newton's method;
+ * false when it does not converge.
+ */
+static bool
+fit_in_the_large(const PmScoredLabel *p, const double *x, int64 n, double *c_out)
+{
+	double		c = 0;
+	bool		ok = false;
+
 	for (int it = 0; it < 100; it++)
 	{
 		double		g = 0,
@@ -419,10 +432,58 @@ calibration_final(PG_FUNCTION_ARGS)
 			break;
 		if (fabs(dc) < 1e-13 * Max(1.0, fabs(c)))
 		{
-			ok_c = true;
+			ok = true;
 			break;
 		}
 	}
+	*c_out = c;
+	return ok;
+}
+
+/*
+ * Calibration: logistic regression of the label on logit(score).  Slope and
+ * intercept from label ~ a + b * logit(score); calibration-in-the-large from
+ * label ~ a + offset(logit(score)).  Newton's method; NULL when the fit does
+ * not converge (e.g. the scores separate the classes perfectly).  Scores of
+ * 0 or 1 are 22023.
+ */
+PG_FUNCTION_INFO_V1(calibration_final);
+Datum
+calibration_final(PG_FUNCTION_ARGS)
+{
+	int64		n,
+				npos;
+	PmScoredLabel *p = sorted_pairs(fcinfo, &n, &npos, sizeof(double));
+	double	   *x;
+	double		a,
+				b,
+				c;
+	bool		ok_ab,
+				ok_c;
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "calibration_final must return a composite type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (p == NULL || npos == 0 || npos == n)
+		PG_RETURN_NULL();
+	x = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < n; i++)
+	{
+		if ((i & 0xFFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (!(p[i].score > 0 && p[i].score < 1))
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 errmsg("argument \"score\" is %g; calibration needs probabilities strictly between 0 and 1",
+							p[i].score),
+					 errdetail("Calibration regresses the label on logit(score), which is infinite at 0 and 1."),
+					 errhint("Pass the model's probability, e.g. precmed.predict(model, features)."));
+		x[i] = log(p[i].score / (1 - p[i].score));
+	}
+	ok_ab = fit_slope(p, x, n, npos, &a, &b);
+	ok_c = fit_in_the_large(p, x, n, &c);
 	values[0] = Float8GetDatum(b);
 	values[1] = Float8GetDatum(a);
 	values[2] = Float8GetDatum(c);
@@ -434,7 +495,7 @@ calibration_final(PG_FUNCTION_ARGS)
 /*
  * ROC curve as an array of (threshold, fpr, tpr): the point (Infinity, 0, 0)
  * then one point per distinct score, descending, as scikit-learn's roc_curve
- * with drop_intermediate=False.
+ * with drop_intermediate=False.  NULL without both classes.
  */
 PG_FUNCTION_INFO_V1(roc_curve_final);
 Datum
@@ -442,7 +503,7 @@ roc_curve_final(PG_FUNCTION_ARGS)
 {
 	int64		n,
 				npos;
-	ScorePair  *p = sorted_pairs(fcinfo, &n, &npos, 2 * sizeof(Datum) + 96);
+	PmScoredLabel *p = sorted_pairs(fcinfo, &n, &npos, 2 * sizeof(Datum) + 96);
 	Oid			arrtype,
 				rowtype;
 	TupleDesc	tupdesc;

@@ -9,6 +9,29 @@
 
 #include "common/precmed.h"
 
+/* ---- aggregates ---- */
+
+/*
+ * The start of a combine function over internal states: *a and *b the two
+ * states (NULL for none), *aggcxt the aggregate context.  Returns false when
+ * there is nothing to merge (a side is NULL, or both are one state); the
+ * result is then *a (NULL for none).
+ */
+static inline bool
+ml_combine_begin(FunctionCallInfo fcinfo, MemoryContext *aggcxt, void **a, void **b)
+{
+	if (!AggCheckCallContext(fcinfo, aggcxt))
+		elog(ERROR, "combine function called in non-aggregate context");
+	*a = PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0);
+	*b = PG_ARGISNULL(1) ? NULL : PG_GETARG_POINTER(1);
+	if (*a == NULL)
+	{
+		*a = *b;
+		return false;
+	}
+	return *b != NULL && *b != *a;
+}
+
 /* ---- train_rows.c: the training aggregates' state ---- */
 
 typedef struct MlTrainRows
@@ -23,11 +46,41 @@ typedef struct MlTrainRows
 } MlTrainRows;
 
 /*
+ * The invariants of a training state, checked (with --enable-cassert) at the
+ * start of its transition, combine, serial and final functions.  The labels
+ * are checked for the last row only: a full scan per row would be quadratic.
+ */
+static inline void
+AssertCheckMlTrainRows(const MlTrainRows *r)
+{
+#ifdef USE_ASSERT_CHECKING
+	Assert(r != NULL);
+	Assert(r->nfeatures == -1 || r->nfeatures > 0);
+	Assert(r->nrows >= 0 && r->nrows <= r->capacity);
+	Assert(r->nrows == 0 || r->nfeatures > 0);
+	Assert((r->x == NULL) == (r->capacity == 0));
+	Assert((r->y == NULL) == (r->capacity == 0));
+	Assert(r->params_raw == NULL || r->params != NULL);
+	Assert(r->nrows == 0 || r->y[r->nrows - 1] == 0.0 || r->y[r->nrows - 1] == 1.0);
+#endif
+}
+
+/*
+ * The state reaching the final function of aggregate aggname; an empty
+ * training set is 22023.
+ */
+extern MlTrainRows *ml_train_rows_final_arg(FunctionCallInfo fcinfo, const char *aggname);
+
+/* Read the params the rows carried (NULL: none) into out, against set. */
+extern void ml_train_rows_params(const MlTrainRows *rows, const PmParamSet *set, void *out);
+
+/*
  * Sort the rows into a canonical order (features compared element by
  * element, NaN last, then label) so that training does not depend on the
- * order rows arrived in: a parallel plan gives the same model.
+ * order rows arrived in: a parallel plan gives the same model.  Returns the
+ * number of positive rows; a set with one class only is 22023.
  */
-extern void ml_train_rows_sort(MlTrainRows *rows);
+extern int64 ml_train_rows_sort(MlTrainRows *rows);
 
 /* Bytes ml_train_rows_sort allocates (for memory estimates). */
 extern double ml_train_rows_sort_bytes(int64 nrows, int nfeatures);

@@ -23,8 +23,28 @@
 #include "port/pg_crc32c.h"
 #include "utils/memutils.h"
 
+/* The header, as stored (no padding: the offsets above). */
+typedef struct MlModelHeader
+{
+	char		magic[4];
+	uint16		format;
+	uint16		algorithm;
+	int32		nfeatures;
+	uint32		meta_len;
+	int64		ntrain;
+	int64		npositive;
+	uint32		body_len;
+	uint32		crc;
+} MlModelHeader;
+
+StaticAssertDecl(sizeof(MlModelHeader) == ML_MODEL_HEADER_SIZE,
+				 "the model header is 40 bytes without padding");
+StaticAssertDecl(offsetof(MlModelHeader, ntrain) == 16 && offsetof(MlModelHeader, crc) == 36,
+				 "the model header fields are at their documented offsets");
+
 static const char *const algorithm_names[] = {NULL, "xgboost", "logreg"};
 
+/* "xgboost", "logreg", or "unknown". */
 const char *
 ml_algorithm_name(MlAlgorithm alg)
 {
@@ -33,6 +53,7 @@ ml_algorithm_name(MlAlgorithm alg)
 	return "unknown";
 }
 
+/* CRC-32C of the len bytes at p. */
 static uint32
 payload_crc(const char *p, Size len)
 {
@@ -44,41 +65,40 @@ payload_crc(const char *p, Size len)
 	return (uint32) crc;
 }
 
+/* A model value: header, meta (JSON text) and body; over 1 GB is 54000. */
 bytea *
 ml_model_pack(MlAlgorithm alg, int nfeatures, int64 ntrain, int64 npositive,
 			  const char *meta, const char *body, uint32 body_len)
 {
-	uint32		meta_len = (uint32) strlen(meta);
-	Size		size = VARHDRSZ + ML_MODEL_HEADER_SIZE + (Size) meta_len + body_len;
+	MlModelHeader h;
+	Size		size;
 	bytea	   *out;
-	char	   *h;
-	uint16		fmt = ML_MODEL_FORMAT,
-				a = (uint16) alg;
-	int32		nf = nfeatures;
-	uint32		crc;
+	char	   *payload;
 
+	memcpy(h.magic, ML_MODEL_MAGIC, 4);
+	h.format = ML_MODEL_FORMAT;
+	h.algorithm = (uint16) alg;
+	h.nfeatures = nfeatures;
+	h.meta_len = (uint32) strlen(meta);
+	h.ntrain = ntrain;
+	h.npositive = npositive;
+	h.body_len = body_len;
+	size = VARHDRSZ + ML_MODEL_HEADER_SIZE + (Size) h.meta_len + body_len;
 	if (size > MaxAllocSize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 				 errmsg("model too large to store (%zu bytes)", size),
 				 errhint("Use fewer rounds or shallower trees."));
 	out = palloc(size);
 	SET_VARSIZE(out, size);
-	h = VARDATA(out);
-	memcpy(h, ML_MODEL_MAGIC, 4);
-	memcpy(h + 4, &fmt, 2);
-	memcpy(h + 6, &a, 2);
-	memcpy(h + 8, &nf, 4);
-	memcpy(h + 12, &meta_len, 4);
-	memcpy(h + 16, &ntrain, 8);
-	memcpy(h + 24, &npositive, 8);
-	memcpy(h + 32, &body_len, 4);
-	memcpy(h + ML_MODEL_HEADER_SIZE, meta, meta_len);
-	memcpy(h + ML_MODEL_HEADER_SIZE + meta_len, body, body_len);
-	crc = payload_crc(h + ML_MODEL_HEADER_SIZE, (Size) meta_len + body_len);
-	memcpy(h + 36, &crc, 4);
+	payload = VARDATA(out) + ML_MODEL_HEADER_SIZE;
+	memcpy(payload, meta, h.meta_len);
+	memcpy(payload + h.meta_len, body, body_len);
+	h.crc = payload_crc(payload, (Size) h.meta_len + body_len);
+	memcpy(VARDATA(out), &h, ML_MODEL_HEADER_SIZE);
 	return out;
 }
 
+/* 22P03: argument "model" is not a model value, because of what (detail: or NULL). */
 static void
 bad_model(const char *what, const char *detail)
 {
@@ -88,51 +108,50 @@ bad_model(const char *what, const char *detail)
 			 errhint("Pass a value made by precmed.train_xgboost or precmed.train_logreg, unchanged (e.g. the model column of precmed.models)."));
 }
 
+/*
+ * Check a model value and unpack it into out (pointers into model): a
+ * truncated, altered or foreign value is 22P03.
+ */
 void
 ml_model_unpack(bytea *model, MlModel *out)
 {
-	const char *h = VARDATA_ANY(model);
+	const char *data = VARDATA_ANY(model);
 	Size		len = VARSIZE_ANY_EXHDR(model);
-	uint16		fmt,
-				alg;
-	int32		nf;
-	uint32		crc,
-				stored_crc;
+	MlModelHeader h;
+	uint32		crc;
 
 	if (len < ML_MODEL_HEADER_SIZE)
 		bad_model(psprintf("it is %zu bytes long, shorter than the %d-byte header",
 						   len, ML_MODEL_HEADER_SIZE), NULL);
-	if (memcmp(h, ML_MODEL_MAGIC, 4) != 0)
+	/* the value is not aligned: copy the header */
+	memcpy(&h, data, ML_MODEL_HEADER_SIZE);
+	if (memcmp(h.magic, ML_MODEL_MAGIC, 4) != 0)
 		bad_model("it does not start with the precmed model marker",
 				  "A model value starts with the bytes \"PMML\".");
-	memcpy(&fmt, h + 4, 2);
-	memcpy(&alg, h + 6, 2);
-	memcpy(&nf, h + 8, 4);
-	memcpy(&out->meta_len, h + 12, 4);
-	memcpy(&out->ntrain, h + 16, 8);
-	memcpy(&out->npositive, h + 24, 8);
-	memcpy(&out->body_len, h + 32, 4);
-	memcpy(&stored_crc, h + 36, 4);
-	if (fmt != ML_MODEL_FORMAT)
+	if (h.format != ML_MODEL_FORMAT)
 		bad_model(psprintf("its format version is %u, this precmed reads version %d",
-						   fmt, ML_MODEL_FORMAT), NULL);
-	if (alg != ML_ALG_XGBOOST && alg != ML_ALG_LOGREG)
-		bad_model(psprintf("its algorithm code is %u", alg),
+						   h.format, ML_MODEL_FORMAT), NULL);
+	if (h.algorithm != ML_ALG_XGBOOST && h.algorithm != ML_ALG_LOGREG)
+		bad_model(psprintf("its algorithm code is %u", h.algorithm),
 				  "Known algorithms: 1 (xgboost), 2 (logreg).");
-	if (nf <= 0 || out->ntrain <= 0 || out->npositive < 0 || out->npositive > out->ntrain)
+	if (h.nfeatures <= 0 || h.ntrain <= 0 || h.npositive < 0 || h.npositive > h.ntrain)
 		bad_model("its header has impossible counts",
 				  psprintf("%d features, %lld training rows, %lld positive.",
-						   nf, (long long) out->ntrain, (long long) out->npositive));
-	if ((uint64) ML_MODEL_HEADER_SIZE + out->meta_len + out->body_len != len)
+						   h.nfeatures, (long long) h.ntrain, (long long) h.npositive));
+	if ((uint64) ML_MODEL_HEADER_SIZE + h.meta_len + h.body_len != len)
 		bad_model(psprintf("it is %zu bytes long, its header announces %llu",
-						   len, (unsigned long long) ML_MODEL_HEADER_SIZE + out->meta_len + out->body_len),
+						   len, (unsigned long long) ML_MODEL_HEADER_SIZE + h.meta_len + h.body_len),
 				  "The value was truncated or extended.");
-	crc = payload_crc(h + ML_MODEL_HEADER_SIZE, len - ML_MODEL_HEADER_SIZE);
-	if (crc != stored_crc)
+	crc = payload_crc(data + ML_MODEL_HEADER_SIZE, len - ML_MODEL_HEADER_SIZE);
+	if (crc != h.crc)
 		bad_model("its checksum does not match its contents",
-				  psprintf("CRC-32C stored %08X, computed %08X: the value was altered.", stored_crc, crc));
-	out->algorithm = (MlAlgorithm) alg;
-	out->nfeatures = nf;
-	out->meta = h + ML_MODEL_HEADER_SIZE;
+				  psprintf("CRC-32C stored %08X, computed %08X: the value was altered.", h.crc, crc));
+	out->algorithm = (MlAlgorithm) h.algorithm;
+	out->nfeatures = h.nfeatures;
+	out->ntrain = h.ntrain;
+	out->npositive = h.npositive;
+	out->meta_len = h.meta_len;
+	out->body_len = h.body_len;
+	out->meta = data + ML_MODEL_HEADER_SIZE;
 	out->body = out->meta + out->meta_len;
 }

@@ -163,6 +163,11 @@ cached_model(FunctionCallInfo fcinfo, Datum d)
 	return victim;
 }
 
+/*
+ * precmed.predict(model, features): the model's probability for a feature
+ * vector (NULL features: NULL).  Refuses a NULL or invalid model (22P03), a
+ * vector of another length, an infinity.
+ */
 PG_FUNCTION_INFO_V1(predict);
 Datum
 predict(PG_FUNCTION_ARGS)
@@ -186,6 +191,11 @@ predict(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(1.0 / (1.0 + exp(-margin)));
 }
 
+/*
+ * precmed.model_info(model): jsonb with the header's facts, the training
+ * params and facts, and the importances or coefficients.  Refuses an
+ * invalid model (22P03).
+ */
 PG_FUNCTION_INFO_V1(model_info);
 Datum
 model_info(PG_FUNCTION_ARGS)

@@ -17,6 +17,7 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
+/* An empty state in cxt. */
 static MlTrainRows *
 rows_new(MemoryContext cxt)
 {
@@ -79,6 +80,7 @@ rows_free(MlTrainRows *r)
 	pfree(r);
 }
 
+/* Record the params text of a row: every row must carry the same (or none). */
 static void
 rows_set_params(MlTrainRows *r, const char *params, MemoryContext cxt)
 {
@@ -94,7 +96,10 @@ rows_set_params(MlTrainRows *r, const char *params, MemoryContext cxt)
 }
 
 /*
- * train_rows_accum(state internal, features float8[], label float8 [, params jsonb])
+ * train_rows_accum(state internal, features float8[], label float8 [, params jsonb]):
+ * the state with the row appended; refuses NULL features or label, a label
+ * other than 0/1, an empty or infinite vector, a length or params differing
+ * from earlier rows.
  */
 PG_FUNCTION_INFO_V1(train_rows_accum);
 Datum
@@ -109,6 +114,7 @@ train_rows_accum(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "train_rows_accum called in non-aggregate context");
 	r = PG_ARGISNULL(0) ? rows_new(aggcxt) : (MlTrainRows *) PG_GETARG_POINTER(0);
+	AssertCheckMlTrainRows(r);
 
 	if (PG_ARGISNULL(1))
 		pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
@@ -156,38 +162,38 @@ train_rows_accum(PG_FUNCTION_ARGS)
 	memcpy(r->x + r->nrows * r->nfeatures, v, sizeof(double) * n);
 	r->y[r->nrows] = label;
 	r->nrows++;
+	AssertCheckMlTrainRows(r);
 	PG_RETURN_POINTER(r);
 }
 
 /*
- * Combine: append the state with fewer rows to the one with more and free
- * it.  The second state comes from the deserial function, which allocates
- * it in the aggregate context, so it can be kept (adopted) rather than
- * copied: a worker's rows are never held twice in the leader.  Row order
- * does not matter, the final functions sort the rows.
+ * Combine (the state with both sets of rows; refuses feature vectors of
+ * different lengths or params): append the state with fewer rows to the one
+ * with more and free it.  The second state comes from the deserial function,
+ * which allocates it in the aggregate context, so it can be kept (adopted)
+ * rather than copied: a worker's rows are never held twice in the leader.
+ * Row order does not matter, the final functions sort the rows.
  */
 PG_FUNCTION_INFO_V1(train_rows_combine);
 Datum
 train_rows_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
+	void	   *pa,
+			   *pb;
 	MlTrainRows *a,
 			   *b;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "train_rows_combine called in non-aggregate context");
-	if (PG_ARGISNULL(1))
+	if (!ml_combine_begin(fcinfo, &aggcxt, &pa, &pb))
 	{
-		if (PG_ARGISNULL(0))
+		if (pa == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+		PG_RETURN_POINTER(pa);
 	}
-	b = (MlTrainRows *) PG_GETARG_POINTER(1);
-	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(b);
-	a = (MlTrainRows *) PG_GETARG_POINTER(0);
-	if (a == b)
-		PG_RETURN_POINTER(a);
+	a = (MlTrainRows *) pa;
+	b = (MlTrainRows *) pb;
+	AssertCheckMlTrainRows(a);
+	AssertCheckMlTrainRows(b);
 	if (a->nrows > 0 && b->nrows > 0 && a->nfeatures != b->nfeatures)
 		pm_error(ERRCODE_ARRAY_SUBSCRIPT_ERROR,
 				 errmsg("argument \"features\" has %d elements in some rows and %d in others",
@@ -213,10 +219,14 @@ train_rows_combine(PG_FUNCTION_ARGS)
 		a->nrows += b->nrows;
 	}
 	rows_free(b);
+	AssertCheckMlTrainRows(a);
 	PG_RETURN_POINTER(a);
 }
 
-/* Serialized: int32 nfeatures, int64 nrows, int32 params_len (-1 = none), params, x, y */
+/*
+ * The state as bytea, for parallel workers: int32 nfeatures, int64 nrows,
+ * int32 params_len (-1 = none), params, x, y.  Refuses states over 1 GB.
+ */
 PG_FUNCTION_INFO_V1(train_rows_serialize);
 Datum
 train_rows_serialize(PG_FUNCTION_ARGS)
@@ -229,6 +239,7 @@ train_rows_serialize(PG_FUNCTION_ARGS)
 	bytea	   *out;
 	char	   *p;
 
+	AssertCheckMlTrainRows(r);
 	if (size > MaxAllocSize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
 				 errmsg("training set too large to pass between parallel workers"),
@@ -259,6 +270,7 @@ train_rows_serialize(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(out);
 }
 
+/* The state train_rows_serialize wrote; a corrupted one is an internal error. */
 PG_FUNCTION_INFO_V1(train_rows_deserialize);
 Datum
 train_rows_deserialize(PG_FUNCTION_ARGS)
@@ -279,7 +291,7 @@ train_rows_deserialize(PG_FUNCTION_ARGS)
 	memcpy(&nf, p, 4);
 	memcpy(&nrows, p + 4, 8);
 	memcpy(&plen, p + 12, 4);
-	if (nf < -1 || nrows < 0 || plen < -1 || (nf < 0 && nrows > 0) ||
+	if (nf < -1 || nf == 0 || nrows < 0 || plen < -1 || (nf < 0 && nrows > 0) ||
 		len != 16 + (Size) Max(plen, 0) + sizeof(double) * nrows * (Max(nf, 0) + 1))
 		elog(ERROR, "training state is corrupted (%zu bytes for %lld rows of %d features)",
 			 len, (long long) nrows, nf);
@@ -301,6 +313,7 @@ train_rows_deserialize(PG_FUNCTION_ARGS)
 		memcpy(r->y, p, sizeof(double) * nrows);
 		r->nrows = nrows;
 	}
+	AssertCheckMlTrainRows(r);
 	PG_RETURN_POINTER(r);
 }
 
@@ -322,6 +335,7 @@ typedef struct RowSortArg
 	const double *y;
 } RowSortArg;
 
+/* Ascending, NaN last. */
 static inline int
 cmp_double_nan_last(double a, double b)
 {
@@ -332,6 +346,7 @@ cmp_double_nan_last(double a, double b)
 	return (a > b) - (a < b);
 }
 
+/* Rows compared feature by feature (NaN last), then by label. */
 static int
 cmp_rows(const void *pa, const void *pb, void *arg)
 {
@@ -362,8 +377,9 @@ ml_train_rows_sort_bytes(int64 nrows, int nfeatures)
 	return (double) nrows * (sizeof(RowKey) + sizeof(double) * (nfeatures + 1));
 }
 
-void
-ml_train_rows_sort(MlTrainRows *r)
+/* Reorder the rows (x, y) by cmp_rows. */
+static void
+rows_sort(MlTrainRows *r)
 {
 	RowKey	   *keys;
 	RowSortArg	arg;
@@ -371,8 +387,6 @@ ml_train_rows_sort(MlTrainRows *r)
 			   *y;
 	int			nf = r->nfeatures;
 
-	if (r->nrows < 2)
-		return;
 	keys = palloc_extended(sizeof(RowKey) * r->nrows, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < r->nrows; i++)
 	{
@@ -398,4 +412,52 @@ ml_train_rows_sort(MlTrainRows *r)
 	pfree(x);
 	pfree(y);
 	pfree(keys);
+}
+
+/* Canonical order, then the positives counted (see ml.h). */
+int64
+ml_train_rows_sort(MlTrainRows *r)
+{
+	int64		npos = 0;
+
+	AssertCheckMlTrainRows(r);
+	if (r->nrows >= 2)
+		rows_sort(r);
+	for (int64 i = 0; i < r->nrows; i++)
+		npos += r->y[i] == 1.0;
+	if (npos == 0 || npos == r->nrows)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("training set has only one class: %lld rows, all labelled %d",
+						(long long) r->nrows, npos ? 1 : 0),
+				 errhint("A classifier needs rows labelled 0 and rows labelled 1."));
+	return npos;
+}
+
+/* The state a final function received, checked non-empty. */
+MlTrainRows *
+ml_train_rows_final_arg(FunctionCallInfo fcinfo, const char *aggname)
+{
+	MlTrainRows *r;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "final function of %s called in non-aggregate context", aggname);
+	r = PG_ARGISNULL(0) ? NULL : (MlTrainRows *) PG_GETARG_POINTER(0);
+	if (r == NULL || r->nrows == 0)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("training set is empty"),
+				 errdetail("%s received no rows.", aggname),
+				 errhint("Check the query's WHERE clause and joins."));
+	AssertCheckMlTrainRows(r);
+	return r;
+}
+
+/* The params text of the rows, parsed and read against set. */
+void
+ml_train_rows_params(const MlTrainRows *r, const PmParamSet *set, void *out)
+{
+	Jsonb	   *params = NULL;
+
+	if (r->params != NULL)
+		params = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(r->params)));
+	pm_read_params(params, set, 0, out);
 }

@@ -7,6 +7,13 @@
  * 200 rounds, subsample 0.8, colsample_bytree 0.5, hist), not libxgboost's.
  * nthread defaults to 1: parallelism comes from PostgreSQL, and with a fixed
  * seed the model is the same whatever the thread count (tested).
+ *
+ * How it works: the params are read and range-checked (pm_read_params), the
+ * memory training implies is checked, the rows are put in canonical order
+ * and copied as float32 into a DMatrix; XGBoost boosts num_round rounds and
+ * saves its model as JSON.  precmed.predict walks those trees itself
+ * (xgb_trees.c), so before returning, the walk is checked against XGBoost's
+ * own predictor on every training row.
  */
 #include "ml/ml.h"
 
@@ -14,62 +21,83 @@
 #include <math.h>
 #include <xgboost/c_api.h>
 
+#include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
-#include "utils/fmgrprotos.h"
 #include "utils/json.h"
-#include "utils/jsonb.h"
 
-typedef enum XgbKind
+/* The parameters precmed passes to XGBoost (choices as indexes). */
+typedef struct XgbParams
 {
-	XP_STRING,
-	XP_INT,
-	XP_NUM
-} XgbKind;
+	int			objective;
+	int			booster;
+	int			tree_method;
+	int			max_depth;
+	double		eta;
+	int			num_round;
+	double		min_child_weight;
+	double		subsample;
+	double		colsample_bytree;
+	double		colsample_bylevel;
+	double		colsample_bynode;
+	double		lambda;
+	double		alpha;
+	double		gamma;
+	int			max_bin;
+	double		max_delta_step;
+	double		scale_pos_weight;
+	double		base_score;
+	int			seed;
+	int			nthread;
+} XgbParams;
 
-typedef struct XgbParam
-{
-	const char *name;
-	const char *value;			/* default, as XGBoost reads it */
-	XgbKind		kind;
-	double		lo;				/* numbers: allowed range */
-	double		hi;
-	bool		lo_open;		/* lo itself not allowed */
-	bool		hi_open;		/* hi itself not allowed */
-	const char *choices;		/* strings: the accepted values, ", "-separated */
-} XgbParam;
+static const char *const objectives[] = {"binary:logistic", NULL};
+static const char *const boosters[] = {"gbtree", NULL};
+static const char *const tree_methods[] = {"hist", "approx", "exact", NULL};
+
+#define TREE_METHOD_HIST 0
+
+/* precmed's defaults, not libxgboost's */
+static const XgbParams xgb_defaults = {
+	.objective = 0, .booster = 0, .tree_method = TREE_METHOD_HIST,
+	.max_depth = 3, .eta = 0.03, .num_round = 200, .min_child_weight = 1,
+	.subsample = 0.8, .colsample_bytree = 0.5, .colsample_bylevel = 1, .colsample_bynode = 1,
+	.lambda = 1, .alpha = 0, .gamma = 0, .max_bin = 256, .max_delta_step = 0,
+	.scale_pos_weight = 1, .base_score = 0.5, .seed = 0, .nthread = 1,
+};
+
+#define OFF(f) offsetof(XgbParams, f)
 
 /*
- * The parameters precmed passes to XGBoost, with precmed's defaults and the
- * ranges precmed accepts.  libxgboost allocates with malloc, outside
+ * The ranges precmed accepts.  libxgboost allocates with malloc, outside
  * PostgreSQL's accounting, so nothing reaches it unchecked: sizes
  * (max_depth, max_bin, num_round, nthread) are bounded here and the memory
- * they imply is checked against precmed.max_memory_mb before training.
+ * they imply is checked against precmed.max_memory_mb before training.  The
+ * order is that of the params in a model's JSON text.
  */
-static const XgbParam xgb_defaults[] = {
-	{"objective", "binary:logistic", XP_STRING, 0, 0, false, false, "binary:logistic"},
-	{"booster", "gbtree", XP_STRING, 0, 0, false, false, "gbtree"},
-	{"tree_method", "hist", XP_STRING, 0, 0, false, false, "hist, approx, exact"},
-	{"max_depth", "3", XP_INT, 1, 30, false, false, NULL},
-	{"eta", "0.03", XP_NUM, 0, 1, true, false, NULL},
-	{"num_round", "200", XP_INT, 1, 100000, false, false, NULL},
-	{"min_child_weight", "1", XP_NUM, 0, 1e9, false, false, NULL},
-	{"subsample", "0.8", XP_NUM, 0, 1, true, false, NULL},
-	{"colsample_bytree", "0.5", XP_NUM, 0, 1, true, false, NULL},
-	{"colsample_bylevel", "1", XP_NUM, 0, 1, true, false, NULL},
-	{"colsample_bynode", "1", XP_NUM, 0, 1, true, false, NULL},
-	{"lambda", "1", XP_NUM, 0, 1e9, false, false, NULL},
-	{"alpha", "0", XP_NUM, 0, 1e9, false, false, NULL},
-	{"gamma", "0", XP_NUM, 0, 1e9, false, false, NULL},
-	{"max_bin", "256", XP_INT, 2, 65536, false, false, NULL},
-	{"max_delta_step", "0", XP_NUM, 0, 1e9, false, false, NULL},
-	{"scale_pos_weight", "1", XP_NUM, 0, 1e9, true, false, NULL},
-	{"base_score", "0.5", XP_NUM, 0, 1, true, true, NULL},
-	{"seed", "0", XP_INT, 0, 2147483647, false, false, NULL},
-	{"nthread", "1", XP_INT, 1, 64, false, false, NULL},
+static const PmParam xgb_params[] = {
+	{"objective", PM_PARAM_CHOICE, 0, 0, false, false, objectives, OFF(objective), 0},
+	{"booster", PM_PARAM_CHOICE, 0, 0, false, false, boosters, OFF(booster), 0},
+	{"tree_method", PM_PARAM_CHOICE, 0, 0, false, false, tree_methods, OFF(tree_method), 0},
+	{"max_depth", PM_PARAM_INTEGER, 1, 30, false, false, NULL, OFF(max_depth), 0},
+	{"eta", PM_PARAM_NUMBER, 0, 1, true, false, NULL, OFF(eta), 0},
+	{"num_round", PM_PARAM_INTEGER, 1, 100000, false, false, NULL, OFF(num_round), 0},
+	{"min_child_weight", PM_PARAM_NUMBER, 0, 1e9, false, false, NULL, OFF(min_child_weight), 0},
+	{"subsample", PM_PARAM_NUMBER, 0, 1, true, false, NULL, OFF(subsample), 0},
+	{"colsample_bytree", PM_PARAM_NUMBER, 0, 1, true, false, NULL, OFF(colsample_bytree), 0},
+	{"colsample_bylevel", PM_PARAM_NUMBER, 0, 1, true, false, NULL, OFF(colsample_bylevel), 0},
+	{"colsample_bynode", PM_PARAM_NUMBER, 0, 1, true, false, NULL, OFF(colsample_bynode), 0},
+	{"lambda", PM_PARAM_NUMBER, 0, 1e9, false, false, NULL, OFF(lambda), 0},
+	{"alpha", PM_PARAM_NUMBER, 0, 1e9, false, false, NULL, OFF(alpha), 0},
+	{"gamma", PM_PARAM_NUMBER, 0, 1e9, false, false, NULL, OFF(gamma), 0},
+	{"max_bin", PM_PARAM_INTEGER, 2, 65536, false, false, NULL, OFF(max_bin), 0},
+	{"max_delta_step", PM_PARAM_NUMBER, 0, 1e9, false, false, NULL, OFF(max_delta_step), 0},
+	{"scale_pos_weight", PM_PARAM_NUMBER, 0, 1e9, true, false, NULL, OFF(scale_pos_weight), 0},
+	{"base_score", PM_PARAM_NUMBER, 0, 1, true, true, NULL, OFF(base_score), 0},
+	{"seed", PM_PARAM_INTEGER, 0, 2147483647, false, false, NULL, OFF(seed), 0},
+	{"nthread", PM_PARAM_INTEGER, 1, 64, false, false, NULL, OFF(nthread), 0},
 };
-#define N_XGB_PARAMS lengthof(xgb_defaults)
 
 /* XGBoost's aliases, folded into the names above */
 static const char *
@@ -90,6 +118,45 @@ canonical_name(const char *key)
 	return key;
 }
 
+static const PmParamSet xgb_param_set = {
+	.argname = "params",
+	.what = "XGBoost parameter",
+	.context = NULL,
+	.hint = "See the parameter table of precmed.train_xgboost in docs/aki_risk.md.",
+	.params = xgb_params,
+	.nparams = lengthof(xgb_params),
+	.alias = canonical_name,
+};
+
+/*
+ * Parameter p of v as XGBoost reads it: a choice as its name, a whole number
+ * in plain form ("3.0" reaches XGBoost as "3"), another number in its
+ * shortest round-trip form (the default 0.03 as "0.03").
+ */
+static char *
+param_text(const PmParam *p, const XgbParams *v)
+{
+	const char *field = (const char *) v + p->offset;
+
+	switch (p->kind)
+	{
+		case PM_PARAM_CHOICE:
+			return pstrdup(p->choices[*(const int *) field]);
+		case PM_PARAM_INTEGER:
+			return psprintf("%d", *(const int *) field);
+		case PM_PARAM_NUMBER:
+			{
+				char	   *buf = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
+
+				double_to_shortest_decimal_buf(*(const double *) field, buf);
+				return buf;
+			}
+		default:
+			elog(ERROR, "XGBoost parameter %s has an unexpected kind", p->name);
+	}
+}
+
+/* Raise an error naming what XGBoost failed to do when rc is not 0. */
 static void
 xgb_check(int rc, const char *what, int sqlstate)
 {
@@ -98,141 +165,6 @@ xgb_check(int rc, const char *what, int sqlstate)
 				 errmsg("XGBoost failed to %s: %s", what, XGBGetLastError()),
 				 sqlstate == ERRCODE_INVALID_PARAMETER_VALUE
 				 ? errhint("Check the params argument against docs/aki_risk.md.") : 0);
-}
-
-/* The allowed values of a parameter, as an errdetail sentence. */
-static char *
-param_range(const XgbParam *p)
-{
-	if (p->kind == XP_STRING)
-	{
-		if (strchr(p->choices, ',') == NULL)
-			return psprintf("\"%s\" accepts only \"%s\".", p->name, p->choices);
-		return psprintf("\"%s\" accepts one of: %s.", p->name, p->choices);
-	}
-	if (p->kind == XP_INT)
-		return psprintf("\"%s\" must be a whole number from %.0f to %.0f.", p->name, p->lo, p->hi);
-	return psprintf("\"%s\" must be a number in %s%g, %g%s.", p->name,
-					p->lo_open ? "(" : "[", p->lo, p->hi, p->hi_open ? ")" : "]");
-}
-
-/*
- * Check one parameter's value (text, as read from the params jsonb) against
- * its range; returns the value to hand to XGBoost (whole numbers in plain
- * form, so "3.0" reaches XGBoost as "3").
- */
-static char *
-check_param(const XgbParam *p, char *value)
-{
-	double		d;
-	char	   *end;
-	bool		ok;
-
-	if (p->kind == XP_STRING)
-	{
-		char	   *list = pstrdup(p->choices);
-		char	   *save = NULL;
-
-		for (char *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
-			if (strcmp(tok, value) == 0)
-				return value;
-		if (strcmp(p->name, "objective") == 0)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("XGBoost objective \"%s\" is not supported", value),
-					 errdetail("precmed.predict returns a probability, so the model must be a binary classifier."),
-					 errhint("Use \"binary:logistic\" (the default)."));
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("XGBoost parameter \"%s\" is \"%s\", which precmed does not support",
-						p->name, value),
-				 errdetail("%s", param_range(p)),
-				 errhint("See the parameter table in docs/aki_risk.md."));
-	}
-	d = strtod(value, &end);
-	ok = end != value && *end == '\0' && isfinite(d) &&
-		(p->lo_open ? d > p->lo : d >= p->lo) &&
-		(p->hi_open ? d < p->hi : d <= p->hi) &&
-		(p->kind != XP_INT || d == floor(d));
-	if (!ok)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("XGBoost parameter \"%s\" is %s, outside its allowed range",
-						p->name, strlen(value) <= 40 ? value : psprintf("%g", d)),
-				 errdetail("%s", param_range(p)),
-				 errhint("See the parameter table in docs/aki_risk.md."));
-	if (p->kind == XP_INT)
-		return psprintf("%.0f", d);
-	return value;
-}
-
-/* Read the params jsonb (as text) into values[], over the defaults, checked. */
-static void
-read_params(const char *params, char **values)
-{
-	for (int i = 0; i < (int) N_XGB_PARAMS; i++)
-		values[i] = pstrdup(xgb_defaults[i].value);
-	if (params == NULL)
-		return;
-	{
-		Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(params)));
-		JsonbIterator *it;
-		JsonbValue	k,
-					v;
-		JsonbIteratorToken tok;
-
-		if (!JB_ROOT_IS_OBJECT(jb))
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("argument \"params\" must be a JSON object, not %s", params),
-					 errhint("Pass e.g. '{\"max_depth\": 3, \"eta\": 0.03}' or '{}' for the defaults."));
-		it = JsonbIteratorInit(&jb->root);
-		while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
-		{
-			char	   *key;
-			const char *name;
-			int			idx = -1;
-
-			if (tok != WJB_KEY)
-				continue;
-			key = pnstrdup(k.val.string.val, k.val.string.len);
-			tok = JsonbIteratorNext(&it, &v, true);
-			name = canonical_name(key);
-			for (int i = 0; i < (int) N_XGB_PARAMS; i++)
-				if (strcmp(xgb_defaults[i].name, name) == 0)
-					idx = i;
-			if (idx < 0)
-			{
-				StringInfoData known;
-
-				initStringInfo(&known);
-				for (int i = 0; i < (int) N_XGB_PARAMS; i++)
-					appendStringInfo(&known, "%s%s", i ? ", " : "", xgb_defaults[i].name);
-				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-						 errmsg("unknown XGBoost parameter \"%s\" in argument \"params\"", key),
-						 errdetail("Known parameters: %s.", known.data),
-						 errhint("Use XGBoost's own parameter names."));
-			}
-			if (xgb_defaults[idx].kind == XP_STRING && v.type == jbvString)
-				values[idx] = pnstrdup(v.val.string.val, v.val.string.len);
-			else if (xgb_defaults[idx].kind != XP_STRING && v.type == jbvNumeric)
-				values[idx] = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
-			else
-				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-						 errmsg("XGBoost parameter \"%s\" must be a %s", key,
-								xgb_defaults[idx].kind == XP_STRING ? "string" : "number"),
-						 errdetail("%s", param_range(&xgb_defaults[idx])),
-						 errhint("See the parameter table in docs/aki_risk.md."));
-		}
-	}
-	for (int i = 0; i < (int) N_XGB_PARAMS; i++)
-		values[i] = check_param(&xgb_defaults[i], values[i]);
-}
-
-static int
-param_index(const char *name)
-{
-	for (int i = 0; i < (int) N_XGB_PARAMS; i++)
-		if (strcmp(xgb_defaults[i].name, name) == 0)
-			return i;
-	elog(ERROR, "unknown parameter %s", name);
-	return -1;
 }
 
 /*
@@ -247,16 +179,16 @@ param_index(const char *name)
  * a column-wise copy.
  */
 static double
-xgb_memory_estimate(const MlTrainRows *r, char **values)
+xgb_memory_estimate(const MlTrainRows *r, const XgbParams *v)
 {
 	double		n = (double) r->nrows,
 				nf = (double) r->nfeatures,
 				cells = n * nf;
-	int			depth = atoi(values[param_index("max_depth")]);
-	double		max_bin = atof(values[param_index("max_bin")]);
-	double		rounds = atof(values[param_index("num_round")]);
-	double		nthread = atof(values[param_index("nthread")]);
-	bool		hist = strcmp(values[param_index("tree_method")], "hist") == 0;
+	int			depth = v->max_depth;
+	double		max_bin = v->max_bin;
+	double		rounds = v->num_round;
+	double		nthread = v->nthread;
+	bool		hist = v->tree_method == TREE_METHOD_HIST;
 	double		split_nodes = Min(ldexp(1.0, depth), 2 * n);
 	double		level_nodes = Min(ldexp(1.0, depth - 1), n);
 	double		tree_nodes = Min(ldexp(1.0, depth + 1) - 1, 2 * n - 1);
@@ -276,48 +208,15 @@ xgb_memory_estimate(const MlTrainRows *r, char **values)
 		Max(ml_train_rows_sort_bytes(r->nrows, r->nfeatures), training);
 }
 
-PG_FUNCTION_INFO_V1(train_xgboost_final);
-Datum
-train_xgboost_final(PG_FUNCTION_ARGS)
+/*
+ * The rows as float32 (*xf row-major, *yf labels), as XGBoost reads them: a
+ * finite double beyond float32's range would become infinite, so it is 22003.
+ */
+static void
+rows_float32(const MlTrainRows *r, float **xf, float **yf)
 {
-	MlTrainRows *r;
-	char	   *values[N_XGB_PARAMS];
-	long		num_round;
-	float	   *xf;
-	float	   *yf;
-	int64		npos = 0;
-	DMatrixHandle dtrain = NULL;
-	BoosterHandle booster = NULL;
-	bytea	   *result = NULL;
-
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "train_xgboost_final called in non-aggregate context");
-	r = PG_ARGISNULL(0) ? NULL : (MlTrainRows *) PG_GETARG_POINTER(0);
-	if (r == NULL || r->nrows == 0)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("training set is empty"),
-				 errdetail("precmed.train_xgboost received no rows."),
-				 errhint("Check the query's WHERE clause and joins."));
-
-	read_params(r->params, values);
-	num_round = atol(values[param_index("num_round")]);
-
-	pm_check_memory(xgb_memory_estimate(r, values),
-					psprintf("training XGBoost on %lld rows of %d features",
-							 (long long) r->nrows, r->nfeatures));
-
-	ml_train_rows_sort(r);
-	for (int64 i = 0; i < r->nrows; i++)
-		npos += r->y[i] == 1.0;
-	if (npos == 0 || npos == r->nrows)
-		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-				 errmsg("training set has only one class: %lld rows, all labelled %d",
-						(long long) r->nrows, npos ? 1 : 0),
-				 errhint("A classifier needs rows labelled 0 and rows labelled 1."));
-
-	/* XGBoost reads float32: a finite double beyond its range would become infinite */
-	xf = palloc_extended(sizeof(float) * r->nrows * r->nfeatures, MCXT_ALLOC_HUGE);
-	yf = palloc_extended(sizeof(float) * r->nrows, MCXT_ALLOC_HUGE);
+	*xf = palloc_extended(sizeof(float) * r->nrows * r->nfeatures, MCXT_ALLOC_HUGE);
+	*yf = palloc_extended(sizeof(float) * r->nrows, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < r->nrows; i++)
 	{
 		const double *xi = r->x + i * r->nfeatures;
@@ -332,96 +231,171 @@ train_xgboost_final(PG_FUNCTION_ARGS)
 								xi[j], j + 1),
 						 errdetail("XGBoost stores features as float32 (up to about 3.4e38)."),
 						 errhint("Rescale the feature (e.g. take its logarithm) or replace such values with NULL."));
-			xf[i * r->nfeatures + j] = (float) xi[j];
+			(*xf)[i * r->nfeatures + j] = (float) xi[j];
 		}
-		yf[i] = (float) r->y[i];
+		(*yf)[i] = (float) r->y[i];
 	}
+}
 
+/* XGBoost's handles of one training, freed whatever happens. */
+typedef struct XgbRun
+{
+	DMatrixHandle dtrain;
+	BoosterHandle booster;
+} XgbRun;
+
+/* Build the training matrix, set every parameter and boost num_round rounds. */
+static void
+xgb_boost(XgbRun *run, const MlTrainRows *r, const float *xf, const float *yf,
+		  char **texts, int num_round)
+{
+	xgb_check(XGDMatrixCreateFromMat(xf, (bst_ulong) r->nrows, (bst_ulong) r->nfeatures,
+									 NAN, &run->dtrain), "build the training matrix",
+			  ERRCODE_INTERNAL_ERROR);
+	xgb_check(XGDMatrixSetFloatInfo(run->dtrain, "label", yf, (bst_ulong) r->nrows),
+			  "set the labels", ERRCODE_INTERNAL_ERROR);
+	xgb_check(XGBoosterCreate(&run->dtrain, 1, &run->booster), "create a booster",
+			  ERRCODE_INTERNAL_ERROR);
+	xgb_check(XGBoosterSetParam(run->booster, "verbosity", "0"), "set verbosity",
+			  ERRCODE_INTERNAL_ERROR);
+	for (int i = 0; i < (int) lengthof(xgb_params); i++)
+	{
+		if (xgb_params[i].offset == OFF(num_round))
+			continue;
+		xgb_check(XGBoosterSetParam(run->booster, xgb_params[i].name, texts[i]),
+				  psprintf("accept %s = %s", xgb_params[i].name, texts[i]),
+				  ERRCODE_INVALID_PARAMETER_VALUE);
+	}
+	for (int it = 0; it < num_round; it++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		xgb_check(XGBoosterUpdateOneIter(run->booster, it, run->dtrain),
+				  psprintf("run boosting round %d", it + 1), ERRCODE_INVALID_PARAMETER_VALUE);
+	}
+}
+
+/*
+ * The largest difference between precmed's tree walk (forest) and XGBoost's
+ * predictor on the training rows; beyond 1e-5 is an internal error.
+ */
+static double
+xgb_check_walk(XgbRun *run, const MlTrainRows *r, const MlForest *forest)
+{
+	bst_ulong	npred;
+	const float *pred;
+	double		maxdiff = 0.0;
+
+	xgb_check(XGBoosterPredict(run->booster, run->dtrain, 0, 0, 0, &npred, &pred),
+			  "predict the training rows", ERRCODE_INTERNAL_ERROR);
+	if ((int64) npred != r->nrows)
+		elog(ERROR, "XGBoost returned %llu predictions for %lld rows",
+			 (unsigned long long) npred, (long long) r->nrows);
+	for (int64 i = 0; i < r->nrows; i++)
+	{
+		double		m,
+					p;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		m = ml_forest_margin(forest, r->x + i * r->nfeatures);
+		p = 1.0 / (1.0 + exp(-m));
+
+		maxdiff = Max(maxdiff, fabs(p - (double) pred[i]));
+	}
+	if (maxdiff > 1e-5)
+		elog(ERROR, "precmed's tree walk differs from XGBoost's predictor by %g on the training rows",
+			 maxdiff);
+	return maxdiff;
+}
+
+/* The model's JSON text: every parameter as XGBoost got it, and training facts. */
+static char *
+xgb_meta(char **texts, int ntrees, double maxdiff)
+{
+	StringInfoData meta;
+	int			major,
+				minor,
+				patch;
+
+	XGBoostVersion(&major, &minor, &patch);
+	initStringInfo(&meta);
+	appendStringInfoString(&meta, "{\"params\": {");
+	for (int i = 0; i < (int) lengthof(xgb_params); i++)
+	{
+		appendStringInfo(&meta, "%s\"%s\": ", i ? ", " : "", xgb_params[i].name);
+		if (xgb_params[i].kind == PM_PARAM_CHOICE)
+			escape_json(&meta, texts[i]);
+		else
+			appendStringInfoString(&meta, texts[i]);
+	}
+	appendStringInfo(&meta, "}, \"xgboost_version\": \"%d.%d.%d\", "
+					 "\"trees\": %d, \"check_max_abs_diff\": %.3g}",
+					 major, minor, patch, ntrees, maxdiff);
+	return meta.data;
+}
+
+/*
+ * Train, check the tree walk and pack the model value; run's handles are
+ * the caller's to free.
+ */
+static bytea *
+xgb_train(XgbRun *run, const MlTrainRows *r, int64 npos, const XgbParams *v,
+		  const float *xf, const float *yf)
+{
+	char	   *texts[lengthof(xgb_params)];
+	bst_ulong	len;
+	const char *buf;
+	MlForest   *forest;
+	double		maxdiff;
+
+	for (int i = 0; i < (int) lengthof(xgb_params); i++)
+		texts[i] = param_text(&xgb_params[i], v);
+	xgb_boost(run, r, xf, yf, texts, v->num_round);
+	xgb_check(XGBoosterSaveModelToBuffer(run->booster, "{\"format\": \"json\"}", &len, &buf),
+			  "save the model", ERRCODE_INTERNAL_ERROR);
+	/* precmed.predict walks the trees itself: check it agrees with XGBoost */
+	forest = ml_forest_from_json(buf, (uint32) len, r->nfeatures);
+	maxdiff = xgb_check_walk(run, r, forest);
+	return ml_model_pack(ML_ALG_XGBOOST, r->nfeatures, r->nrows, npos,
+						 xgb_meta(texts, forest->ntrees, maxdiff), buf, (uint32) len);
+}
+
+/*
+ * Final function of precmed.train_xgboost: the model value.  Refuses an
+ * empty or one-class training set, bad params (22023), a training that
+ * would exceed precmed.max_memory_mb (54000), features beyond float32.
+ */
+PG_FUNCTION_INFO_V1(train_xgboost_final);
+Datum
+train_xgboost_final(PG_FUNCTION_ARGS)
+{
+	MlTrainRows *r = ml_train_rows_final_arg(fcinfo, "precmed.train_xgboost");
+	XgbParams	v = xgb_defaults;
+	int64		npos;
+	float	   *xf;
+	float	   *yf;
+	XgbRun	   *run;
+	bytea	   *result = NULL;
+
+	ml_train_rows_params(r, &xgb_param_set, &v);
+	pm_check_memory(xgb_memory_estimate(r, &v),
+					psprintf("training XGBoost on %lld rows of %d features",
+							 (long long) r->nrows, r->nfeatures));
+	npos = ml_train_rows_sort(r);
+	rows_float32(r, &xf, &yf);
+
+	/* the handles live in palloc'd memory, so PG_FINALLY sees them as set */
+	run = palloc0(sizeof(XgbRun));
 	PG_TRY();
 	{
-		bst_ulong	len;
-		const char *buf;
-		StringInfoData meta;
-		MlForest   *forest;
-		bst_ulong	npred;
-		const float *pred;
-		double		maxdiff = 0.0;
-		int			major,
-					minor,
-					patch;
-
-		xgb_check(XGDMatrixCreateFromMat(xf, (bst_ulong) r->nrows, (bst_ulong) r->nfeatures,
-										 NAN, &dtrain), "build the training matrix",
-				  ERRCODE_INTERNAL_ERROR);
-		xgb_check(XGDMatrixSetFloatInfo(dtrain, "label", yf, (bst_ulong) r->nrows),
-				  "set the labels", ERRCODE_INTERNAL_ERROR);
-		xgb_check(XGBoosterCreate(&dtrain, 1, &booster), "create a booster",
-				  ERRCODE_INTERNAL_ERROR);
-		xgb_check(XGBoosterSetParam(booster, "verbosity", "0"), "set verbosity",
-				  ERRCODE_INTERNAL_ERROR);
-		for (int i = 0; i < (int) N_XGB_PARAMS; i++)
-		{
-			if (strcmp(xgb_defaults[i].name, "num_round") == 0)
-				continue;
-			xgb_check(XGBoosterSetParam(booster, xgb_defaults[i].name, values[i]),
-					  psprintf("accept %s = %s", xgb_defaults[i].name, values[i]),
-					  ERRCODE_INVALID_PARAMETER_VALUE);
-		}
-		for (int it = 0; it < num_round; it++)
-		{
-			CHECK_FOR_INTERRUPTS();
-			xgb_check(XGBoosterUpdateOneIter(booster, it, dtrain),
-					  psprintf("run boosting round %d", it + 1), ERRCODE_INVALID_PARAMETER_VALUE);
-		}
-		xgb_check(XGBoosterSaveModelToBuffer(booster, "{\"format\": \"json\"}", &len, &buf),
-				  "save the model", ERRCODE_INTERNAL_ERROR);
-
-		/* precmed.predict walks the trees itself: check it agrees with XGBoost */
-		forest = ml_forest_from_json(buf, (uint32) len, r->nfeatures);
-		xgb_check(XGBoosterPredict(booster, dtrain, 0, 0, 0, &npred, &pred),
-				  "predict the training rows", ERRCODE_INTERNAL_ERROR);
-		if ((int64) npred != r->nrows)
-			elog(ERROR, "XGBoost returned %llu predictions for %lld rows",
-				 (unsigned long long) npred, (long long) r->nrows);
-		for (int64 i = 0; i < r->nrows; i++)
-		{
-			double		m,
-						p;
-
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
-			m = ml_forest_margin(forest, r->x + i * r->nfeatures);
-			p = 1.0 / (1.0 + exp(-m));
-
-			maxdiff = Max(maxdiff, fabs(p - (double) pred[i]));
-		}
-		if (maxdiff > 1e-5)
-			elog(ERROR, "precmed's tree walk differs from XGBoost's predictor by %g on the training rows",
-				 maxdiff);
-
-		XGBoostVersion(&major, &minor, &patch);
-		initStringInfo(&meta);
-		appendStringInfoString(&meta, "{\"params\": {");
-		for (int i = 0; i < (int) N_XGB_PARAMS; i++)
-		{
-			appendStringInfo(&meta, "%s\"%s\": ", i ? ", " : "", xgb_defaults[i].name);
-			if (xgb_defaults[i].kind == XP_STRING)
-				escape_json(&meta, values[i]);
-			else
-				appendStringInfoString(&meta, values[i]);
-		}
-		appendStringInfo(&meta, "}, \"xgboost_version\": \"%d.%d.%d\", "
-						 "\"trees\": %d, \"check_max_abs_diff\": %.3g}",
-						 major, minor, patch, forest->ntrees, maxdiff);
-		result = ml_model_pack(ML_ALG_XGBOOST, r->nfeatures, r->nrows, npos,
-							   meta.data, buf, (uint32) len);
+		result = xgb_train(run, r, npos, &v, xf, yf);
 	}
 	PG_FINALLY();
 	{
-		if (booster)
-			XGBoosterFree(booster);
-		if (dtrain)
-			XGDMatrixFree(dtrain);
+		if (run->booster)
+			XGBoosterFree(run->booster);
+		if (run->dtrain)
+			XGDMatrixFree(run->dtrain);
 	}
 	PG_END_TRY();
 	pfree(xf);

@@ -9,6 +9,16 @@
  * the node's default direction, otherwise "value < threshold" goes left; the
  * margin is logit(base_score) plus the leaf values.  train_xgboost checks on
  * its training rows that this walk and XGBoost's predictor agree.
+ *
+ * How it works: XGBoost's JSON keeps each tree of
+ * learner.gradient_booster.model.trees as parallel arrays indexed by node
+ * (left_children, right_children with -1 at a leaf, split_indices,
+ * split_conditions holding the threshold or the leaf value, default_left,
+ * loss_changes).  learner_trees() checks the learner (gbtree,
+ * binary:logistic, the feature count) and forest_add_tree() copies every
+ * tree's nodes into one flat array, children indexes made absolute and
+ * checked to point forward, so a walk from a root always ends on a leaf.
+ * ml_forest_margin() walks each tree from its root and sums the leaves.
  */
 #include "ml/ml.h"
 
@@ -19,6 +29,7 @@
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 
+/* 22P03: the model's XGBoost body cannot be read, because of what. */
 static void
 bad_trees(const char *what)
 {
@@ -27,6 +38,7 @@ bad_trees(const char *what)
 			 errhint("Models are made by precmed.train_xgboost with objective binary:logistic and booster gbtree."));
 }
 
+/* The array (or object) at key of c; missing or another kind is 22P03. */
 static JsonbContainer *
 get_container(JsonbContainer *c, const char *key, bool array)
 {
@@ -39,6 +51,7 @@ get_container(JsonbContainer *c, const char *key, bool array)
 	return v.val.binary.data;
 }
 
+/* A JSON number, boolean or numeric string as a double (22P03 otherwise). */
 static double
 value_number(JsonbValue *v, const char *what)
 {
@@ -59,6 +72,7 @@ value_number(JsonbValue *v, const char *what)
 	return 0;
 }
 
+/* The number at key of c. */
 static double
 key_number(JsonbContainer *c, const char *key)
 {
@@ -69,6 +83,7 @@ key_number(JsonbContainer *c, const char *key)
 	return value_number(&v, key);
 }
 
+/* The numbers of the array at key of tree (expected entries, or any when -1). */
 static double *
 number_array(JsonbContainer *tree, const char *key, int expected)
 {
@@ -97,127 +112,142 @@ number_array(JsonbContainer *tree, const char *key, int expected)
 	return out;
 }
 
-MlForest *
-ml_forest_from_json(const char *json, uint32 len, int nfeatures)
+/* Whether key of container c is the JSON string want. */
+static bool
+key_is_string(JsonbContainer *c, const char *key, const char *want)
 {
-	char	   *text = pnstrdup(json, len);
+	JsonbValue	v;
+
+	return getKeyJsonValueFromContainer(c, key, strlen(key), &v) && v.type == jbvString &&
+		v.val.string.len == (int) strlen(want) &&
+		strncmp(v.val.string.val, want, v.val.string.len) == 0;
+}
+
+/*
+ * The learner of XGBoost's JSON model, checked to be a gbtree binary:logistic
+ * model over nfeatures: its array of trees, and *base_score.
+ */
+static JsonbContainer *
+learner_trees(const char *json, uint32 len, int nfeatures, double *base_score)
+{
 	Jsonb	   *jb;
 	JsonbContainer *learner,
 			   *booster,
-			   *model,
 			   *trees,
 			   *lparam;
-	JsonbValue	v;
-	MlForest   *f;
-	int			ntrees,
-				total = 0,
-				cap = 64;
-	double		base_score;
 
 	/* a body that is not XGBoost's JSON at all: say so, not a JSON syntax error */
 	if (len < 2 || json[0] != '{' || json[len - 1] != '}' || memchr(json, '\0', len) != NULL)
 		bad_trees("its body is not an XGBoost JSON model");
-	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+	jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(pnstrdup(json, len))));
 	if (!JB_ROOT_IS_OBJECT(jb))
 		bad_trees("the JSON is not an object");
 	learner = get_container(&jb->root, "learner", false);
 	booster = get_container(learner, "gradient_booster", false);
-	if (!getKeyJsonValueFromContainer(booster, "name", 4, &v) || v.type != jbvString ||
-		v.val.string.len != 6 || strncmp(v.val.string.val, "gbtree", 6) != 0)
+	if (!key_is_string(booster, "name", "gbtree"))
 		bad_trees("the booster is not gbtree");
-	model = get_container(booster, "model", false);
-	trees = get_container(model, "trees", true);
+	trees = get_container(get_container(booster, "model", false), "trees", true);
 	lparam = get_container(learner, "learner_model_param", false);
-	base_score = key_number(lparam, "base_score");
-	if (!(base_score > 0 && base_score < 1))
-		bad_trees(psprintf("base_score %g is not a probability", base_score));
+	*base_score = key_number(lparam, "base_score");
+	if (!(*base_score > 0 && *base_score < 1))
+		bad_trees(psprintf("base_score %g is not a probability", *base_score));
 	if ((int) key_number(lparam, "num_feature") != nfeatures)
 		bad_trees("its feature count differs from the model header");
+	if (!key_is_string(get_container(learner, "objective", false), "name", "binary:logistic"))
+		bad_trees("the objective is not binary:logistic");
+	return trees;
+}
+
+/*
+ * Append tree t (XGBoost's arrays of node fields) to f's nodes, checked so
+ * that every walk ends on a leaf; *cap is the nodes' capacity.
+ */
+static void
+forest_add_tree(MlForest *f, int t, JsonbContainer *tree, int64 *cap)
+{
+	double	   *left,
+			   *right,
+			   *feat,
+			   *cond,
+			   *dleft,
+			   *loss,
+			   *stype;
+	int			n;
+	int			total = f->nnodes;
+
+	left = number_array(tree, "left_children", -1);
+	n = JsonContainerSize(get_container(tree, "left_children", true));
+	if (n < 1)
+		bad_trees(psprintf("tree %d has no nodes", t));
+	right = number_array(tree, "right_children", n);
+	feat = number_array(tree, "split_indices", n);
+	cond = number_array(tree, "split_conditions", n);
+	dleft = number_array(tree, "default_left", n);
+	loss = number_array(tree, "loss_changes", n);
+	stype = number_array(tree, "split_type", -1);
+	for (int i = 0; i < JsonContainerSize(get_container(tree, "split_type", true)); i++)
+		if (stype[i] != 0)
+			bad_trees("a tree has a categorical split");
+	f->nodes = pm_array_grow(f->nodes, cap, (int64) total + n, sizeof(MlTreeNode),
+							 "reading an XGBoost model");
+	f->root[t] = total;
+	for (int i = 0; i < n; i++)
 	{
-		JsonbContainer *obj = get_container(learner, "objective", false);
+		MlTreeNode *node = &f->nodes[total + i];
 
-		if (!getKeyJsonValueFromContainer(obj, "name", 4, &v) || v.type != jbvString ||
-			v.val.string.len != 15 || strncmp(v.val.string.val, "binary:logistic", 15) != 0)
-			bad_trees("the objective is not binary:logistic");
+		if (left[i] == -1)
+		{
+			node->left = node->right = -1;
+			node->feature = 0;
+			node->default_left = false;
+			node->value = (float) cond[i];
+			continue;
+		}
+		/* children come after their parent, so every walk ends */
+		if (!(left[i] > i && left[i] < n && right[i] > i && right[i] < n))
+			bad_trees(psprintf("tree %d node %d has children out of order", t, i));
+		if (!(feat[i] >= 0 && feat[i] < f->nfeatures))
+			bad_trees(psprintf("tree %d node %d splits on feature %g", t, i, feat[i]));
+		node->left = total + (int32) left[i];
+		node->right = total + (int32) right[i];
+		node->feature = (int32) feat[i];
+		node->value = (float) cond[i];
+		node->default_left = dleft[i] != 0;
+		f->gain[node->feature] += loss[i];
+		f->splits[node->feature]++;
 	}
+	f->nnodes = total + n;
+}
 
-	ntrees = JsonContainerSize(trees);
-	f = palloc0(sizeof(MlForest));
+/*
+ * The forest of an XGBoost JSON model (json, len bytes) over nfeatures; a
+ * model precmed cannot walk is 22P03.
+ */
+MlForest *
+ml_forest_from_json(const char *json, uint32 len, int nfeatures)
+{
+	double		base_score;
+	JsonbContainer *trees = learner_trees(json, len, nfeatures, &base_score);
+	int			ntrees = JsonContainerSize(trees);
+	int64		cap = 0;
+	MlForest   *f = palloc0(sizeof(MlForest));
+
 	f->ntrees = ntrees;
 	f->nfeatures = nfeatures;
 	f->root = palloc(sizeof(int) * Max(ntrees, 1));
-	f->nodes = palloc(sizeof(MlTreeNode) * cap);
+	f->nodes = pm_array_grow(NULL, &cap, 64, sizeof(MlTreeNode), "reading an XGBoost model");
 	f->base_margin = log(base_score / (1.0 - base_score));
 	f->gain = palloc0(sizeof(double) * nfeatures);
 	f->splits = palloc0(sizeof(int) * nfeatures);
-
 	for (int t = 0; t < ntrees; t++)
 	{
 		JsonbValue *tv = getIthJsonbValueFromContainer(trees, t);
-		JsonbContainer *tree;
-		double	   *left,
-				   *right,
-				   *feat,
-				   *cond,
-				   *dleft,
-				   *loss;
-		int			n;
 
 		CHECK_FOR_INTERRUPTS();
 		if (tv == NULL || tv->type != jbvBinary || !JsonContainerIsObject(tv->val.binary.data))
 			bad_trees(psprintf("tree %d is not an object", t));
-		tree = tv->val.binary.data;
-		left = number_array(tree, "left_children", -1);
-		n = JsonContainerSize(get_container(tree, "left_children", true));
-		if (n < 1)
-			bad_trees(psprintf("tree %d has no nodes", t));
-		right = number_array(tree, "right_children", n);
-		feat = number_array(tree, "split_indices", n);
-		cond = number_array(tree, "split_conditions", n);
-		dleft = number_array(tree, "default_left", n);
-		loss = number_array(tree, "loss_changes", n);
-		{
-			double	   *stype = number_array(tree, "split_type", -1);
-			int			ns = JsonContainerSize(get_container(tree, "split_type", true));
-
-			for (int i = 0; i < ns; i++)
-				if (stype[i] != 0)
-					bad_trees("a tree has a categorical split");
-		}
-		while (total + n > cap)
-		{
-			cap *= 2;
-			f->nodes = repalloc(f->nodes, sizeof(MlTreeNode) * cap);
-		}
-		f->root[t] = total;
-		for (int i = 0; i < n; i++)
-		{
-			MlTreeNode *node = &f->nodes[total + i];
-
-			if (left[i] == -1)
-			{
-				node->left = node->right = -1;
-				node->feature = 0;
-				node->default_left = false;
-				node->value = (float) cond[i];
-				continue;
-			}
-			/* children come after their parent, so every walk ends */
-			if (!(left[i] > i && left[i] < n && right[i] > i && right[i] < n))
-				bad_trees(psprintf("tree %d node %d has children out of order", t, i));
-			if (!(feat[i] >= 0 && feat[i] < nfeatures))
-				bad_trees(psprintf("tree %d node %d splits on feature %g", t, i, feat[i]));
-			node->left = total + (int32) left[i];
-			node->right = total + (int32) right[i];
-			node->feature = (int32) feat[i];
-			node->value = (float) cond[i];
-			node->default_left = dleft[i] != 0;
-			f->gain[node->feature] += loss[i];
-			f->splits[node->feature]++;
-		}
-		total += n;
+		forest_add_tree(f, t, tv->val.binary.data, &cap);
 	}
-	f->nnodes = total;
 	return f;
 }
 

@@ -6,7 +6,8 @@
  * come from precmed.analyte, keyed by LOINC.  The amount part of each unit
  * (exactly one of g, mol or eq to the first power) is exchanged through
  * moles; the rest of the unit must match.  HbA1c NGSP % <-> IFCC mmol/mol
- * uses the IFCC-NGSP master equation.  Results are cached per call site.
+ * uses the IFCC-NGSP master equation.  Special units (Cel, ...) convert as
+ * ucum_convert does.  Plans are cached per call site (call_cache.c).
  */
 #include "units/units.h"
 
@@ -16,7 +17,6 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
-#define LAB_CACHE_SLOTS 8
 #define GRAM_SLOT 2				/* g is UCUM's third base unit */
 
 typedef enum LabMode
@@ -26,10 +26,9 @@ typedef enum LabMode
 	LAB_HBA1C_TO_NGSP			/* IFCC mmol/mol -> NGSP % */
 } LabMode;
 
+/* A planned conversion, and the analyte's plausibility limits. */
 typedef struct LabEntry
 {
-	char	   *key;			/* from \x01 to \x01 loinc */
-	int			key_len;
 	LabMode		mode;
 	double		ratio;			/* LAB_RATIO: multiplier; HbA1c: input scale */
 	double		out_scale;		/* HbA1c: output scale; NaN: special units */
@@ -40,14 +39,6 @@ typedef struct LabEntry
 	double		low;
 	double		high;
 } LabEntry;
-
-typedef struct LabCache
-{
-	bool		args_stable;	/* unit and LOINC arguments are constants or params */
-	int			n;
-	int			next;
-	LabEntry	e[LAB_CACHE_SLOTS];
-} LabCache;
 
 typedef struct Analyte
 {
@@ -62,60 +53,82 @@ typedef struct Analyte
 	char	   *conversion;		/* NULL or "hba1c" */
 } Analyte;
 
+/* The analyte columns read (precmed.analyte), by their numbers in the query. */
+#define ANALYTE_QUERY "SELECT analyte, molar_mass, charge, si_unit, plausible_low, " \
+	"plausible_high, conversion FROM precmed.analyte WHERE loinc = $1"
+
+/* Column col of an SPI row as float8 into *v; false when it is NULL. */
+static bool
+spi_float8(HeapTuple t, TupleDesc d, int col, double *v)
+{
+	bool		isnull;
+	Datum		datum = SPI_getbinval(t, d, col, &isnull);
+
+	if (!isnull)
+		*v = DatumGetFloat8(datum);
+	return !isnull;
+}
+
+/* Column col of an SPI row as text copied into cxt, or NULL. */
+static char *
+spi_text(HeapTuple t, TupleDesc d, int col, MemoryContext cxt)
+{
+	char	   *s = SPI_getvalue(t, d, col);
+
+	return s ? MemoryContextStrdup(cxt, s) : NULL;
+}
+
 /*
- * The analyte row of loinc (a->found false when absent).  SPI_getvalue
- * allocates in SPI's context, which SPI_finish frees: strings are copied.
+ * Run query (one text parameter, loinc) read-only through SPI, at most one
+ * row; the caller holds SPI (pm_spi_connect) and reads SPI_tuptable.
+ */
+static void
+spi_by_loinc(const char *query, const char *loinc)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
+
+	args[0] = CStringGetTextDatum(loinc);
+	if (SPI_execute_with_args(query, 1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "reading precmed.analyte failed");
+}
+
+/*
+ * The analyte row of loinc (a->found false when absent).  What SPI
+ * allocates SPI_finish frees: strings are copied into the caller's context.
  */
 static void
 lookup_analyte(const char *loinc, Analyte *a)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		args[1];
-	int			ret;
 	MemoryContext caller = CurrentMemoryContext;
 
 	memset(a, 0, sizeof(Analyte));
 	a->molar_mass = get_float8_nan();
-	args[0] = CStringGetTextDatum(loinc);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	ret = SPI_execute_with_args("SELECT analyte, molar_mass, charge, si_unit, plausible_low, "
-								"plausible_high, conversion FROM precmed.analyte WHERE loinc = $1",
-								1, argtypes, args, NULL, true, 1);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "reading precmed.analyte failed");
+	pm_spi_connect(caller);
+	spi_by_loinc(ANALYTE_QUERY, loinc);
 	if (SPI_processed == 1)
 	{
 		HeapTuple	t = SPI_tuptable->vals[0];
 		TupleDesc	d = SPI_tuptable->tupdesc;
-		bool		isnull,
-					low_null,
-					high_null;
+		bool		isnull;
 		Datum		v;
-		char	   *s;
+		char	   *name = spi_text(t, d, 1, caller);
+		bool		has_low,
+					has_high;
 
 		a->found = true;
-		s = SPI_getvalue(t, d, 1);
-		a->name = MemoryContextStrdup(caller, s ? s : "");
-		v = SPI_getbinval(t, d, 2, &isnull);
-		if (!isnull)
-			a->molar_mass = DatumGetFloat8(v);
+		a->name = name ? name : MemoryContextStrdup(caller, "");
+		(void) spi_float8(t, d, 2, &a->molar_mass);
 		v = SPI_getbinval(t, d, 3, &isnull);
 		if (!isnull)
 			a->charge = DatumGetInt32(v);
-		s = SPI_getvalue(t, d, 4);
-		a->si_unit = s ? MemoryContextStrdup(caller, s) : NULL;
-		v = SPI_getbinval(t, d, 5, &low_null);
-		if (!low_null)
-			a->low = DatumGetFloat8(v);
-		v = SPI_getbinval(t, d, 6, &high_null);
-		if (!high_null)
-			a->high = DatumGetFloat8(v);
-		a->has_limits = !low_null && !high_null;
-		s = SPI_getvalue(t, d, 7);
-		a->conversion = s ? MemoryContextStrdup(caller, s) : NULL;
+		a->si_unit = spi_text(t, d, 4, caller);
+		has_low = spi_float8(t, d, 5, &a->low);
+		has_high = spi_float8(t, d, 6, &a->high);
+		a->has_limits = has_low && has_high;
+		a->conversion = spi_text(t, d, 7, caller);
 	}
-	SPI_finish();
+	pm_spi_finish(caller);
 }
 
 typedef enum Amount
@@ -143,6 +156,7 @@ amount_of(const UcumUnit *u)
 	return AMOUNT_NONE;
 }
 
+/* The name of an amount, for messages. */
 static const char *
 amount_name(Amount a)
 {
@@ -171,6 +185,7 @@ same_rest(const UcumUnit *a, const UcumUnit *b)
 	return lab_same_dimension(&x, &y);
 }
 
+/* Avogadro's number, as UCUM defines mol. */
 static double
 avogadro(void)
 {
@@ -180,10 +195,53 @@ avogadro(void)
 	return ucum_magnitude(&mol);
 }
 
+/* An IFCC (substance ratio) HbA1c unit rather than an NGSP fraction? */
 static bool
 is_ifcc_unit(const char *unit)
 {
 	return strstr(unit, "mol") != NULL;
+}
+
+/* One amount unit (a mass, a mol, an eq) per mol of analyte a, in canonical units. */
+static double
+per_mol(Amount amount, const Analyte *a)
+{
+	Assert(amount != AMOUNT_NONE);
+	if (amount == AMOUNT_MASS)
+		return 1.0 / a->molar_mass;
+	if (amount == AMOUNT_MOL)
+		return 1.0 / avogadro();
+	return 1.0 / (avogadro() * a->charge);
+}
+
+/* HbA1c between NGSP % and IFCC mmol/mol (fu, tu: from and to parsed). */
+static void
+plan_hba1c(LabEntry *e, const char *from, const UcumUnit *fu, const char *to,
+		   const UcumUnit *tu, const char *loinc)
+{
+	UcumUnit	pct,
+				mmolmol;
+
+	pm_ucum_parse_or_error("%", 1, "%", &pct);
+	pm_ucum_parse_or_error("mmol/mol", 8, "mmol/mol", &mmolmol);
+	if (!ucum_same_dimension(fu, &pct) || !ucum_same_dimension(tu, &pct) ||
+		fu->special != UCUM_FN_NONE || tu->special != UCUM_FN_NONE)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("cannot convert HbA1c (LOINC %s) from \"%s\" to \"%s\"", loinc, from, to),
+				 errdetail("HbA1c converts between a fraction (NGSP %%) and a substance ratio (IFCC mmol/mol)."),
+				 errhint("Use %% and mmol/mol."));
+	if (is_ifcc_unit(from))
+	{
+		e->mode = LAB_HBA1C_TO_NGSP;
+		e->ratio = ucum_ratio(fu, &mmolmol);
+		e->out_scale = ucum_ratio(&pct, tu);
+	}
+	else
+	{
+		e->mode = LAB_HBA1C_TO_IFCC;
+		e->ratio = ucum_ratio(fu, &pct);
+		e->out_scale = ucum_ratio(&mmolmol, tu);
+	}
 }
 
 /*
@@ -198,8 +256,6 @@ plan_conversion(LabEntry *e, const char *from, const char *to,
 				tu;
 	Amount		fa,
 				ta;
-	double		per_mol_from,
-				per_mol_to;
 
 	pm_ucum_parse_or_error(from, strlen(from), "from_unit", &fu);
 	pm_ucum_parse_or_error(to, strlen(to), "to_unit", &tu);
@@ -209,29 +265,7 @@ plan_conversion(LabEntry *e, const char *from, const char *to,
 	if (a->found && a->conversion && strcmp(a->conversion, "hba1c") == 0 &&
 		is_ifcc_unit(from) != is_ifcc_unit(to))
 	{
-		UcumUnit	pct,
-					mmolmol;
-
-		pm_ucum_parse_or_error("%", 1, "%", &pct);
-		pm_ucum_parse_or_error("mmol/mol", 8, "mmol/mol", &mmolmol);
-		if (!ucum_same_dimension(&fu, &pct) || !ucum_same_dimension(&tu, &pct) ||
-			fu.special != UCUM_FN_NONE || tu.special != UCUM_FN_NONE)
-			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-					 errmsg("cannot convert HbA1c (LOINC %s) from \"%s\" to \"%s\"", loinc, from, to),
-					 errdetail("HbA1c converts between a fraction (NGSP %%) and a substance ratio (IFCC mmol/mol)."),
-					 errhint("Use %% and mmol/mol."));
-		if (is_ifcc_unit(from))
-		{
-			e->mode = LAB_HBA1C_TO_NGSP;
-			e->ratio = ucum_ratio(&fu, &mmolmol);
-			e->out_scale = ucum_ratio(&pct, &tu);
-		}
-		else
-		{
-			e->mode = LAB_HBA1C_TO_IFCC;
-			e->ratio = ucum_ratio(&fu, &pct);
-			e->out_scale = ucum_ratio(&mmolmol, &tu);
-		}
+		plan_hba1c(e, from, &fu, to, &tu, loinc);
 		return;
 	}
 
@@ -284,113 +318,63 @@ plan_conversion(LabEntry *e, const char *from, const char *to,
 	 * mass: magnitude / molar mass; mol: magnitude / N_A; eq: magnitude /
 	 * (N_A * charge).  The ratio of the two gives the multiplier.
 	 */
-	per_mol_from = fa == AMOUNT_MASS ? 1.0 / a->molar_mass
-		: fa == AMOUNT_MOL ? 1.0 / avogadro() : 1.0 / (avogadro() * a->charge);
-	per_mol_to = ta == AMOUNT_MASS ? 1.0 / a->molar_mass
-		: ta == AMOUNT_MOL ? 1.0 / avogadro() : 1.0 / (avogadro() * a->charge);
-	e->ratio = ucum_ratio(&fu, &tu) * per_mol_from / per_mol_to;
+	e->ratio = ucum_ratio(&fu, &tu) * per_mol(fa, a) / per_mol(ta, a);
 }
 
-static bool
-key_matches(const LabEntry *e, text *from, text *to, text *loinc)
+/*
+ * Plan from -> to for loinc; for lab_plausible (want_limits), unit -> the
+ * analyte's SI unit, with the analyte's limits.
+ */
+static void
+plan_entry(FunctionCallInfo fcinfo, LabEntry *e, text *from, text *to, text *loinc,
+		   bool want_limits)
 {
-	int			fl = VARSIZE_ANY_EXHDR(from),
-				tl = VARSIZE_ANY_EXHDR(to),
-				ll = VARSIZE_ANY_EXHDR(loinc);
-	const char *k = e->key;
+	char	   *f = text_to_cstring(from);
+	char	   *t = text_to_cstring(to);
+	char	   *l = text_to_cstring(loinc);
+	Analyte		a;
 
-	if (e->key_len != fl + tl + ll + 2)
-		return false;
-	if (memcmp(k, VARDATA_ANY(from), fl) != 0 || k[fl] != '\x01')
-		return false;
-	k += fl + 1;
-	if (memcmp(k, VARDATA_ANY(to), tl) != 0 || k[tl] != '\x01')
-		return false;
-	return memcmp(k + tl + 1, VARDATA_ANY(loinc), ll) == 0;
+	memset(e, 0, sizeof(LabEntry));
+	lookup_analyte(l, &a);
+	if (want_limits)
+	{
+		if (!a.found)
+			pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+					 errmsg("LOINC %s is not in precmed.analyte", l),
+					 errdetail("Plausibility limits are kept per analyte."),
+					 errhint("Check the LOINC code, or add the analyte to precmed.analyte."));
+		e->has_limits = a.has_limits && a.si_unit != NULL;
+		e->low = a.low;
+		e->high = a.high;
+		t = a.si_unit ? a.si_unit : f;
+	}
+	plan_conversion(e, f, t, l, &a);
+	if (isnan(e->ratio))
+	{
+		/* special units: keep the pair for ucum_convert semantics */
+		e->ratio = 0;
+		e->mode = LAB_RATIO;
+		e->out_scale = get_float8_nan();
+		e->from_unit = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, f);
+		e->to_unit = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, t);
+	}
 }
 
-static LabEntry *
-lab_entry(FunctionCallInfo fcinfo, text *from, text *to, text *loinc, bool want_limits)
+/* lab_convert's plan: keys are from_unit, to_unit and loinc. */
+static void
+plan_lab_convert(FunctionCallInfo fcinfo, text *const *keys, void *entry)
 {
-	LabCache   *cache = (LabCache *) fcinfo->flinfo->fn_extra;
-	StringInfoData key;
-	LabEntry	fresh;
-	LabEntry   *e;
-	int			i;
-
-	if (cache != NULL && cache->args_stable && cache->n == 1)
-		return &cache->e[0];	/* same arguments on every row */
-	if (cache != NULL)
-		for (i = 0; i < cache->n; i++)
-			if (key_matches(&cache->e[i], from, to, loinc))
-				return &cache->e[i];
-
-	initStringInfo(&key);
-	appendBinaryStringInfo(&key, VARDATA_ANY(from), VARSIZE_ANY_EXHDR(from));
-	appendStringInfoChar(&key, '\x01');
-	appendBinaryStringInfo(&key, VARDATA_ANY(to), VARSIZE_ANY_EXHDR(to));
-	appendStringInfoChar(&key, '\x01');
-	appendBinaryStringInfo(&key, VARDATA_ANY(loinc), VARSIZE_ANY_EXHDR(loinc));
-
-	if (cache == NULL)
-	{
-		/* lab_convert(value, from, to, loinc); lab_plausible(loinc, value, unit) */
-		bool		plausible = want_limits;
-
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LabCache));
-		cache->args_stable = plausible
-			? get_fn_expr_arg_stable(fcinfo->flinfo, 0) && get_fn_expr_arg_stable(fcinfo->flinfo, 2)
-			: get_fn_expr_arg_stable(fcinfo->flinfo, 1) && get_fn_expr_arg_stable(fcinfo->flinfo, 2) &&
-			get_fn_expr_arg_stable(fcinfo->flinfo, 3);
-		fcinfo->flinfo->fn_extra = cache;
-	}
-	{
-		char	   *f = text_to_cstring(from);
-		char	   *t = text_to_cstring(to);
-		char	   *l = text_to_cstring(loinc);
-		Analyte		a;
-
-		memset(&fresh, 0, sizeof(fresh));
-		lookup_analyte(l, &a);
-		if (want_limits)
-		{
-			if (!a.found)
-				pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
-						 errmsg("LOINC %s is not in precmed.analyte", l),
-						 errdetail("Plausibility limits are kept per analyte."),
-						 errhint("Check the LOINC code, or add the analyte to precmed.analyte."));
-			fresh.has_limits = a.has_limits && a.si_unit != NULL;
-			fresh.low = a.low;
-			fresh.high = a.high;
-			t = a.si_unit ? a.si_unit : f;
-		}
-		plan_conversion(&fresh, f, t, l, &a);
-		if (isnan(fresh.ratio))
-		{
-			/* special units: keep the pair for ucum_convert semantics */
-			fresh.ratio = 0;
-			fresh.mode = LAB_RATIO;
-			fresh.out_scale = get_float8_nan();
-			fresh.from_unit = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, f);
-			fresh.to_unit = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, t);
-		}
-	}
-	if (cache->n < LAB_CACHE_SLOTS)
-		e = &cache->e[cache->n++];
-	else
-	{
-		e = &cache->e[cache->next];
-		cache->next = (cache->next + 1) % LAB_CACHE_SLOTS;
-		pfree(e->key);
-	}
-	*e = fresh;
-	e->key = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, key.len);
-	memcpy(e->key, key.data, key.len);
-	e->key_len = key.len;
-	pfree(key.data);
-	return e;
+	plan_entry(fcinfo, (LabEntry *) entry, keys[0], keys[1], keys[2], false);
 }
 
+/* lab_plausible's plan: keys are unit and loinc. */
+static void
+plan_lab_plausible(FunctionCallInfo fcinfo, text *const *keys, void *entry)
+{
+	plan_entry(fcinfo, (LabEntry *) entry, keys[0], keys[0], keys[1], true);
+}
+
+/* v converted by a plan; 22003 when the result overflows float8. */
 static double
 apply_entry(const LabEntry *e, double v)
 {
@@ -425,34 +409,37 @@ apply_entry(const LabEntry *e, double v)
 	return r;
 }
 
+/*
+ * value converted from from_unit to to_unit for the analyte of loinc;
+ * refuses invalid or incommensurable units, an unknown analyte or one
+ * without the molar mass or charge needed (22023), overflow (22003).
+ */
 PG_FUNCTION_INFO_V1(lab_convert);
 Datum
 lab_convert(PG_FUNCTION_ARGS)
 {
-	float8		v = PG_GETARG_FLOAT8(0);
-	LabCache   *cache = (LabCache *) fcinfo->flinfo->fn_extra;
-	LabEntry   *e;
+	static const int keyargs[] = {1, 2, 3};
+	LabEntry   *e = units_call_cache_get(fcinfo, sizeof(LabEntry), keyargs,
+										 lengthof(keyargs), plan_lab_convert);
 
-	/* constant units and LOINC: the planned conversion, without reading them */
-	if (cache != NULL && cache->args_stable && cache->n == 1)
-		e = &cache->e[0];
-	else
-		e = lab_entry(fcinfo, PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(2),
-					  PG_GETARG_TEXT_PP(3), false);
-	PG_RETURN_FLOAT8(apply_entry(e, v));
+	PG_RETURN_FLOAT8(apply_entry(e, PG_GETARG_FLOAT8(0)));
 }
 
+/*
+ * Is value (in unit) within the plausibility limits of the analyte of
+ * loinc?  NULL when it has none; refuses an unknown analyte or a unit that
+ * does not convert to its SI unit (22023).
+ */
 PG_FUNCTION_INFO_V1(lab_plausible);
 Datum
 lab_plausible(PG_FUNCTION_ARGS)
 {
-	text	   *loinc = PG_GETARG_TEXT_PP(0);
+	static const int keyargs[] = {2, 0};
 	float8		v = PG_GETARG_FLOAT8(1);
-	text	   *unit = PG_GETARG_TEXT_PP(2);
-	LabEntry   *e;
+	LabEntry   *e = units_call_cache_get(fcinfo, sizeof(LabEntry), keyargs,
+										 lengthof(keyargs), plan_lab_plausible);
 	double		si;
 
-	e = lab_entry(fcinfo, unit, unit, loinc, true);
 	if (!e->has_limits)
 		PG_RETURN_NULL();
 	if (isnan(v) || isinf(v))
@@ -472,40 +459,26 @@ Datum
 lab_twin_loinc(PG_FUNCTION_ARGS)
 {
 	char	   *loinc = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	text	   *unit = PG_GETARG_TEXT_PP(1);
 	UcumUnit	u;
 	Amount		a;
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		args[1];
 	char	   *twin = NULL;
 	bool		found;
 	MemoryContext caller = CurrentMemoryContext;
 
-	pm_ucum_parse_or_error(VARDATA_ANY(unit), VARSIZE_ANY_EXHDR(unit), "unit", &u);
+	pm_ucum_parse_arg(fcinfo, 1, "unit", &u);
 	a = u.special == UCUM_FN_NONE ? amount_of(&u) : AMOUNT_NONE;
 
-	args[0] = CStringGetTextDatum(loinc);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args("SELECT mass_loinc, molar_loinc FROM precmed.analyte WHERE loinc = $1",
-							  1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "reading precmed.analyte failed");
+	pm_spi_connect(caller);
+	spi_by_loinc("SELECT mass_loinc, molar_loinc FROM precmed.analyte WHERE loinc = $1", loinc);
 	found = SPI_processed == 1;
 	if (found && a != AMOUNT_NONE)
-	{
-		char	   *s = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-									 a == AMOUNT_MASS ? 1 : 2);
-
-		if (s)
-			twin = MemoryContextStrdup(caller, s);
-	}
-	SPI_finish();
+		twin = spi_text(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+						a == AMOUNT_MASS ? 1 : 2, caller);
+	pm_spi_finish(caller);
 	if (!found)
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 				 errmsg("LOINC %s is not in precmed.analyte", loinc),
 				 errdetail("Twin codes are kept per analyte."),
 				 errhint("Check the LOINC code, or add the analyte to precmed.analyte."));
-	if (twin == NULL)
-		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text(twin));
+	return units_text_or_null(fcinfo, twin);
 }

@@ -1,8 +1,10 @@
 /*
- * ucum_api.c: the SQL functions over UCUM expressions, and their C API.
+ * ucum_api.c: the SQL functions over UCUM expressions and the unit
+ * normalizer, and their C API.
  *
- * Parsed units are cached per call site in fn_extra, keyed on the unit
- * strings, so converting a column costs a string comparison and a multiply.
+ * ucum_convert plans each (from, to) pair once per call site (call_cache.c):
+ * both units parsed, checked commensurable, and reduced to one multiplier
+ * for ratio-scale units, so converting a column costs a multiply.
  */
 #include "units/units.h"
 
@@ -10,28 +12,16 @@
 
 #include "utils/builtins.h"
 
-#define UCUM_CACHE_SLOTS 8
-
+/* A planned conversion between two units. */
 typedef struct ConvertEntry
 {
-	char	   *from;
-	int			from_len;
-	char	   *to;
-	int			to_len;
 	bool		ratio_only;		/* plain multiply by ratio */
 	double		ratio;
 	UcumUnit	from_u;
 	UcumUnit	to_u;
 } ConvertEntry;
 
-typedef struct ConvertCache
-{
-	bool		units_stable;	/* both unit arguments are constants or params */
-	int			n;
-	int			next;			/* round-robin replacement */
-	ConvertEntry e[UCUM_CACHE_SLOTS];
-} ConvertCache;
-
+/* Parse unit (len bytes), or raise 22023 naming the argument. */
 void
 pm_ucum_parse_or_error(const char *unit, int len, const char *argname, UcumUnit *out)
 {
@@ -45,6 +35,16 @@ pm_ucum_parse_or_error(const char *unit, int len, const char *argname, UcumUnit 
 						 "precmed.unit_normalize maps common non-UCUM spellings."));
 }
 
+/* Parse text argument argno, or raise 22023 naming argname. */
+void
+pm_ucum_parse_arg(FunctionCallInfo fcinfo, int argno, const char *argname, UcumUnit *out)
+{
+	text	   *t = PG_GETARG_TEXT_PP(argno);
+
+	pm_ucum_parse_or_error(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), argname, out);
+}
+
+/* 22023: from and to are not commensurable (both named, with their base units). */
 static void
 incommensurable_error(const char *from, int from_len, const UcumUnit *fu,
 					  const char *to, int to_len, const UcumUnit *tu)
@@ -59,6 +59,7 @@ incommensurable_error(const char *from, int from_len, const UcumUnit *fu,
 					 "use precmed.lab_convert(value, from_unit, to_unit, loinc)."));
 }
 
+/* out, or 22003 when converting in overflowed or underflowed float8. */
 static double
 check_result(double in, double out)
 {
@@ -71,6 +72,7 @@ check_result(double in, double out)
 	return out;
 }
 
+/* v converted by a planned conversion. */
 static double
 convert_entry(const ConvertEntry *c, double v)
 {
@@ -85,6 +87,7 @@ convert_entry(const ConvertEntry *c, double v)
 	return check_result(v, ucum_from_canonical(&c->to_u, ucum_to_canonical(&c->from_u, v)));
 }
 
+/* Plan the conversion from -> to; 22023 when either is invalid or they do not convert. */
 static void
 fill_entry(ConvertEntry *c, const char *from, int from_len, const char *to, int to_len)
 {
@@ -96,76 +99,17 @@ fill_entry(ConvertEntry *c, const char *from, int from_len, const char *to, int 
 	c->ratio = ucum_ratio(&c->from_u, &c->to_u);
 }
 
-/* Find or build the cache entry of (from, to) in this call site's cache. */
-static ConvertEntry *
-cached_entry(FunctionCallInfo fcinfo, const char *from, int from_len,
-			 const char *to, int to_len)
+/* ucum_convert's plan: keys are from_unit and to_unit. */
+static void
+plan_convert(FunctionCallInfo fcinfo, text *const *keys, void *entry)
 {
-	ConvertCache *cache = (ConvertCache *) fcinfo->flinfo->fn_extra;
-	ConvertEntry *c;
-	ConvertEntry fresh;
-	int			i;
-
-	if (cache == NULL)
-	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ConvertCache));
-		cache->units_stable = get_fn_expr_arg_stable(fcinfo->flinfo, 1) &&
-			get_fn_expr_arg_stable(fcinfo->flinfo, 2);
-		fcinfo->flinfo->fn_extra = cache;
-	}
-	else if (cache->units_stable && cache->n == 1)
-		return &cache->e[0];	/* same units on every row: no comparison */
-	for (i = 0; i < cache->n; i++)
-	{
-		c = &cache->e[i];
-		if (c->from_len == from_len && c->to_len == to_len &&
-			memcmp(c->from, from, from_len) == 0 && memcmp(c->to, to, to_len) == 0)
-			return c;
-	}
-	/* parse first, so an error leaves the cache intact */
-	fill_entry(&fresh, from, from_len, to, to_len);
-	if (cache->n < UCUM_CACHE_SLOTS)
-		c = &cache->e[cache->n++];
-	else
-	{
-		c = &cache->e[cache->next];
-		cache->next = (cache->next + 1) % UCUM_CACHE_SLOTS;
-		pfree(c->from);
-		pfree(c->to);
-	}
-	*c = fresh;
-	c->from = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, from_len + 1);
-	memcpy(c->from, from, from_len);
-	c->from[from_len] = '\0';
-	c->from_len = from_len;
-	c->to = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, to_len + 1);
-	memcpy(c->to, to, to_len);
-	c->to[to_len] = '\0';
-	c->to_len = to_len;
-	return c;
+	fill_entry((ConvertEntry *) entry, VARDATA_ANY(keys[0]), VARSIZE_ANY_EXHDR(keys[0]),
+			   VARDATA_ANY(keys[1]), VARSIZE_ANY_EXHDR(keys[1]));
 }
 
 /* ---- C API ---- */
 
-bool
-pm_ucum_valid(const char *unit)
-{
-	UcumUnit	u;
-
-	return ucum_parse(unit, strlen(unit), &u, NULL);
-}
-
-char *
-pm_ucum_canonical(const char *unit, double *factor)
-{
-	UcumUnit	u;
-
-	pm_ucum_parse_or_error(unit, strlen(unit), "unit", &u);
-	if (factor)
-		*factor = ucum_magnitude(&u);
-	return ucum_canonical_text(&u);
-}
-
+/* value converted from from_unit to to_unit (see units.h). */
 double
 pm_ucum_convert(double value, const char *from_unit, const char *to_unit)
 {
@@ -177,6 +121,7 @@ pm_ucum_convert(double value, const char *from_unit, const char *to_unit)
 
 /* ---- SQL ---- */
 
+/* True when unit is a valid case-sensitive UCUM expression. */
 PG_FUNCTION_INFO_V1(ucum_valid);
 Datum
 ucum_valid(PG_FUNCTION_ARGS)
@@ -187,6 +132,7 @@ ucum_valid(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(ucum_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &u, NULL));
 }
 
+/* NULL when unit is valid UCUM, else why it is not. */
 PG_FUNCTION_INFO_V1(ucum_validate);
 Datum
 ucum_validate(PG_FUNCTION_ARGS)
@@ -194,79 +140,97 @@ ucum_validate(PG_FUNCTION_ARGS)
 	text	   *t = PG_GETARG_TEXT_PP(0);
 	UcumUnit	u;
 	char	   *err = NULL;
+	bool		ok = ucum_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &u, &err);
 
-	if (ucum_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &u, &err))
-		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text(err));
+	return units_text_or_null(fcinfo, ok ? NULL : err);
 }
 
+/* The base-unit form of unit ("g.m-3"); refuses an invalid unit (22023). */
 PG_FUNCTION_INFO_V1(ucum_canonical);
 Datum
 ucum_canonical(PG_FUNCTION_ARGS)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
 	UcumUnit	u;
 
-	pm_ucum_parse_or_error(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), "unit", &u);
+	pm_ucum_parse_arg(fcinfo, 0, "unit", &u);
 	PG_RETURN_TEXT_P(cstring_to_text(ucum_canonical_text(&u)));
 }
 
+/* The magnitude of unit in base units; refuses an invalid or special unit (22023). */
 PG_FUNCTION_INFO_V1(ucum_factor);
 Datum
 ucum_factor(PG_FUNCTION_ARGS)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
 	UcumUnit	u;
 
-	pm_ucum_parse_or_error(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), "unit", &u);
+	pm_ucum_parse_arg(fcinfo, 0, "unit", &u);
 	if (u.special != UCUM_FN_NONE)
+	{
+		text	   *t = PG_GETARG_TEXT_PP(0);
+
 		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
 				 errmsg("special unit %s has no factor",
 						ucum_quote(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t))),
 				 errdetail("It is not on a ratio scale: its conversion is a function, not a multiplication."),
 				 errhint("Use precmed.ucum_convert(value, from_unit, to_unit)."));
+	}
 	PG_RETURN_FLOAT8(ucum_magnitude(&u));
 }
 
+/* Do units a and b have the same dimension?  Refuses an invalid unit (22023). */
 PG_FUNCTION_INFO_V1(ucum_commensurable);
 Datum
 ucum_commensurable(PG_FUNCTION_ARGS)
 {
-	text	   *a = PG_GETARG_TEXT_PP(0);
-	text	   *b = PG_GETARG_TEXT_PP(1);
 	UcumUnit	ua,
 				ub;
 
-	pm_ucum_parse_or_error(VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a), "a", &ua);
-	pm_ucum_parse_or_error(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), "b", &ub);
+	pm_ucum_parse_arg(fcinfo, 0, "a", &ua);
+	pm_ucum_parse_arg(fcinfo, 1, "b", &ub);
 	PG_RETURN_BOOL(ucum_same_dimension(&ua, &ub));
 }
 
-PG_FUNCTION_INFO_V1(ucum_convert);
-Datum
-ucum_convert(PG_FUNCTION_ARGS)
-{
-	float8		v = PG_GETARG_FLOAT8(0);
-	ConvertCache *cache = (ConvertCache *) fcinfo->flinfo->fn_extra;
-	ConvertEntry *c;
-
-	/* constant units: the parsed pair, without reading the arguments */
-	if (cache != NULL && cache->units_stable && cache->n == 1)
-		c = &cache->e[0];
-	else
-	{
-		text	   *from = PG_GETARG_TEXT_PP(1);
-		text	   *to = PG_GETARG_TEXT_PP(2);
-
-		c = cached_entry(fcinfo, VARDATA_ANY(from), VARSIZE_ANY_EXHDR(from),
-						 VARDATA_ANY(to), VARSIZE_ANY_EXHDR(to));
-	}
-	PG_RETURN_FLOAT8(convert_entry(c, v));
-}
-
+/* The version of the UCUM definitions in use (ucum-essence's). */
 PG_FUNCTION_INFO_V1(ucum_definitions_version);
 Datum
 ucum_definitions_version(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TEXT_P(cstring_to_text(ucum_version()));
+}
+
+/* The UCUM code of a messy unit (mg/dl, µmol/L, ...), or NULL: never a guess. */
+PG_FUNCTION_INFO_V1(unit_normalize);
+Datum
+unit_normalize(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+
+	return units_text_or_null(fcinfo, pm_unit_normalize(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), NULL));
+}
+
+/* The rule(s) unit_normalize applied to unit, or "...unmapped". */
+PG_FUNCTION_INFO_V1(unit_normalize_rule);
+Datum
+unit_normalize_rule(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	const char *rule;
+
+	(void) pm_unit_normalize(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &rule);
+	PG_RETURN_TEXT_P(cstring_to_text(rule));
+}
+
+/*
+ * value converted from from_unit to to_unit; refuses invalid or
+ * incommensurable units (22023) and results beyond float8 (22003).
+ */
+PG_FUNCTION_INFO_V1(ucum_convert);
+Datum
+ucum_convert(PG_FUNCTION_ARGS)
+{
+	static const int keyargs[] = {1, 2};
+	ConvertEntry *c = units_call_cache_get(fcinfo, sizeof(ConvertEntry), keyargs,
+										   lengthof(keyargs), plan_convert);
+
+	PG_RETURN_FLOAT8(convert_entry(c, PG_GETARG_FLOAT8(0)));
 }

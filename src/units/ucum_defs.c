@@ -5,7 +5,10 @@
  * The install script stores the XML verbatim in precmed.ucum_essence (UCUM's
  * licence forbids modifying it, so it is parsed rather than transcribed).
  * The first use in a backend reads it through SPI, parses it with libxml2 and
- * keeps prefixes and atoms in hash tables for the life of the backend.
+ * keeps prefixes and atoms, by case-sensitive and case-insensitive code, in
+ * hash tables (simplehash) for the life of the backend.  Atom values are
+ * resolved from their definitions on first use (ucum_parse.c).  An error
+ * while loading leaves nothing loaded, so the next use tries again.
  */
 #include "units/units.h"
 
@@ -15,40 +18,27 @@
 #include <libxml/tree.h>
 
 #include "utils/builtins.h"
-#include "utils/hsearch.h"
 #include "utils/memutils.h"
 
-#define UCUM_KEYLEN 48
-
-typedef struct AtomEntry
-{
-	char		key[UCUM_KEYLEN];
-	UcumAtom   *atom;
-} AtomEntry;
-
-typedef struct PrefixEntry
-{
-	char		key[UCUM_KEYLEN];
-	UcumPrefix *prefix;
-} PrefixEntry;
-
 static MemoryContext ucum_context = NULL;
-static HTAB *atoms_cs = NULL;
-static HTAB *atoms_ci = NULL;
-static HTAB *prefixes_cs = NULL;
-static HTAB *prefixes_ci = NULL;
+static units_strmap_hash *atoms_cs = NULL;
+static units_strmap_hash *atoms_ci = NULL;
+static units_strmap_hash *prefixes_cs = NULL;
+static units_strmap_hash *prefixes_ci = NULL;
 static char *ucum_version_text = NULL;
 static const char *base_codes[UCUM_NBASE];
 static const char *arbitrary_codes[UCUM_MAX_ARB];
 static int	n_arbitrary = 0;
 static bool loaded = false;
 
+/* The code of base unit i (m, s, g, rad, K, C, cd). */
 const char *
 ucum_base_code(int i)
 {
 	return base_codes[i];
 }
 
+/* The version of ucum-essence loaded. */
 const char *
 ucum_version(void)
 {
@@ -56,6 +46,7 @@ ucum_version(void)
 	return ucum_version_text;
 }
 
+/* The code of the arbitrary unit family in slot. */
 const char *
 ucum_arbitrary_code(int slot)
 {
@@ -78,17 +69,7 @@ ucum_arbitrary_slot(const char *code)
 	return n_arbitrary++;
 }
 
-static HTAB *
-make_table(const char *name, Size entrysize)
-{
-	HASHCTL		ctl;
-
-	ctl.keysize = UCUM_KEYLEN;
-	ctl.entrysize = entrysize;
-	ctl.hcxt = ucum_context;
-	return hash_create(name, 512, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-}
-
+/* Attribute name of node copied into ucum_context, or NULL. */
 static char *
 xml_attr(xmlNodePtr node, const char *name)
 {
@@ -102,6 +83,7 @@ xml_attr(xmlNodePtr node, const char *name)
 	return s;
 }
 
+/* Is node the element name? */
 static bool
 xml_is(xmlNodePtr node, const char *name)
 {
@@ -109,6 +91,7 @@ xml_is(xmlNodePtr node, const char *name)
 		strcmp((const char *) node->name, name) == 0;
 }
 
+/* The first child element name of node, or NULL. */
 static xmlNodePtr
 xml_child(xmlNodePtr node, const char *name)
 {
@@ -120,6 +103,7 @@ xml_child(xmlNodePtr node, const char *name)
 	return NULL;
 }
 
+/* A definition's number (what names it in errors). */
 static double
 parse_number(const char *s, const char *what)
 {
@@ -134,6 +118,7 @@ parse_number(const char *s, const char *what)
 	return v;
 }
 
+/* The special function of unit code by its ucum-essence name. */
 static UcumSpecialFn
 special_fn(const char *name, const char *code)
 {
@@ -159,39 +144,128 @@ special_fn(const char *name, const char *code)
 	return UCUM_FN_NONE;
 }
 
+/* Name def by code in table; false when the code is taken already. */
+static bool
+add_symbol(units_strmap_hash *table, const char *code, void *def, bool replace)
+{
+	bool		found;
+	UnitsStrMapEntry *e = units_strmap_insert(table, code, &found);
+
+	if (!found || replace)
+		e->value = def;
+	return !found;
+}
+
+/* An atom by its codes: c/s codes are unique, c/i codes are not. */
 static void
 add_atom(UcumAtom *atom)
 {
-	bool		found;
-	AtomEntry  *e;
-
-	if (strlen(atom->code) >= UCUM_KEYLEN || strlen(atom->ci_code) >= UCUM_KEYLEN)
-		elog(ERROR, "ucum-essence: unit code \"%s\" too long", atom->code);
-	e = hash_search(atoms_cs, atom->code, HASH_ENTER, &found);
-	if (found)
+	if (!add_symbol(atoms_cs, atom->code, atom, false))
 		elog(ERROR, "ucum-essence: duplicate unit code \"%s\"", atom->code);
-	e->atom = atom;
+
 	/*
 	 * c/i codes are not unique ([iU] and [IU], l and L): prefer the unit
 	 * whose c/s code equals it, so "L" reads as L and "[IU]" as [IU].
 	 */
-	e = hash_search(atoms_ci, atom->ci_code, HASH_ENTER, &found);
-	if (!found || strcmp(atom->code, atom->ci_code) == 0)
-		e->atom = atom;
+	(void) add_symbol(atoms_ci, atom->ci_code, atom, strcmp(atom->code, atom->ci_code) == 0);
 }
 
+/* A prefix by its codes (the last of a code wins). */
 static void
 add_prefix(UcumPrefix *p)
 {
-	bool		found;
-	PrefixEntry *e;
-
-	e = hash_search(prefixes_cs, p->code, HASH_ENTER, &found);
-	e->prefix = p;
-	e = hash_search(prefixes_ci, p->ci_code, HASH_ENTER, &found);
-	e->prefix = p;
+	(void) add_symbol(prefixes_cs, p->code, p, true);
+	(void) add_symbol(prefixes_ci, p->ci_code, p, true);
 }
 
+/* Is attribute name of node "yes"? */
+static bool
+xml_flag(xmlNodePtr node, const char *name)
+{
+	char	   *flag = xml_attr(node, name);
+
+	return flag && strcmp(flag, "yes") == 0;
+}
+
+/* A <prefix>: its value as an exact power of ten when it is one (Ki is not). */
+static void
+read_prefix(xmlNodePtr n)
+{
+	UcumPrefix *p = MemoryContextAllocZero(ucum_context, sizeof(UcumPrefix));
+	xmlNodePtr	v = xml_child(n, "value");
+	double		value;
+
+	p->code = xml_attr(n, "Code");
+	p->ci_code = xml_attr(n, "CODE");
+	if (p->code == NULL || p->ci_code == NULL || v == NULL)
+		elog(ERROR, "ucum-essence: incomplete prefix");
+	value = parse_number(xml_attr(v, "value"), p->code);
+	p->exp10 = (int) lrint(log10(value));
+	p->factor = 1.0;
+	if (pow(10.0, p->exp10) != value)
+	{
+		p->exp10 = 0;
+		p->factor = value;
+	}
+	add_prefix(p);
+}
+
+/* The <base-unit> of dimension slot i: resolved at once, 1 in its own dimension. */
+static void
+read_base_unit(xmlNodePtr n, int i)
+{
+	UcumAtom   *a = MemoryContextAllocZero(ucum_context, sizeof(UcumAtom));
+
+	if (i >= UCUM_NBASE)
+		elog(ERROR, "ucum-essence: more than %d base units", UCUM_NBASE);
+	a->code = xml_attr(n, "Code");
+	a->ci_code = xml_attr(n, "CODE");
+	if (a->code == NULL || a->ci_code == NULL)
+		elog(ERROR, "ucum-essence: incomplete base unit");
+	a->metric = true;
+	a->resolved = true;
+	a->value.factor = 1.0;
+	a->value.special_scale = 1.0;
+	a->value.dim[i] = 1;
+	base_codes[i] = a->code;
+	add_atom(a);
+}
+
+/* A <unit>: its flags and definition (a special unit's from its function), resolved later. */
+static void
+read_unit(xmlNodePtr n)
+{
+	UcumAtom   *a = MemoryContextAllocZero(ucum_context, sizeof(UcumAtom));
+	xmlNodePtr	v = xml_child(n, "value");
+
+	a->code = xml_attr(n, "Code");
+	a->ci_code = xml_attr(n, "CODE");
+	if (a->code == NULL || a->ci_code == NULL || v == NULL)
+		elog(ERROR, "ucum-essence: incomplete unit");
+	a->metric = xml_flag(n, "isMetric");
+	a->special = xml_flag(n, "isSpecial");
+	a->arbitrary = xml_flag(n, "isArbitrary");
+	if (a->special)
+	{
+		xmlNodePtr	f = xml_child(v, "function");
+
+		if (f == NULL)
+			elog(ERROR, "ucum-essence: special unit \"%s\" has no function", a->code);
+		a->fn = special_fn(xml_attr(f, "name"), a->code);
+		a->def_unit = xml_attr(f, "Unit");
+		a->def_value = parse_number(xml_attr(f, "value"), a->code);
+	}
+	else
+	{
+		a->def_unit = xml_attr(v, "Unit");
+		a->def_value = parse_number(xml_attr(v, "value"), a->code);
+	}
+	if (a->def_unit == NULL)
+		elog(ERROR, "ucum-essence: unit \"%s\" has no definition", a->code);
+	add_atom(a);
+}
+
+/* Prefixes, base units and units of the parsed ucum-essence into the tables. */
 static void
 load_document(xmlDocPtr doc)
 {
@@ -206,111 +280,41 @@ load_document(xmlDocPtr doc)
 	for (n = root->children; n; n = n->next)
 	{
 		if (xml_is(n, "prefix"))
-		{
-			UcumPrefix *p = MemoryContextAllocZero(ucum_context, sizeof(UcumPrefix));
-			xmlNodePtr	v = xml_child(n, "value");
-
-			p->code = xml_attr(n, "Code");
-			p->ci_code = xml_attr(n, "CODE");
-			if (p->code == NULL || p->ci_code == NULL || v == NULL)
-				elog(ERROR, "ucum-essence: incomplete prefix");
-			{
-				double		value = parse_number(xml_attr(v, "value"), p->code);
-
-				p->exp10 = (int) lrint(log10(value));
-				p->factor = 1.0;
-				if (pow(10.0, p->exp10) != value)
-				{
-					p->exp10 = 0;
-					p->factor = value;
-				}
-			}
-			add_prefix(p);
-		}
+			read_prefix(n);
 		else if (xml_is(n, "base-unit"))
-		{
-			UcumAtom   *a = MemoryContextAllocZero(ucum_context, sizeof(UcumAtom));
-
-			if (nbase >= UCUM_NBASE)
-				elog(ERROR, "ucum-essence: more than %d base units", UCUM_NBASE);
-			a->code = xml_attr(n, "Code");
-			a->ci_code = xml_attr(n, "CODE");
-			if (a->code == NULL || a->ci_code == NULL)
-				elog(ERROR, "ucum-essence: incomplete base unit");
-			a->metric = true;
-			a->resolved = true;
-			a->value.factor = 1.0;
-			a->value.special_scale = 1.0;
-			a->value.dim[nbase] = 1;
-			base_codes[nbase++] = a->code;
-			add_atom(a);
-		}
+			read_base_unit(n, nbase++);
 		else if (xml_is(n, "unit"))
-		{
-			UcumAtom   *a = MemoryContextAllocZero(ucum_context, sizeof(UcumAtom));
-			xmlNodePtr	v = xml_child(n, "value");
-			char	   *flag;
-
-			a->code = xml_attr(n, "Code");
-			a->ci_code = xml_attr(n, "CODE");
-			if (a->code == NULL || a->ci_code == NULL || v == NULL)
-				elog(ERROR, "ucum-essence: incomplete unit");
-			flag = xml_attr(n, "isMetric");
-			a->metric = flag && strcmp(flag, "yes") == 0;
-			flag = xml_attr(n, "isSpecial");
-			a->special = flag && strcmp(flag, "yes") == 0;
-			flag = xml_attr(n, "isArbitrary");
-			a->arbitrary = flag && strcmp(flag, "yes") == 0;
-			if (a->special)
-			{
-				xmlNodePtr	f = xml_child(v, "function");
-
-				if (f == NULL)
-					elog(ERROR, "ucum-essence: special unit \"%s\" has no function", a->code);
-				a->fn = special_fn(xml_attr(f, "name"), a->code);
-				a->def_unit = xml_attr(f, "Unit");
-				a->def_value = parse_number(xml_attr(f, "value"), a->code);
-			}
-			else
-			{
-				a->def_unit = xml_attr(v, "Unit");
-				a->def_value = parse_number(xml_attr(v, "value"), a->code);
-			}
-			if (a->def_unit == NULL)
-				elog(ERROR, "ucum-essence: unit \"%s\" has no definition", a->code);
-			add_atom(a);
-		}
+			read_unit(n);
 	}
 	if (nbase != UCUM_NBASE)
 		elog(ERROR, "ucum-essence: %d base units, expected %d", nbase, UCUM_NBASE);
 }
 
+/* The XML of precmed.ucum_essence (its one row), in ucum_context. */
 static char *
 read_essence_text(void)
 {
-	char	   *xml = NULL;
+	MemoryContext caller = CurrentMemoryContext;
+	char	   *xml;
 	int			ret;
+	bool		isnull;
+	Datum		d;
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	pm_spi_connect(caller);
 	ret = SPI_execute("SELECT xml FROM precmed.ucum_essence", true, 2);
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
 				 errmsg("the UCUM definitions are missing"),
 				 errdetail("Table precmed.ucum_essence must hold exactly one row."),
 				 errhint("Restore the row from a backup of this database or from a fresh install's precmed.ucum_essence (never drop the extension: that also drops precmed.models and precmed.observation)."));
-	{
-		bool		isnull;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-
-		if (isnull)
-			pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
-					 errmsg("the UCUM definitions are missing"),
-					 errdetail("precmed.ucum_essence.xml is NULL."),
-					 errhint("Restore the row from a backup of this database or from a fresh install's precmed.ucum_essence."));
-		xml = MemoryContextStrdup(ucum_context, TextDatumGetCString(d));
-	}
-	SPI_finish();
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		pm_error(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+				 errmsg("the UCUM definitions are missing"),
+				 errdetail("precmed.ucum_essence.xml is NULL."),
+				 errhint("Restore the row from a backup of this database or from a fresh install's precmed.ucum_essence."));
+	xml = MemoryContextStrdup(ucum_context, TextDatumGetCString(d));
+	pm_spi_finish(caller);
 	return xml;
 }
 
@@ -334,10 +338,10 @@ load_definitions(const char *xml_text)
 
 	PG_TRY();
 	{
-		atoms_cs = make_table("UCUM atoms c/s", sizeof(AtomEntry));
-		atoms_ci = make_table("UCUM atoms c/i", sizeof(AtomEntry));
-		prefixes_cs = make_table("UCUM prefixes c/s", sizeof(PrefixEntry));
-		prefixes_ci = make_table("UCUM prefixes c/i", sizeof(PrefixEntry));
+		atoms_cs = units_strmap_create(ucum_context, 512, NULL);
+		atoms_ci = units_strmap_create(ucum_context, 512, NULL);
+		prefixes_cs = units_strmap_create(ucum_context, 64, NULL);
+		prefixes_ci = units_strmap_create(ucum_context, 64, NULL);
 
 		xml = xml_text ? MemoryContextStrdup(ucum_context, xml_text) : read_essence_text();
 		doc = xmlReadMemory(xml, strlen(xml), "ucum-essence.xml", NULL,
@@ -378,24 +382,27 @@ ucum_load_definitions_xml(const char *xml_text)
 	load_definitions(xml_text);
 }
 
+/* What code names in table, or NULL. */
+static void *
+find_symbol(units_strmap_hash *table, const char *code)
+{
+	UnitsStrMapEntry *e;
+
+	Assert(loaded && table != NULL);
+	e = units_strmap_lookup(table, code);
+	return e ? e->value : NULL;
+}
+
+/* The atom of a code (c/s or c/i), or NULL. */
 UcumAtom *
 ucum_find_atom(const char *code, bool case_insensitive)
 {
-	AtomEntry  *e;
-
-	if (strlen(code) >= UCUM_KEYLEN)
-		return NULL;
-	e = hash_search(case_insensitive ? atoms_ci : atoms_cs, code, HASH_FIND, NULL);
-	return e ? e->atom : NULL;
+	return (UcumAtom *) find_symbol(case_insensitive ? atoms_ci : atoms_cs, code);
 }
 
+/* The prefix of a code (c/s or c/i), or NULL. */
 UcumPrefix *
 ucum_find_prefix(const char *code, bool case_insensitive)
 {
-	PrefixEntry *e;
-
-	if (strlen(code) >= UCUM_KEYLEN)
-		return NULL;
-	e = hash_search(case_insensitive ? prefixes_ci : prefixes_cs, code, HASH_FIND, NULL);
-	return e ? e->prefix : NULL;
+	return (UcumPrefix *) find_symbol(case_insensitive ? prefixes_ci : prefixes_cs, code);
 }

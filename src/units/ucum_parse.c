@@ -7,8 +7,15 @@
  *   component  := annotatable annotation? | annotation | factor | "(" term ")"
  *   annotatable:= simple-unit exponent?
  *   simple-unit:= atom | prefix metric-atom
- * Symbols may contain square-bracketed parts ([in_i], B[10.nV]) which are
- * taken whole; an exponent is the trailing [+-]digits of a symbol.
+ * A recursive-descent parser reads it left to right, multiplying (".") and
+ * dividing ("/") the components' values as it goes.  Symbols may contain
+ * square-bracketed parts ([in_i], B[10.nV]) which are taken whole; an
+ * exponent is the trailing [+-]digits of a symbol.  A symbol is looked up
+ * whole as an atom, else as a one- or two-character prefix and a metric
+ * atom.  An atom's value is its definition in ucum-essence parsed the same
+ * way, once, on first use.  Special units (Cel, [pH], ...) may only stand
+ * alone.  The first problem met is the message: with its position, in
+ * words a user can act on.
  */
 #include "units/units.h"
 
@@ -31,7 +38,9 @@ typedef struct Parser
 } Parser;
 
 static bool parse_term(Parser *p, UcumUnit *out, int depth);
+static bool ucum_resolve_atom(UcumAtom *atom, char **errmsg);
 
+/* s[0..len) in quotes for a message: control bytes escaped, long input shortened. */
 char *
 ucum_quote(const char *s, int len)
 {
@@ -56,9 +65,9 @@ ucum_quote(const char *s, int len)
 	return b.data;
 }
 
-static bool
-fail(Parser *p, const char *fmt,...) pg_attribute_printf(2, 3);
+static bool fail(Parser *p, const char *fmt,...) pg_attribute_printf(2, 3);
 
+/* Keep the first problem met as the message; returns false. */
 static bool
 fail(Parser *p, const char *fmt,...)
 {
@@ -84,6 +93,7 @@ fail(Parser *p, const char *fmt,...)
 	return false;
 }
 
+/* The unit 1. */
 static void
 unit_one(UcumUnit *u)
 {
@@ -98,6 +108,7 @@ unit_combine(Parser *p, UcumUnit *a, const UcumUnit *b, int sign)
 {
 	int			i;
 
+	Assert(sign == 1 || sign == -1);
 	a->factor = sign > 0 ? a->factor * b->factor : a->factor / b->factor;
 	a->exp10 += sign * b->exp10;
 	if (!isfinite(a->factor) || a->factor == 0.0 || abs(a->exp10) > 100000)
@@ -114,6 +125,7 @@ unit_combine(Parser *p, UcumUnit *a, const UcumUnit *b, int sign)
 	return true;
 }
 
+/* u := u^e; false when out of range. */
 static bool
 unit_power(Parser *p, UcumUnit *u, int e)
 {
@@ -136,6 +148,7 @@ unit_power(Parser *p, UcumUnit *u, int e)
 	return true;
 }
 
+/* Does c end a symbol? */
 static bool
 is_separator(char c)
 {
@@ -175,6 +188,7 @@ lookup_simple(Parser *p, const char *sym, UcumAtom **atom, UcumPrefix **prefix)
 	return false;
 }
 
+/* An annotation {...}: no value, printable ASCII inside. */
 static bool
 parse_annotation(Parser *p)
 {
@@ -198,20 +212,15 @@ parse_annotation(Parser *p)
 	return true;
 }
 
-/* A symbol: factor, or simple unit with optional exponent. */
+/*
+ * Move p->pos past one symbol: up to the next separator, a square-bracketed
+ * part ([in_i], B[10.nV]) taken whole.  False on a character UCUM codes
+ * cannot hold, an unbalanced bracket, or no symbol at all.
+ */
 static bool
-parse_symbol(Parser *p, UcumUnit *out)
+scan_symbol(Parser *p)
 {
 	int			start = p->pos;
-	int			end,
-				split;
-	char	   *sym;
-	bool		all_digits = true;
-	int			i;
-	UcumAtom   *atom;
-	UcumPrefix *prefix;
-	int			exponent = 1;
-	bool		has_exponent = false;
 
 	while (p->pos < p->len && !is_separator(p->s[p->pos]))
 	{
@@ -240,82 +249,103 @@ parse_symbol(Parser *p, UcumUnit *out)
 						p->pos + 1);
 		p->pos++;
 	}
-	end = p->pos;
-	if (end == start)
+	if (p->pos == start)
 	{
 		if (p->pos >= p->len)
 			return fail(p, "a unit is missing at the end");
 		return fail(p, "a unit is missing at position %d", p->pos + 1);
 	}
+	return true;
+}
+
+/* A symbol of digits only, s[start..end): a factor, a positive integer. */
+static bool
+parse_factor(Parser *p, int start, int end, UcumUnit *out)
+{
+	double		v = 0;
+	int			i;
 
 	for (i = start; i < end; i++)
-		if (!isdigit((unsigned char) p->s[i]))
-			all_digits = false;
-	if (all_digits)
-	{
-		/* a factor: a positive integer */
-		double		v = 0;
+		v = v * 10 + (p->s[i] - '0');
+	if (!isfinite(v) || v == 0)
+		return fail(p, "factor at position %d is out of range", start + 1);
+	unit_one(out);
+	out->factor = v;
+	if (p->cs_out)
+		appendBinaryStringInfo(p->cs_out, p->s + start, end - start);
+	return true;
+}
 
-		for (i = start; i < end; i++)
-			v = v * 10 + (p->s[i] - '0');
-		if (!isfinite(v) || v == 0)
-			return fail(p, "factor at position %d is out of range", start + 1);
-		unit_one(out);
-		out->factor = v;
-		if (p->cs_out)
-			appendBinaryStringInfo(p->cs_out, p->s + start, end - start);
+/*
+ * The trailing exponent of symbol s[start..end), [+-]?digits after the
+ * last ']': *split is where the unit ends (end when there is none).
+ */
+static bool
+split_exponent(Parser *p, int start, int end, int *split, int *exponent,
+			   bool *has_exponent)
+{
+	int			digits_start,
+				i;
+
+	*split = end;
+	*exponent = 1;
+	*has_exponent = false;
+	while (*split > start && isdigit((unsigned char) p->s[*split - 1]))
+		(*split)--;
+	if (*split == end)
 		return true;
-	}
+	digits_start = *split;
+	if (*split > start && (p->s[*split - 1] == '+' || p->s[*split - 1] == '-'))
+		(*split)--;
+	if (*split == start)
+		return fail(p, "exponent without a unit at position %d", start + 1);
+	if (end - digits_start > 4)
+		return fail(p, "exponent %s is too large (at most %d)",
+					ucum_quote(p->s + *split, end - *split), UCUM_MAX_EXPONENT);
+	*exponent = 0;
+	for (i = digits_start; i < end; i++)
+		*exponent = *exponent * 10 + (p->s[i] - '0');
+	if (*exponent > UCUM_MAX_EXPONENT)
+		return fail(p, "exponent %s is too large (at most %d)",
+					ucum_quote(p->s + *split, end - *split), UCUM_MAX_EXPONENT);
+	if (p->s[*split] == '-')
+		*exponent = -*exponent;
+	*has_exponent = true;
+	return true;
+}
 
-	/* trailing exponent: [+-]?digits after the last ']' */
-	split = end;
-	while (split > start && isdigit((unsigned char) p->s[split - 1]))
-		split--;
-	if (split < end)
+/* sym (at start) is no unit: say why, naming a prefix on a non-metric unit. */
+static bool
+unknown_symbol(Parser *p, const char *sym, int start)
+{
+	int			k;
+
+	for (k = 1; k <= 2 && k < (int) strlen(sym); k++)
 	{
-		int			digits_start = split;
+		char		pre[3];
+		UcumAtom   *a;
 
-		if (split > start && (p->s[split - 1] == '+' || p->s[split - 1] == '-'))
-			split--;
-		if (split == start)
-			return fail(p, "exponent without a unit at position %d", start + 1);
-		if (end - digits_start > 4)
-			return fail(p, "exponent %s is too large (at most %d)",
-						ucum_quote(p->s + split, end - split), UCUM_MAX_EXPONENT);
-		exponent = 0;
-		for (i = digits_start; i < end; i++)
-			exponent = exponent * 10 + (p->s[i] - '0');
-		if (exponent > UCUM_MAX_EXPONENT)
-			return fail(p, "exponent %s is too large (at most %d)",
-						ucum_quote(p->s + split, end - split), UCUM_MAX_EXPONENT);
-		if (p->s[split] == '-')
-			exponent = -exponent;
-		has_exponent = true;
+		memcpy(pre, sym, k);
+		pre[k] = '\0';
+		a = ucum_find_atom(sym + k, p->ci);
+		if (ucum_find_prefix(pre, p->ci) && a && !a->metric)
+			return fail(p, "unit \"%s\" takes no prefix (\"%s\" at position %d)",
+						a->code, sym, start + 1);
 	}
+	return fail(p, "unknown unit symbol %s at position %d",
+				ucum_quote(sym, strlen(sym)), start + 1);
+}
 
-	sym = pnstrdup(p->s + start, split - start);
-	if (!lookup_simple(p, sym, &atom, &prefix))
-	{
-		/* maybe a prefix on a non-metric unit: say so */
-		int			k;
-
-		for (k = 1; k <= 2 && k < (int) strlen(sym); k++)
-		{
-			char		pre[3];
-			UcumAtom   *a;
-
-			memcpy(pre, sym, k);
-			pre[k] = '\0';
-			a = ucum_find_atom(sym + k, p->ci);
-			if (ucum_find_prefix(pre, p->ci) && a && !a->metric)
-				return fail(p, "unit \"%s\" takes no prefix (\"%s\" at position %d)",
-							a->code, sym, start + 1);
-		}
-		return fail(p, "unknown unit symbol %s at position %d",
-					ucum_quote(sym, strlen(sym)), start + 1);
-	}
-	if (!ucum_resolve_atom(atom, &p->err))
-		return false;
+/*
+ * The value of atom with prefix (may be NULL) raised to exponent into out;
+ * a special atom takes the prefix as the scale of the measured value and is
+ * marked, so parse_main can refuse it combined or with an exponent.
+ */
+static bool
+apply_atom(Parser *p, UcumAtom *atom, UcumPrefix *prefix, int exponent,
+		   bool has_exponent, UcumUnit *out)
+{
+	Assert(atom->resolved);
 	*out = atom->value;
 	if (prefix)
 	{
@@ -333,8 +363,40 @@ parse_symbol(Parser *p, UcumUnit *out)
 		p->special_code = atom->code;
 		if (has_exponent)
 			p->special_bad = true;
+		return true;
 	}
-	if (has_exponent && !atom->special && !unit_power(p, out, exponent))
+	return !has_exponent || unit_power(p, out, exponent);
+}
+
+/* A symbol: factor, or simple unit with optional exponent. */
+static bool
+parse_symbol(Parser *p, UcumUnit *out)
+{
+	int			start = p->pos;
+	int			end,
+				split,
+				exponent,
+				i;
+	bool		has_exponent;
+	char	   *sym;
+	UcumAtom   *atom;
+	UcumPrefix *prefix;
+
+	if (!scan_symbol(p))
+		return false;
+	end = p->pos;
+	for (i = start; i < end && isdigit((unsigned char) p->s[i]); i++)
+		;
+	if (i == end)
+		return parse_factor(p, start, end, out);
+	if (!split_exponent(p, start, end, &split, &exponent, &has_exponent))
+		return false;
+	sym = pnstrdup(p->s + start, split - start);
+	if (!lookup_simple(p, sym, &atom, &prefix))
+		return unknown_symbol(p, sym, start);
+	if (!ucum_resolve_atom(atom, &p->err))
+		return false;
+	if (!apply_atom(p, atom, prefix, exponent, has_exponent, out))
 		return false;
 	if (p->cs_out)
 	{
@@ -346,9 +408,11 @@ parse_symbol(Parser *p, UcumUnit *out)
 	return true;
 }
 
+/* A component: (term), an annotation, or a symbol with its annotation. */
 static bool
 parse_component(Parser *p, UcumUnit *out, int depth)
 {
+	Assert(p->pos <= p->len);
 	if (p->pos >= p->len)
 		return fail(p, "a unit is missing at the end");
 	p->ncomponents++;
@@ -387,6 +451,7 @@ parse_component(Parser *p, UcumUnit *out, int depth)
 	return true;
 }
 
+/* A term: components joined by . (times) and / (divided by). */
 static bool
 parse_term(Parser *p, UcumUnit *out, int depth)
 {
@@ -408,6 +473,7 @@ parse_term(Parser *p, UcumUnit *out, int depth)
 	return true;
 }
 
+/* The whole expression, with the checks that need all of it (range, special units). */
 static bool
 parse_main(Parser *p, UcumUnit *out)
 {
@@ -456,6 +522,7 @@ parse_main(Parser *p, UcumUnit *out)
 	return true;
 }
 
+/* Parse expr[0..len) (ci: case-insensitive symbols) into out (see units.h). */
 static bool
 run_parser(const char *expr, int len, bool ci, UcumUnit *out,
 		   char **cs_form, char **errmsg)
@@ -482,12 +549,14 @@ run_parser(const char *expr, int len, bool ci, UcumUnit *out,
 	return ok;
 }
 
+/* Parse a case-sensitive UCUM expression (see units.h). */
 bool
 ucum_parse(const char *expr, int len, UcumUnit *out, char **errmsg)
 {
 	return run_parser(expr, len, false, out, NULL, errmsg);
 }
 
+/* Parse a case-insensitive UCUM expression, giving its c/s spelling (see units.h). */
 bool
 ucum_parse_ci(const char *expr, int len, UcumUnit *out, char **cs_form, char **errmsg)
 {
@@ -499,7 +568,7 @@ ucum_parse_ci(const char *expr, int len, UcumUnit *out, char **cs_form, char **e
  * Arbitrary units defined by a plain number start their own family;
  * mol carries the lab-only substance slot and eq the equivalents slot.
  */
-bool
+static bool
 ucum_resolve_atom(UcumAtom *atom, char **errmsg)
 {
 	UcumUnit	def;
@@ -507,6 +576,7 @@ ucum_resolve_atom(UcumAtom *atom, char **errmsg)
 
 	if (atom->resolved)
 		return true;
+	Assert(atom->def_unit != NULL);	/* only base units have none, and they are resolved */
 	if (atom->resolving)
 	{
 		*errmsg = psprintf("the UCUM definition of \"%s\" is circular", atom->code);
@@ -550,206 +620,3 @@ ucum_resolve_atom(UcumAtom *atom, char **errmsg)
 	return true;
 }
 
-static double
-pow10_exact(int k)
-{
-	/* exact for 0 <= k <= 22, correctly rounded above (glibc pow) */
-	return pow(10.0, k);
-}
-
-static double
-scale10(double f, int k)
-{
-	/* beyond float8's powers of ten: step, stopping once out of range */
-	while (k > 308 && isfinite(f) && f != 0)
-	{
-		f *= 1e22;
-		k -= 22;
-	}
-	while (k < -308 && isfinite(f) && f != 0)
-	{
-		f /= 1e22;
-		k += 22;
-	}
-	if (k < 0)
-		return f / pow10_exact(-k);
-	return f * pow10_exact(k);
-}
-
-double
-ucum_magnitude(const UcumUnit *u)
-{
-	return scale10(u->factor, u->exp10);
-}
-
-double
-ucum_ratio(const UcumUnit *a, const UcumUnit *b)
-{
-	return scale10(a->factor / b->factor, a->exp10 - b->exp10);
-}
-
-bool
-ucum_same_dimension(const UcumUnit *a, const UcumUnit *b)
-{
-	int			i;
-
-	for (i = 0; i < UCUM_NDIM; i++)
-		if (i != UCUM_DIM_MOL && i != UCUM_DIM_EQ && a->dim[i] != b->dim[i])
-			return false;
-	return true;
-}
-
-char *
-ucum_canonical_text(const UcumUnit *u)
-{
-	StringInfoData b;
-	int			pass,
-				i;
-
-	initStringInfo(&b);
-	for (pass = 0; pass < 2; pass++)
-	{
-		for (i = 0; i < UCUM_NDIM; i++)
-		{
-			int			d = u->dim[i];
-			const char *code;
-
-			if (i == UCUM_DIM_MOL || i == UCUM_DIM_EQ || d == 0 || (pass == 0) != (d > 0))
-				continue;
-			code = i < UCUM_NBASE ? ucum_base_code(i) : ucum_arbitrary_code(i - UCUM_FIRST_ARB);
-			if (b.len > 0)
-				appendStringInfoChar(&b, '.');
-			appendStringInfoString(&b, code);
-			if (d != 1)
-				appendStringInfo(&b, "%d", d);
-		}
-	}
-	if (b.len == 0)
-		appendStringInfoChar(&b, '1');
-	return b.data;
-}
-
-static void
-log_domain_error(const UcumUnit *u, double v)
-{
-	pm_error(ERRCODE_INVALID_ARGUMENT_FOR_LOG,
-			 errmsg("value %g is outside the domain of special unit \"%s\"", v, u->special_code),
-			 errdetail("Its conversion takes a logarithm or root of the value, which must be positive."));
-}
-
-double
-ucum_to_canonical(const UcumUnit *u, double v)
-{
-	double		x,
-				g;
-
-	if (u->special == UCUM_FN_NONE)
-		return v * ucum_magnitude(u);
-	x = v * u->special_scale;
-	switch (u->special)
-	{
-		case UCUM_FN_CEL:
-			g = x + 273.15;
-			break;
-		case UCUM_FN_DEGF:
-			g = x + 459.67;
-			break;
-		case UCUM_FN_DEGRE:
-			g = x + 218.52;
-			break;
-		case UCUM_FN_PH:
-		case UCUM_FN_HPX:
-			g = pow(10.0, -x);
-			break;
-		case UCUM_FN_HPC:
-			g = pow(100.0, -x);
-			break;
-		case UCUM_FN_HPM:
-			g = pow(1000.0, -x);
-			break;
-		case UCUM_FN_HPQ:
-			g = pow(50000.0, -x);
-			break;
-		case UCUM_FN_LN:
-			g = exp(x);
-			break;
-		case UCUM_FN_LG:
-			g = pow(10.0, x);
-			break;
-		case UCUM_FN_LG2:
-			g = pow(10.0, x / 2.0);
-			break;
-		case UCUM_FN_TAN100:
-			g = atan(x / 100.0);
-			break;
-		case UCUM_FN_100TAN:
-			g = atan(x / 100.0) * 180.0 / M_PI;
-			break;
-		case UCUM_FN_SQRT:
-			g = x * x;
-			break;
-		case UCUM_FN_LD:
-			g = pow(2.0, x);
-			break;
-		default:
-			elog(ERROR, "unknown UCUM special function %d", (int) u->special);
-	}
-	return g * ucum_magnitude(u);
-}
-
-double
-ucum_from_canonical(const UcumUnit *u, double c)
-{
-	double		y,
-				x;
-
-	if (u->special == UCUM_FN_NONE)
-		return c / ucum_magnitude(u);
-	y = c / ucum_magnitude(u);
-	switch (u->special)
-	{
-		case UCUM_FN_CEL:
-			x = y - 273.15;
-			break;
-		case UCUM_FN_DEGF:
-			x = y - 459.67;
-			break;
-		case UCUM_FN_DEGRE:
-			x = y - 218.52;
-			break;
-		case UCUM_FN_PH:
-		case UCUM_FN_HPX:
-		case UCUM_FN_HPC:
-		case UCUM_FN_HPM:
-		case UCUM_FN_HPQ:
-		case UCUM_FN_LN:
-		case UCUM_FN_LG:
-		case UCUM_FN_LG2:
-		case UCUM_FN_LD:
-			if (!(y > 0))
-				log_domain_error(u, y);
-			x = u->special == UCUM_FN_PH || u->special == UCUM_FN_HPX ? -log10(y)
-				: u->special == UCUM_FN_HPC ? -log(y) / log(100.0)
-				: u->special == UCUM_FN_HPM ? -log(y) / log(1000.0)
-				: u->special == UCUM_FN_HPQ ? -log(y) / log(50000.0)
-				: u->special == UCUM_FN_LN ? log(y)
-				: u->special == UCUM_FN_LG ? log10(y)
-				: u->special == UCUM_FN_LG2 ? 2.0 * log10(y)
-				: log2(y);
-			break;
-		case UCUM_FN_TAN100:
-			x = 100.0 * tan(y);
-			break;
-		case UCUM_FN_100TAN:
-			x = 100.0 * tan(y * M_PI / 180.0);
-			break;
-		case UCUM_FN_SQRT:
-			if (y < 0)
-				log_domain_error(u, y);
-			x = sqrt(y);
-			break;
-		default:
-			elog(ERROR, "unknown UCUM special function %d", (int) u->special);
-	}
-	return x / u->special_scale;
-}

@@ -5,62 +5,60 @@
  * valid UCUM expression, so a rule never invents a unit.  Rules run in a
  * fixed order and the first valid result wins; nothing matching gives NULL
  * ("unmapped"), never a guess.  The rule names are documented in
- * docs/units.md.
+ * docs/units.md.  The readers of the ingest module ask for the unit of
+ * every row, so answers are remembered per backend for the units sources
+ * repeat (pm_unit_normalize_cached).
  */
 #include "units/units.h"
 
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
-/* Whole-string synonyms, compared case-insensitively after trimming. */
+/*
+ * Whole-string synonyms by the UCUM code they stand for, compared
+ * case-insensitively after trimming; exactly for those whose case matters
+ * (M/uL is million per microlitre, m/uL is UCUM).  No spelling stands for
+ * two codes, so the order does not matter.
+ */
+#define MAX_SPELLINGS 5
 static const struct
 {
-	const char *from;
-	const char *to;
+	const char *ucum;
+	bool		exact_case;
+	const char *spellings[MAX_SPELLINGS];	/* NULL after the last */
 }			synonyms[] = {
-	{"hour(s)", "h"}, {"hours", "h"}, {"hour", "h"}, {"hr", "h"}, {"hrs", "h"},
-	{"minute(s)", "min"}, {"minutes", "min"}, {"minute", "min"}, {"mins", "min"},
-	{"second(s)", "s"}, {"seconds", "s"}, {"second", "s"}, {"sec", "s"}, {"secs", "s"},
-	{"day(s)", "d"}, {"days", "d"}, {"day", "d"},
-	{"week(s)", "wk"}, {"weeks", "wk"}, {"week", "wk"},
-	{"month(s)", "mo"}, {"months", "mo"}, {"month", "mo"},
-	{"year(s)", "a"}, {"years", "a"}, {"year", "a"}, {"yr", "a"}, {"yrs", "a"},
-	{"gram(s)", "g"}, {"grams", "g"}, {"gram", "g"}, {"gm", "g"}, {"gms", "g"},
-	{"kilogram(s)", "kg"}, {"kilograms", "kg"}, {"kilogram", "kg"}, {"kgs", "kg"},
-	{"milligram(s)", "mg"}, {"milligrams", "mg"},
-	{"liters/min", "L/min"}, {"liter/min", "L/min"}, {"litres/min", "L/min"},
-	{"lpm", "L/min"}, {"l/min", "L/min"},
-	{"mmhg", "mm[Hg]"}, {"mm hg", "mm[Hg]"}, {"torr", "mm[Hg]"},
-	{"cmh2o", "cm[H2O]"}, {"cm h2o", "cm[H2O]"},
-	{"beats/min", "/min"}, {"beats/minute", "/min"}, {"bpm", "/min"},
-	{"breaths/min", "/min"}, {"breaths/minute", "/min"},
-	{"percent", "%"}, {"pct", "%"},
-	{"degc", "Cel"}, {"deg c", "Cel"}, {"\302\260c", "Cel"}, {"celsius", "Cel"},
-	{"degf", "[degF]"}, {"deg f", "[degF]"}, {"\302\260f", "[degF]"}, {"fahrenheit", "[degF]"},
-	{"lb", "[lb_av]"}, {"lbs", "[lb_av]"}, {"pound(s)", "[lb_av]"}, {"pounds", "[lb_av]"},
-	{"oz", "[oz_av]"}, {"ounces", "[oz_av]"},
-	{"in", "[in_i]"}, {"inch", "[in_i]"}, {"inches", "[in_i]"},
-	{"ft", "[ft_i]"}, {"feet", "[ft_i]"},
-	{"thous/mcl", "10*3/uL"}, {"thous/ul", "10*3/uL"}, {"thou/ul", "10*3/uL"},
-	{"k/ul", "10*3/uL"}, {"k/mcl", "10*3/uL"},
-	{"mill/mcl", "10*6/uL"}, {"mill/ul", "10*6/uL"}, {"mil/ul", "10*6/uL"},
-	{"million/ul", "10*6/uL"}, {"million per microliter", "10*6/uL"},
-	{"tera.l-1", "10*12/L"}, {"tera/l", "10*12/L"},
-	{"giga.l-1", "10*9/L"}, {"giga/l", "10*9/L"},
-	{"enzyme units", "U"},
-	{"ml/min/1.73m2", "mL/min/{1.73_m2}"}, {"ml/min/1.73 m2", "mL/min/{1.73_m2}"},
-	{"ml/min/1.73m^2", "mL/min/{1.73_m2}"},
-	{"ratio", "{ratio}"},
-	{"/hpf", "/[HPF]"}, {"per hpf", "/[HPF]"}, {"/lpf", "/[LPF]"}, {"per lpf", "/[LPF]"},
-};
-
-/* Synonyms whose case matters: M/uL is million per microlitre, m/uL is UCUM. */
-static const struct
-{
-	const char *from;
-	const char *to;
-}			synonyms_exact_case[] = {
-	{"M/uL", "10*6/uL"}, {"M/UL", "10*6/uL"}, {"M/mcL", "10*6/uL"}, {"M/MCL", "10*6/uL"},
+	{"h", false, {"hour(s)", "hours", "hour", "hr", "hrs"}},
+	{"min", false, {"minute(s)", "minutes", "minute", "mins"}},
+	{"s", false, {"second(s)", "seconds", "second", "sec", "secs"}},
+	{"d", false, {"day(s)", "days", "day"}},
+	{"wk", false, {"week(s)", "weeks", "week"}},
+	{"mo", false, {"month(s)", "months", "month"}},
+	{"a", false, {"year(s)", "years", "year", "yr", "yrs"}},
+	{"g", false, {"gram(s)", "grams", "gram", "gm", "gms"}},
+	{"kg", false, {"kilogram(s)", "kilograms", "kilogram", "kgs"}},
+	{"mg", false, {"milligram(s)", "milligrams"}},
+	{"L/min", false, {"liters/min", "liter/min", "litres/min", "lpm", "l/min"}},
+	{"mm[Hg]", false, {"mmhg", "mm hg", "torr"}},
+	{"cm[H2O]", false, {"cmh2o", "cm h2o"}},
+	{"/min", false, {"beats/min", "beats/minute", "bpm", "breaths/min", "breaths/minute"}},
+	{"%", false, {"percent", "pct"}},
+	{"Cel", false, {"degc", "deg c", "\302\260c", "celsius"}},
+	{"[degF]", false, {"degf", "deg f", "\302\260f", "fahrenheit"}},
+	{"[lb_av]", false, {"lb", "lbs", "pound(s)", "pounds"}},
+	{"[oz_av]", false, {"oz", "ounces"}},
+	{"[in_i]", false, {"in", "inch", "inches"}},
+	{"[ft_i]", false, {"ft", "feet"}},
+	{"10*3/uL", false, {"thous/mcl", "thous/ul", "thou/ul", "k/ul", "k/mcl"}},
+	{"10*6/uL", false, {"mill/mcl", "mill/ul", "mil/ul", "million/ul", "million per microliter"}},
+	{"10*12/L", false, {"tera.l-1", "tera/l"}},
+	{"10*9/L", false, {"giga.l-1", "giga/l"}},
+	{"U", false, {"enzyme units"}},
+	{"mL/min/{1.73_m2}", false, {"ml/min/1.73m2", "ml/min/1.73 m2", "ml/min/1.73m^2"}},
+	{"{ratio}", false, {"ratio"}},
+	{"/[HPF]", false, {"/hpf", "per hpf"}},
+	{"/[LPF]", false, {"/lpf", "per lpf"}},
+	{"10*6/uL", true, {"M/uL", "M/UL", "M/mcL", "M/MCL"}},
 };
 
 /* Count nouns written bare (cells/uL) that UCUM writes as annotations. */
@@ -69,12 +67,32 @@ static const char *const count_words[] = {
 	"particles", "cell", "copy"
 };
 
+/* The UCUM code s is a synonym of (other than s itself), or NULL. */
+static const char *
+synonym_of(const char *s)
+{
+	int			i,
+				k;
+
+	for (i = 0; i < lengthof(synonyms); i++)
+		for (k = 0; k < MAX_SPELLINGS && synonyms[i].spellings[k] != NULL; k++)
+		{
+			const char *sp = synonyms[i].spellings[k];
+
+			if (synonyms[i].exact_case ? strcmp(s, sp) == 0
+				: pg_strcasecmp(s, sp) == 0 && strcmp(s, synonyms[i].ucum) != 0)
+				return synonyms[i].ucum;
+		}
+	return NULL;
+}
+
 typedef struct Candidate
 {
 	char	   *s;
 	StringInfoData rules;
 } Candidate;
 
+/* Record that rule applied (rules are joined with +). */
 static void
 add_rule(Candidate *c, const char *rule)
 {
@@ -83,10 +101,38 @@ add_rule(Candidate *c, const char *rule)
 	appendStringInfoString(&c->rules, rule);
 }
 
+/* Is s valid case-sensitive UCUM (parsed into u)? */
 static bool
 valid_cs(const char *s, UcumUnit *u)
 {
 	return ucum_parse(s, strlen(s), u, NULL);
+}
+
+/*
+ * Is c, the next character of a string, outside {annotations}?  *depth is
+ * the nesting so far (0 at the start), updated.
+ */
+static bool
+outside_annotation(char c, int *depth)
+{
+	if (c == '{')
+	{
+		(*depth)++;
+		return false;
+	}
+	if (c == '}' && *depth > 0)
+	{
+		(*depth)--;
+		return false;
+	}
+	return *depth == 0;
+}
+
+/* Is c an ASCII lower-case letter? */
+static bool
+is_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
 }
 
 /* Upper-case outside {annotations}. */
@@ -98,34 +144,24 @@ upper_outside_annotations(const char *s)
 	char	   *p;
 
 	for (p = r; *p; p++)
-	{
-		if (*p == '{')
-			depth++;
-		else if (*p == '}' && depth > 0)
-			depth--;
-		else if (depth == 0 && *p >= 'a' && *p <= 'z')
+		if (outside_annotation(*p, &depth) && is_lower(*p))
 			*p = *p - 'a' + 'A';
-	}
 	return r;
 }
 
+/* Has s a lower-case letter outside {annotations}? */
 static bool
 has_lower_outside_annotations(const char *s)
 {
 	int			depth = 0;
 
 	for (; *s; s++)
-	{
-		if (*s == '{')
-			depth++;
-		else if (*s == '}' && depth > 0)
-			depth--;
-		else if (depth == 0 && *s >= 'a' && *s <= 'z')
+		if (outside_annotation(*s, &depth) && is_lower(*s))
 			return true;
-	}
 	return false;
 }
 
+/* Do a and b stand for the same unit (dimension, magnitude to 1e-12)? */
 static bool
 same_unit(const UcumUnit *a, const UcumUnit *b)
 {
@@ -194,6 +230,7 @@ replace_micro(const char *s, const char *sign, bool *changed)
 	return b.data;
 }
 
+/* Does a token (a unit symbol) start at p? */
 static bool
 token_start(const char *base, const char *p)
 {
@@ -385,14 +422,8 @@ keeps_lower_case(const char *in, const char *spelled)
 	if (strlen(in) != strlen(spelled))
 		return !has_lower_outside_annotations(in);
 	for (; *in; in++, spelled++)
-	{
-		if (*in == '{')
-			depth++;
-		else if (*in == '}' && depth > 0)
-			depth--;
-		else if (depth == 0 && *in >= 'a' && *in <= 'z' && *spelled != *in)
+		if (outside_annotation(*in, &depth) && is_lower(*in) && *spelled != *in)
 			return false;
-	}
 	return true;
 }
 
@@ -433,13 +464,14 @@ is_hl7_coded_element(const char *s)
 	return true;
 }
 
+/* The rules, in order, on in (depth: 1 for an HL7 component already taken). */
 static char *
 normalize(const char *in, Candidate *c, int depth)
 {
 	char	   *s;
 	char	   *r;
 	bool		changed = false;
-	int			i;
+	const char *synonym;
 	int			len;
 
 	/* trim */
@@ -477,18 +509,11 @@ normalize(const char *in, Candidate *c, int depth)
 	 * Lab abbreviations come before UCUM readings that make no clinical
 	 * sense: K/uL is a thousand per microlitre, not kelvin per microlitre.
 	 */
-	for (i = 0; i < lengthof(synonyms); i++)
-		if (pg_strcasecmp(s, synonyms[i].from) == 0 && strcmp(s, synonyms[i].to) != 0)
-		{
-			add_rule(c, "synonym");
-			return pstrdup(synonyms[i].to);
-		}
-	for (i = 0; i < lengthof(synonyms_exact_case); i++)
-		if (strcmp(s, synonyms_exact_case[i].from) == 0)
-		{
-			add_rule(c, "synonym");
-			return pstrdup(synonyms_exact_case[i].to);
-		}
+	if ((synonym = synonym_of(s)) != NULL)
+	{
+		add_rule(c, "synonym");
+		return pstrdup(synonym);
+	}
 
 	/* other valid UCUM is kept (m/uL is metre per microlitre) */
 	{
@@ -535,6 +560,7 @@ normalize(const char *in, Candidate *c, int depth)
 	return NULL;
 }
 
+/* unit[0..len) as valid UCUM, or NULL (see units.h). */
 char *
 pm_unit_normalize(const char *unit, int len, const char **rule)
 {
@@ -566,25 +592,46 @@ pm_unit_normalize(const char *unit, int len, const char **rule)
 	return r;
 }
 
-PG_FUNCTION_INFO_V1(unit_normalize);
-Datum
-unit_normalize(PG_FUNCTION_ARGS)
+/*
+ * The memo of pm_unit_normalize_cached: units and answers shorter than
+ * MEMO_KEY_LEN bytes, MEMO_MAX of them, for the life of the backend.
+ */
+#define MEMO_KEY_LEN 64
+#define MEMO_MAX 4096
+
+static MemoryContext memo_cxt = NULL;
+static units_strmap_hash *memo = NULL;
+
+/* pm_unit_normalize of unit, remembered (see units.h). */
+char *
+pm_unit_normalize_cached(const char *unit)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	char	   *r = pm_unit_normalize(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), NULL);
+	UnitsStrMapEntry *e;
+	bool		found;
+	char	   *ucum;
+	size_t		len = strlen(unit);
 
-	if (r == NULL)
-		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text(r));
-}
+	if (len >= MEMO_KEY_LEN)
+		return pm_unit_normalize(unit, len, NULL);
+	if (memo == NULL)
+	{
+		memo_cxt = AllocSetContextCreate(TopMemoryContext, "precmed unit_normalize memo",
+										 ALLOCSET_SMALL_SIZES);
+		memo = units_strmap_create(memo_cxt, 256, NULL);
+	}
+	e = units_strmap_lookup(memo, unit);
+	if (e)
+		return e->value ? pstrdup((const char *) e->value) : NULL;
+	ucum = pm_unit_normalize(unit, len, NULL);
+	if (memo->members < MEMO_MAX && (ucum == NULL || strlen(ucum) < MEMO_KEY_LEN))
+	{
+		/* both copies first: an error leaves no entry without its strings */
+		char	   *key = MemoryContextStrdup(memo_cxt, unit);
+		char	   *code = ucum ? MemoryContextStrdup(memo_cxt, ucum) : NULL;
 
-PG_FUNCTION_INFO_V1(unit_normalize_rule);
-Datum
-unit_normalize_rule(PG_FUNCTION_ARGS)
-{
-	text	   *t = PG_GETARG_TEXT_PP(0);
-	const char *rule;
-
-	(void) pm_unit_normalize(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &rule);
-	PG_RETURN_TEXT_P(cstring_to_text(rule));
+		e = units_strmap_insert(memo, key, &found);
+		Assert(!found);
+		e->value = code;
+	}
+	return ucum;
 }

@@ -9,15 +9,24 @@
  * themselves.  Special (non-ratio) units such as Cel, [degF] and [pH] carry a
  * conversion function and may only stand alone.
  *
- * C API for other modules: pm_unit_normalize, pm_ucum_valid,
- * pm_ucum_canonical and pm_ucum_convert.  They may be called with or without
+ * C API for other modules: pm_unit_normalize and pm_ucum_convert, and the
+ * lower-level ucum_parse and friends.  They may be called with or without
  * an SPI connection open; the first call in a backend reads the definitions
  * through SPI.
+ *
+ * Files: ucum_defs.c (the definitions), ucum_parse.c (expressions),
+ * ucum_unit.c (magnitudes, dimensions, conversions), ucum_api.c (the SQL
+ * functions over UCUM and the normalizer), unit_normalize.c (messy units
+ * to UCUM), lab_convert.c (conversions per analyte), call_cache.c (the
+ * per-call-site caches of the SQL functions), str_map.c (string-keyed hash
+ * tables).
  */
 #ifndef PRECMED_UNITS_H
 #define PRECMED_UNITS_H
 
 #include "common/precmed.h"
+
+#include "utils/builtins.h"
 
 #define UCUM_NBASE		7			/* m s g rad K C cd */
 #define UCUM_DIM_MOL	7			/* substance amount, tracked for lab_convert only */
@@ -60,6 +69,24 @@ typedef struct UcumUnit
 	const char *special_code;	/* the special atom, for messages */
 	bool		has_arbitrary;
 } UcumUnit;
+
+/* ---- str_map.c: string -> pointer hash tables (simplehash) ---- */
+
+typedef struct UnitsStrMapEntry
+{
+	const char *key;			/* not copied: kept alive by the caller */
+	void	   *value;
+	uint32		hash;
+	char		status;			/* simplehash's */
+} UnitsStrMapEntry;
+
+/* units_strmap_create(cxt, size, NULL), _lookup(tb, key), _insert(tb, key, &found), ... */
+#define SH_PREFIX		units_strmap
+#define SH_ELEMENT_TYPE	UnitsStrMapEntry
+#define SH_KEY_TYPE		const char *
+#define SH_SCOPE		extern
+#define SH_DECLARE
+#include "lib/simplehash.h"
 
 /* ---- ucum_defs.c ---- */
 
@@ -107,8 +134,7 @@ extern bool ucum_parse(const char *expr, int len, UcumUnit *out, char **errmsg);
 extern bool ucum_parse_ci(const char *expr, int len, UcumUnit *out,
 						  char **cs_form, char **errmsg);
 
-/* Resolve an atom's definition (recursively); false on a definition error. */
-extern bool ucum_resolve_atom(UcumAtom *atom, char **errmsg);
+/* ---- ucum_unit.c ---- */
 
 /* factor * 10^exp10 as one float8 (may be 0 or infinite) */
 extern double ucum_magnitude(const UcumUnit *u);
@@ -126,16 +152,10 @@ extern char *ucum_canonical_text(const UcumUnit *u);
 extern double ucum_to_canonical(const UcumUnit *u, double v);
 extern double ucum_from_canonical(const UcumUnit *u, double v);
 
-/* Quote an input for a message, shortened when long. */
+/* Quote an input for a message, shortened when long (ucum_parse.c). */
 extern char *ucum_quote(const char *s, int len);
 
 /* ---- ucum_api.c: the C API other modules call ---- */
-
-/* true when unit is a valid case-sensitive UCUM expression */
-extern bool pm_ucum_valid(const char *unit);
-
-/* base-unit form of unit and its magnitude; ERROR 22023 when invalid */
-extern char *pm_ucum_canonical(const char *unit, double *factor);
 
 /*
  * Convert value from one UCUM unit to another; ERROR 22023 naming both units
@@ -147,6 +167,82 @@ extern double pm_ucum_convert(double value, const char *from_unit, const char *t
 extern void pm_ucum_parse_or_error(const char *unit, int len, const char *argname,
 								   UcumUnit *out);
 
+/* The unit in text argument argno of a SQL call, parsed, or 22023 naming argname. */
+extern void pm_ucum_parse_arg(FunctionCallInfo fcinfo, int argno, const char *argname,
+							  UcumUnit *out);
+
+/* s as the text result of a SQL call, or SQL NULL when s is NULL. */
+static inline Datum
+units_text_or_null(FunctionCallInfo fcinfo, const char *s)
+{
+	if (s == NULL)
+	{
+		fcinfo->isnull = true;
+		return (Datum) 0;
+	}
+	return PointerGetDatum(cstring_to_text(s));
+}
+
+/* ---- call_cache.c: per-call-site caches keyed on text arguments ---- */
+
+#define UNITS_CACHE_SLOTS	8	/* distinct keys kept per call site */
+#define UNITS_CACHE_MAX_KEYS 3	/* text arguments in a key */
+
+/*
+ * What a SQL function plans from its text arguments (parsed units, a
+ * conversion), kept in fn_extra for the rows that follow, keyed on the
+ * arguments' bytes; the oldest of UNITS_CACHE_SLOTS entries is replaced.
+ */
+typedef struct UnitsCallCache
+{
+	bool		args_constant;	/* the key arguments are constants */
+	int			nkeys;
+	int			keyargs[UNITS_CACHE_MAX_KEYS];	/* argument numbers of the key */
+	int			n;				/* entries in use */
+	int			next;			/* the one replaced next, once full */
+	Size		entry_size;
+	char	   *key[UNITS_CACHE_SLOTS]; /* the key texts, one after the other */
+	int			key_len[UNITS_CACHE_SLOTS][UNITS_CACHE_MAX_KEYS];
+	char	   *entries;		/* UNITS_CACHE_SLOTS entries of entry_size */
+} UnitsCallCache;
+
+/* Plan an entry from the key arguments' values keys (in keyargs order). */
+typedef void (*UnitsPlanFn) (FunctionCallInfo fcinfo, text *const *keys, void *entry);
+
+/*
+ * The entry for the key arguments (keyargs[0 .. nkeys-1], text, never
+ * NULL) of this call, from this call site's cache (made on the first call),
+ * or planned by plan and kept.  Use units_call_cache_get.
+ */
+extern void *units_call_cache_lookup(FunctionCallInfo fcinfo, Size entry_size,
+									 const int *keyargs, int nkeys, UnitsPlanFn plan);
+
+/*
+ * The entry of a call site whose key arguments are constants (not
+ * parameters, which PL/pgSQL changes from call to call) and which has
+ * planned it: the same on every row, found without reading the arguments.
+ * NULL otherwise.
+ */
+static inline void *
+units_call_cache_constant(FunctionCallInfo fcinfo)
+{
+	UnitsCallCache *cache = (UnitsCallCache *) fcinfo->flinfo->fn_extra;
+
+	if (cache != NULL && cache->args_constant && cache->n == 1)
+		return cache->entries;
+	return NULL;
+}
+
+/* The planned entry for this call (see units_call_cache_lookup). */
+static inline void *
+units_call_cache_get(FunctionCallInfo fcinfo, Size entry_size, const int *keyargs,
+					 int nkeys, UnitsPlanFn plan)
+{
+	void	   *entry = units_call_cache_constant(fcinfo);
+
+	return entry ? entry : units_call_cache_lookup(fcinfo, entry_size, keyargs, nkeys, plan);
+}
+
 /* ---- unit_normalize.c ---- */
 
 /*
@@ -156,5 +252,12 @@ extern void pm_ucum_parse_or_error(const char *unit, int len, const char *argnam
  * gets the name of the rule used, or "unmapped".
  */
 extern char *pm_unit_normalize(const char *unit, int len, const char **rule);
+
+/*
+ * pm_unit_normalize of a NUL-terminated unit, the answers remembered for
+ * the life of the backend (up to a bound): they depend only on the unit
+ * and the UCUM definitions.  A palloc'd string, or NULL.
+ */
+extern char *pm_unit_normalize_cached(const char *unit);
 
 #endif							/* PRECMED_UNITS_H */

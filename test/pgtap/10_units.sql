@@ -5,7 +5,7 @@
 \set QUIET 1
 \set essence_md5 `md5sum test/data/units/ucum-essence.xml | cut -c1-32`
 BEGIN;
-SELECT plan(93);
+SELECT plan(96);
 
 CREATE TEMP TABLE cu (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text);
 \copy cu FROM 'test/data/units/TableOfExampleUcumCodesForElectronicMessaging.csv' WITH (FORMAT csv)
@@ -254,6 +254,24 @@ SELECT is(ARRAY[precmed.lab_twin_loinc('2160-0', 'umol/L'), precmed.lab_twin_loi
           'mass unit -> mass code, substance or equivalents unit -> molar code, else NULL');
 SELECT throws_ok($$ SELECT precmed.lab_twin_loinc('9999-9', 'mg/dL') $$, '22023',
   'LOINC 9999-9 is not in precmed.analyte', 'twin of an unknown LOINC code');
+
+-- 94-96: a PL/pgSQL expression keeps its per-call-site cache from call to
+-- call while its parameters change: the conversion follows the values given
+CREATE FUNCTION pg_temp.uc(v float8, f text, t text) RETURNS float8 LANGUAGE plpgsql
+  AS $$ BEGIN RETURN precmed.ucum_convert(v, f, t); END $$;
+CREATE FUNCTION pg_temp.lc(v float8, f text, t text, loinc text) RETURNS float8 LANGUAGE plpgsql
+  AS $$ BEGIN RETURN precmed.lab_convert(v, f, t, loinc); END $$;
+CREATE FUNCTION pg_temp.lp(loinc text, v float8, u text) RETURNS boolean LANGUAGE plpgsql
+  AS $$ BEGIN RETURN precmed.lab_plausible(loinc, v, u); END $$;
+SELECT is(ARRAY[pg_temp.uc(1, 'mg/dL', 'g/L'), pg_temp.uc(1, 'g/L', 'g/L'), pg_temp.uc(1, 'kg/L', 'g/L')],
+          ARRAY[0.01, 1, 1000]::float8[], 'ucum_convert in PL/pgSQL follows its unit parameters from call to call');
+SELECT ok(pg_temp.close(pg_temp.lc(1, 'mg/dL', 'umol/L', '2160-0'), 88.40169731258841, 1e-12)
+          AND pg_temp.close(pg_temp.lc(1, 'g/L', 'umol/L', '2160-0'), 8840.169731258839, 1e-12)
+          AND pg_temp.close(pg_temp.lc(1, 'mmol/L', 'mg/dL', '2345-7'), 18.0156, 1e-12),
+          'lab_convert in PL/pgSQL follows its unit and LOINC parameters from call to call');
+SELECT is(ARRAY[pg_temp.lp('2345-7', 185, 'mmol/L'), pg_temp.lp('2345-7', 185, 'mg/dL'),
+                pg_temp.lp('2823-3', 25, 'mmol/L')],
+          ARRAY[false, true, false], 'lab_plausible in PL/pgSQL follows its parameters from call to call');
 
 SELECT * FROM finish();
 ROLLBACK;
