@@ -53,48 +53,36 @@ SELECT pg_catalog.pg_extension_config_dump('precmed.aki_alert_alert_id_seq', '')
 
 -- ---- recomputing ---------------------------------------------------------------
 
+-- Per stay of the subjects: kdigo_stages' last row and first time of each stage (C).
+CREATE FUNCTION precmed_internal.aki_watch_stage(stays regclass, creatinine regclass,
+                                                 urine_output regclass, weight regclass,
+                                                 subjects bigint[], smooth_by text, stage3_rule text)
+  RETURNS TABLE(stay_id bigint, subject_id bigint, charttime timestamp, aki_stage int,
+                aki_stage_creat int, aki_stage_uo int, aki_stage_smoothed int,
+                first_stage1 timestamp, first_stage2 timestamp, first_stage3 timestamp)
+  AS 'MODULE_PATHNAME', 'aki_watch_stage'
+  LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 10;
+COMMENT ON FUNCTION precmed_internal.aki_watch_stage(regclass, regclass, regclass, regclass, bigint[], text, text) IS
+  'Internal to the AKI watch: precmed.kdigo_stages over the watched tables for the given subjects (a NULL outtime is an open stay), one row per stay: its last row and the first charttime of stages 1, 2 and 3.';
+
 -- Stage the given subjects again from the watched tables; update aki_current and
 -- aki_alert and notify.  Caller holds the subjects' locks.
 CREATE FUNCTION precmed_internal.aki_watch_refresh(w precmed.aki_watch, subjects bigint[], notify boolean)
   RETURNS int
   LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE AS $fn$
 DECLARE
-  ids text := subjects::text;
-  q_stays text;
-  q_creat text;
-  q_uo text;
-  q_wt text;
   n int;
   sent int;
 BEGIN
   IF cardinality(subjects) = 0 THEN
     RETURN 0;
   END IF;
-  -- the queries name the user's tables by regclass (quoted) and the subjects as a bigint[] literal
-  q_stays := format('SELECT stay_id, subject_id, intime, coalesce(outtime, timestamp %L) AS outtime'
-                    ' FROM %s WHERE subject_id = ANY (%L::bigint[])', '9999-12-31', w.stays, ids);
-  q_creat := format('SELECT subject_id, charttime, value_mg_dl FROM %s WHERE subject_id = ANY (%L::bigint[])',
-                    w.creatinine, ids);
-  q_uo := format('SELECT u.stay_id, u.charttime, u.ml FROM %s u WHERE u.stay_id IN'
-                 ' (SELECT s.stay_id FROM %s s WHERE s.subject_id = ANY (%L::bigint[]))',
-                 w.urine_output, w.stays, ids);
-  q_wt := format('SELECT w.* FROM %s w WHERE w.stay_id IN'
-                 ' (SELECT s.stay_id FROM %s s WHERE s.subject_id = ANY (%L::bigint[]))',
-                 w.weight, w.stays, ids);
-  WITH st AS MATERIALIZED (
-         SELECT k.stay_id, k.subject_id, k.charttime, k.aki_stage, k.aki_stage_creat,
-                k.aki_stage_uo, k.aki_stage_smoothed
-           FROM precmed.kdigo_stages(q_stays, q_creat, q_uo, q_wt, NULL, w.smooth_by, w.stage3_rule) k
-          WHERE k.charttime IS NOT NULL),
-       cur AS (SELECT DISTINCT ON (st.stay_id) st.* FROM st ORDER BY st.stay_id, st.charttime DESC),
+  WITH cur AS MATERIALIZED (
+         SELECT k.* FROM precmed_internal.aki_watch_stage(w.stays, w.creatinine, w.urine_output, w.weight,
+                                                          subjects, w.smooth_by, w.stage3_rule) k),
        firsts AS (
-         SELECT f.stay_id, f.subject_id, l.level, l.t
-           FROM (SELECT st.stay_id, st.subject_id,
-                        min(st.charttime) FILTER (WHERE st.aki_stage >= 1) AS t1,
-                        min(st.charttime) FILTER (WHERE st.aki_stage >= 2) AS t2,
-                        min(st.charttime) FILTER (WHERE st.aki_stage >= 3) AS t3
-                   FROM st GROUP BY st.stay_id, st.subject_id) f,
-                LATERAL (VALUES (1, f.t1), (2, f.t2), (3, f.t3)) l(level, t)
+         SELECT cur.stay_id, cur.subject_id, l.level, l.t
+           FROM cur, LATERAL (VALUES (1, cur.first_stage1), (2, cur.first_stage2), (3, cur.first_stage3)) l(level, t)
           WHERE l.t IS NOT NULL),
        old AS (SELECT c.stay_id, c.aki_stage FROM precmed.aki_current c
                 WHERE c.subject_id = ANY (subjects)),

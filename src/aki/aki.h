@@ -243,6 +243,9 @@ typedef void (*AkiEmitRows) (void *arg, const AkiRow *rows, size_t n);
 /* Stage, smooth and hand over every subject of st (inputs read and bucketed). */
 extern void aki_stage_all(AkiState *st, AkiEmitRows emit, void *arg);
 
+/* The smooth_by argument: true for 'stay', false for 'subject', else 22023. */
+extern bool aki_parse_smooth_by(const char *smooth_by);
+
 /* kdigo_input.c */
 
 /* The query arguments of kdigo_stages, in the order they are read. */

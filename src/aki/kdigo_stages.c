@@ -229,8 +229,8 @@ aki_state_init(AkiState *st, MemoryContext work, AkiStage3Rule rule, bool smooth
 /* ---------------------------------------------------------------- the call */
 
 /* The smooth_by argument: true for 'stay', false for 'subject'. */
-static bool
-parse_smooth_by(const char *smooth_by)
+bool
+aki_parse_smooth_by(const char *smooth_by)
 {
 	if (strcmp(smooth_by, "subject") == 0)
 		return false;
@@ -267,7 +267,7 @@ kdigo_stages(PG_FUNCTION_ARGS)
 	queries[AKI_IN_CRRT] = PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4));
 	smooth_by = pm_text_arg(fcinfo, 5, "smooth_by");
 	rule = aki_parse_stage3_rule(pm_text_arg(fcinfo, 6, "stage3_rule"));
-	smooth_by_stay = parse_smooth_by(smooth_by);
+	smooth_by_stay = aki_parse_smooth_by(smooth_by);
 
 	pm_call_begin(&call, fcinfo, "kdigo_stages");
 	aki_state_init(&st, call.work, rule, smooth_by_stay);

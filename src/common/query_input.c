@@ -320,6 +320,7 @@ pm_query_input_params(const char *argname, const char *query, int nargs, Oid *ar
 	SPIPrepareOptions options;
 	List	   *sources;
 	CachedPlanSource *source;
+	MemoryContext caller = CurrentMemoryContext;
 
 	if (query == NULL)
 		pm_error_null_argument(argname);
@@ -338,10 +339,14 @@ pm_query_input_params(const char *argname, const char *query, int nargs, Oid *ar
 	if (nargs == 0)
 		input->plan = SPI_prepare_extended(text, &options);
 	else
-		input->plan = SPI_prepare_cursor(text, nargs, argtypes, CURSOR_OPT_PARALLEL_OK);
+		/* precmed's own parameterized queries are kept and run often: plan them once */
+		input->plan = SPI_prepare_cursor(text, nargs, argtypes,
+										 CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_GENERIC_PLAN);
 	if (input->plan == NULL)
 		elog(ERROR, "preparing the query for argument \"%s\" failed: %s",
 			 argname, SPI_result_code_string(SPI_result));
+	/* SPI returns in its own procedure context; the input lives in the caller's */
+	MemoryContextSwitchTo(caller);
 
 	/* what was prepared is what was checked: one SELECT that returns rows */
 	sources = SPI_plan_get_plan_sources(input->plan);
