@@ -153,7 +153,6 @@ typedef struct AkiRow
 	bool		t_null;
 	int64		key;			/* t - intime of the row's stay */
 	bool		has_creat;
-	bool		has_uo;			/* a kdigo_uo row (urine charted at t) */
 	bool		has_low7;
 	bool		has_low48;
 	double		creat;
@@ -265,9 +264,6 @@ typedef enum AkiInputArg
  * to st->work.
  */
 extern void aki_read_inputs(AkiState *st, char *const queries[AKI_NUM_INPUTS]);
-
-/* The column spec of input k (its names, types and optional columns). */
-extern const PmColumn *aki_input_spec(AkiInputArg k, int *nspec, const char **argname);
 
 /*
  * Check and prepare query (built by the caller, taking nargs parameters)

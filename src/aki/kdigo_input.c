@@ -449,15 +449,6 @@ aki_read_input(AkiState *st, AkiInputArg k, PmQueryInput *in)
 		input->finished(st);
 }
 
-/* The columns input k reads. */
-const PmColumn *
-aki_input_spec(AkiInputArg k, int *nspec, const char **argname)
-{
-	*nspec = aki_inputs[k].nspec;
-	*argname = aki_inputs[k].argname;
-	return aki_inputs[k].spec;
-}
-
 /* query, checked against input k's columns and prepared. */
 PmQueryInput *
 aki_prepare_input(AkiInputArg k, const char *query, int nargs, Oid *argtypes)

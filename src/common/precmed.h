@@ -213,19 +213,11 @@ extern PmQueryInput *pm_query_input(const char *argname, const char *query,
 /*
  * The same for a query precmed builds itself that takes nargs parameters
  * $1.. of types argtypes; set input->params before each pm_query_stream.
+ * Its plan is generic (planned once), for callers that keep it (SPI_keepplan).
  */
 extern PmQueryInput *pm_query_input_params(const char *argname, const char *query,
 										   int nargs, Oid *argtypes,
 										   const PmColumn *spec, int nspec);
-
-/*
- * The assignment cast of a value of type source to type target, as an
- * expression evaluated with the value as the expression context's CASE test
- * value; NULL when none is needed.  42804 naming column of argname when
- * there is no such cast.
- */
-extern struct ExprState *pm_column_cast(const char *argname, const char *column,
-										Oid source, Oid target);
 
 /*
  * Takes one row of a query input: values[i], nulls[i] are spec column i,

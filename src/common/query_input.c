@@ -231,7 +231,7 @@ describe_spec(const PmColumn *spec, int nspec)
  * when none is needed.  The value to cast arrives as the expression
  * context's CASE test value.
  */
-ExprState *
+static ExprState *
 pm_column_cast(const char *argname, const char *column, Oid source, Oid target)
 {
 	CaseTestExpr *value;
