@@ -99,6 +99,20 @@ nnotified=$(grep -c 'Asynchronous notification "precmed_aki" with payload "{"ale
 [ "$nalerts" -gt 0 ] && [ "$nalerts" = "$nnotified" ]
 ok $? "the listener received one NOTIFY per alert ($nnotified of $nalerts)"
 
+# two writers of the same subjects at once, the first holding its transaction
+# open (a low 0.3, then 1.2: stage 3 only with both rows): the second must
+# wait for the first and stage both transactions' rows
+psql -X -q -d $db -c "BEGIN" -c "INSERT INTO creat SELECT DISTINCT subject_id, timestamp '2000-01-02 23:50', 0.3 FROM stays" \
+     -c "SELECT pg_sleep(2)" -c "COMMIT" >/dev/null 2>"$work/err.txt" &
+first=$!
+sleep 0.7
+psql_db $db -c "INSERT INTO creat SELECT DISTINCT subject_id, timestamp '2000-01-02 23:55', 1.2 FROM stays" >/dev/null 2>>"$work/err.txt"
+wait $first
+read -r dcur dalert nstays <<<"$(check)"
+[ "$dcur" = 0 ] && [ "$dalert" = 0 ]
+ok $? "a second writer of the same subjects waits for the first and stages both ($dcur, $dalert differ)"
+diag "$work/err.txt"
+
 # a rolled-back transaction raises and sends nothing; a committed one sends its alert
 out=$(psql -X -q -d $db 2>&1 <<SQL
 LISTEN precmed_aki;
