@@ -175,34 +175,51 @@ CREATE FUNCTION precmed_internal.aki_watch_trigger()
   LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE AS $fn$
 DECLARE
   w precmed.aki_watch;
-  rows_of text;
+  stay_ids bigint[];
   subjects bigint[];
+  known bigint;
 BEGIN
   SELECT * INTO w FROM precmed.aki_watch WHERE watch_id = 1;
   IF NOT FOUND THEN
     RETURN NULL;
   END IF;
+  -- static statements: PL/pgSQL compiles a trigger function once per trigger, and
+  -- prepares a statement when it first runs, so each names only columns its table has
   IF TG_OP = 'TRUNCATE' THEN
     subjects := precmed_internal.aki_watch_all_subjects(w);
-  ELSE
-    rows_of := CASE TG_OP WHEN 'INSERT' THEN 'SELECT * FROM pm_new'
-                          WHEN 'DELETE' THEN 'SELECT * FROM pm_old'
-                          ELSE 'SELECT * FROM pm_new UNION ALL SELECT * FROM pm_old' END;
-    IF TG_ARGV[0] IN ('stays', 'creatinine') THEN
-      EXECUTE format('SELECT array_agg(DISTINCT t.subject_id ORDER BY t.subject_id) FROM (%s) t'
-                     ' WHERE t.subject_id IS NOT NULL', rows_of) INTO subjects;
+  ELSIF TG_ARGV[0] IN ('stays', 'creatinine') THEN
+    IF TG_OP = 'INSERT' THEN
+      SELECT array_agg(DISTINCT t.subject_id ORDER BY t.subject_id) INTO subjects FROM pm_new t;
+    ELSIF TG_OP = 'DELETE' THEN
+      SELECT array_agg(DISTINCT t.subject_id ORDER BY t.subject_id) INTO subjects FROM pm_old t;
     ELSE
-      -- urine and weight rows name a stay: its subject, if the stay is known
+      SELECT array_agg(t.subject_id ORDER BY t.subject_id) INTO subjects
+        FROM (SELECT n.subject_id FROM pm_new n UNION SELECT o.subject_id FROM pm_old o) t;
+    END IF;
+  ELSE
+    IF TG_OP = 'INSERT' THEN
+      SELECT array_agg(DISTINCT t.stay_id) INTO stay_ids FROM pm_new t WHERE t.stay_id IS NOT NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+      SELECT array_agg(DISTINCT t.stay_id) INTO stay_ids FROM pm_old t WHERE t.stay_id IS NOT NULL;
+    ELSE
+      SELECT array_agg(t.stay_id) INTO stay_ids
+        FROM (SELECT n.stay_id FROM pm_new n UNION SELECT o.stay_id FROM pm_old o) t WHERE t.stay_id IS NOT NULL;
+    END IF;
+    -- a urine or weight row names a stay: its subject, from aki_current when the
+    -- stay is staged already (kept current by the stays table's own trigger), else
+    -- from the stays table; a stay in neither is unknown and stages nothing
+    SELECT array_agg(DISTINCT c.subject_id ORDER BY c.subject_id), count(*) INTO subjects, known
+      FROM precmed.aki_current c WHERE c.stay_id = ANY (stay_ids);
+    IF known < cardinality(stay_ids) THEN
       EXECUTE format('SELECT array_agg(DISTINCT s.subject_id ORDER BY s.subject_id) FROM %s s'
-                     ' WHERE s.stay_id IN (SELECT t.stay_id FROM (%s) t) AND s.subject_id IS NOT NULL',
-                     w.stays, rows_of) INTO subjects;
+                     ' WHERE s.stay_id = ANY ($1)', w.stays) INTO subjects USING stay_ids;
     END IF;
   END IF;
-  IF subjects IS NULL THEN
-    RETURN NULL;
+  subjects := array_remove(subjects, NULL);
+  IF cardinality(subjects) > 0 THEN
+    PERFORM precmed_internal.aki_watch_lock(subjects);
+    PERFORM precmed_internal.aki_watch_refresh(w, subjects, true);
   END IF;
-  PERFORM precmed_internal.aki_watch_lock(subjects);
-  PERFORM precmed_internal.aki_watch_refresh(w, subjects, true);
   RETURN NULL;
 END
 $fn$;
