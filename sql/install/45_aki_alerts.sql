@@ -27,7 +27,9 @@ CREATE TABLE precmed.aki_current (
     aki_stage_uo int,
     updated_at timestamptz NOT NULL,
     subject_id bigint NOT NULL,
-    aki_stage_smoothed int);
+    aki_stage_smoothed int,
+    last_creatinine timestamp,
+    last_urine timestamp);
 CREATE INDEX aki_current_subject_idx ON precmed.aki_current (subject_id);
 COMMENT ON TABLE precmed.aki_current IS
   'Current KDIGO stage of every watched stay: the last row of precmed.kdigo_stages over the watched tables, kept up to date by the watch''s triggers. See docs/aki_alerts.md.';
@@ -51,6 +53,21 @@ COMMENT ON TABLE precmed.aki_alert IS
 SELECT pg_catalog.pg_extension_config_dump('precmed.aki_alert', '');
 SELECT pg_catalog.pg_extension_config_dump('precmed.aki_alert_alert_id_seq', '');
 
+CREATE VIEW precmed.aki_dashboard AS
+  SELECT c.stay_id, c.subject_id, c.aki_stage, c.aki_stage_creat, c.aki_stage_uo,
+         c.charttime AS staged_at,
+         LOCALTIMESTAMP - c.last_creatinine AS since_creatinine,
+         LOCALTIMESTAMP - c.last_urine AS since_urine,
+         ARRAY(SELECT a.kind FROM precmed.aki_alert a
+                WHERE a.stay_id = c.stay_id AND a.kind <> 'retracted'
+                  AND NOT EXISTS (SELECT 1 FROM precmed.aki_alert r WHERE r.retracts = a.alert_id)
+                ORDER BY a.stage) AS open_alerts,
+         (SELECT max(a.raised_at) FROM precmed.aki_alert a WHERE a.stay_id = c.stay_id) AS last_alert_at,
+         c.updated_at
+    FROM precmed.aki_current c;
+COMMENT ON VIEW precmed.aki_dashboard IS
+  'The AKI watch for a ward''s screen: per stay its current stage, the time since its last creatinine and urine volume (charttimes are read as local time), the stage alerts in force and when its last alert was raised. See docs/aki_alerts.md.';
+
 -- ---- recomputing ---------------------------------------------------------------
 
 -- Per stay of the subjects: kdigo_stages' last row and first time of each stage (C).
@@ -59,11 +76,12 @@ CREATE FUNCTION precmed_internal.aki_watch_stage(stays regclass, creatinine regc
                                                  subjects bigint[], smooth_by text, stage3_rule text)
   RETURNS TABLE(stay_id bigint, subject_id bigint, charttime timestamp, aki_stage int,
                 aki_stage_creat int, aki_stage_uo int, aki_stage_smoothed int,
-                first_stage1 timestamp, first_stage2 timestamp, first_stage3 timestamp)
+                first_stage1 timestamp, first_stage2 timestamp, first_stage3 timestamp,
+                last_creatinine timestamp, last_urine timestamp)
   AS 'MODULE_PATHNAME', 'aki_watch_stage'
   LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 10;
 COMMENT ON FUNCTION precmed_internal.aki_watch_stage(regclass, regclass, regclass, regclass, bigint[], text, text) IS
-  'Internal to the AKI watch: precmed.kdigo_stages over the watched tables for the given subjects (a NULL outtime is an open stay), one row per stay: its last row and the first charttime of stages 1, 2 and 3.';
+  'Internal to the AKI watch: precmed.kdigo_stages over the watched tables for the given subjects (a NULL outtime is an open stay), one row per stay: its last row, the first charttime of stages 1, 2 and 3, and the charttimes of its last creatinine and urine rows.';
 
 -- Stage the given subjects again from the watched tables; update aki_current and
 -- aki_alert and notify.  Caller holds the subjects' locks.
@@ -92,17 +110,21 @@ BEGIN
             AND NOT EXISTS (SELECT 1 FROM precmed.aki_alert r WHERE r.retracts = a.alert_id)),
        upserted AS (
          INSERT INTO precmed.aki_current AS c (stay_id, charttime, aki_stage, aki_stage_creat,
-                                               aki_stage_uo, updated_at, subject_id, aki_stage_smoothed)
+                                               aki_stage_uo, updated_at, subject_id, aki_stage_smoothed,
+                                               last_creatinine, last_urine)
          SELECT cur.stay_id, cur.charttime, cur.aki_stage, cur.aki_stage_creat, cur.aki_stage_uo,
-                now(), cur.subject_id, cur.aki_stage_smoothed FROM cur
+                now(), cur.subject_id, cur.aki_stage_smoothed, cur.last_creatinine, cur.last_urine FROM cur
          ON CONFLICT (stay_id) DO UPDATE
            SET charttime = excluded.charttime, aki_stage = excluded.aki_stage,
                aki_stage_creat = excluded.aki_stage_creat, aki_stage_uo = excluded.aki_stage_uo,
                updated_at = excluded.updated_at, subject_id = excluded.subject_id,
-               aki_stage_smoothed = excluded.aki_stage_smoothed
-           WHERE (c.charttime, c.aki_stage, c.aki_stage_creat, c.aki_stage_uo, c.subject_id, c.aki_stage_smoothed)
+               aki_stage_smoothed = excluded.aki_stage_smoothed,
+               last_creatinine = excluded.last_creatinine, last_urine = excluded.last_urine
+           WHERE (c.charttime, c.aki_stage, c.aki_stage_creat, c.aki_stage_uo, c.subject_id, c.aki_stage_smoothed,
+                  c.last_creatinine, c.last_urine)
                  IS DISTINCT FROM (excluded.charttime, excluded.aki_stage, excluded.aki_stage_creat,
-                                   excluded.aki_stage_uo, excluded.subject_id, excluded.aki_stage_smoothed)),
+                                   excluded.aki_stage_uo, excluded.subject_id, excluded.aki_stage_smoothed,
+                                   excluded.last_creatinine, excluded.last_urine)),
        removed AS (
          DELETE FROM precmed.aki_current c
           WHERE c.subject_id = ANY (subjects)

@@ -153,6 +153,7 @@ typedef struct AkiRow
 	bool		t_null;
 	int64		key;			/* t - intime of the row's stay */
 	bool		has_creat;
+	bool		has_uo;			/* a kdigo_uo time (urine charted at t) */
 	bool		has_low7;
 	bool		has_low48;
 	double		creat;

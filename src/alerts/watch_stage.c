@@ -9,8 +9,9 @@
  * plans; a relcache callback drops them when any watched table changes.
  * Each call reads the rows with kdigo_stages' readers, stages them with its
  * core (aki_stage_all) and writes one row per stay: its last row (greatest
- * charttime) and the first charttime of each stage, exactly what the
- * triggers would otherwise take from kdigo_stages' rows.
+ * charttime), the first charttime of each stage and the last creatinine and
+ * urine times, exactly what the triggers would otherwise take from
+ * kdigo_stages' rows.
  */
 #include "alerts/alerts.h"
 
@@ -146,8 +147,10 @@ emit_stay(ReturnSetInfo *rsinfo, const AkiRow *rows, size_t n)
 	const AkiRow *last = NULL;
 	Timestamp	first[4] = {0, 0, 0, 0};
 	bool		reached[4] = {false, false, false, false};
-	Datum		v[10];
-	bool		nulls[10];
+	const AkiRow *creat = NULL;		/* the last row with a creatinine value */
+	const AkiRow *urine = NULL;		/* the last row at a urine time */
+	Datum		v[12];
+	bool		nulls[12];
 
 	for (size_t i = 0; i < n; i++)
 	{
@@ -157,6 +160,10 @@ emit_stay(ReturnSetInfo *rsinfo, const AkiRow *rows, size_t n)
 			continue;
 		if (last == NULL || r->t > last->t)
 			last = r;
+		if (r->has_creat && (creat == NULL || r->t > creat->t))
+			creat = r;
+		if (r->has_uo && (urine == NULL || r->t > urine->t))
+			urine = r;
 		for (int s = 1; s <= r->stage; s++)
 			if (!reached[s] || r->t < first[s])
 			{
@@ -181,6 +188,10 @@ emit_stay(ReturnSetInfo *rsinfo, const AkiRow *rows, size_t n)
 		v[6 + s] = TimestampGetDatum(first[s]);
 		nulls[6 + s] = !reached[s];
 	}
+	v[10] = TimestampGetDatum(creat ? creat->t : 0);
+	nulls[10] = creat == NULL;
+	v[11] = TimestampGetDatum(urine ? urine->t : 0);
+	nulls[11] = urine == NULL;
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, nulls);
 }
 
@@ -201,7 +212,8 @@ emit_summaries(void *arg, const AkiRow *rows, size_t n)
 /*
  * precmed_internal.aki_watch_stage(stays, creatinine, urine_output, weight
  * regclass, subjects bigint[], smooth_by, stage3_rule text): per stay of the
- * subjects, kdigo_stages' last row and the first time of stages 1, 2, 3.
+ * subjects, kdigo_stages' last row, the first time of stages 1, 2, 3 and
+ * the last creatinine and urine times.
  */
 PG_FUNCTION_INFO_V1(aki_watch_stage);
 Datum

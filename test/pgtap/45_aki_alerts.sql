@@ -6,7 +6,7 @@
 \set ON_ERROR_STOP 1
 \set QUIET 1
 BEGIN;
-SELECT plan(54);
+SELECT plan(56);
 
 CREATE TABLE w_stays (stay_id bigint, subject_id bigint, intime timestamp, outtime timestamp);
 CREATE TABLE w_creat (subject_id bigint, charttime timestamp, value_mg_dl float8);
@@ -111,6 +111,14 @@ SELECT results_eq($$ SELECT stay_id, aki_stage_uo FROM precmed.aki_current WHERE
                   'one statement, two stays: 10 mL/h for 14 h is stage 2 by urine output at 70 and 50 kg');
 SELECT is((SELECT count(*) FROM precmed.aki_alert WHERE stay_id = 2 AND kind IN ('stage_1', 'stage_2')), 2::bigint,
           'the open stay (NULL outtime) is staged and alerted');
+SELECT results_eq($$ SELECT stay_id, last_creatinine, last_urine FROM precmed.aki_current WHERE stay_id IN (1, 2) ORDER BY 1 $$,
+                  $$ VALUES (1::bigint, '2020-01-01 10:00'::timestamp, '2020-01-01 14:00'::timestamp),
+                            (2::bigint, NULL, '2020-01-01 14:00') $$,
+                  'last creatinine and urine times per stay');
+SELECT results_eq($$ SELECT stay_id, aki_stage, open_alerts, since_urine > interval '1 year' FROM precmed.aki_dashboard
+                      WHERE stay_id IN (1, 2) ORDER BY 1 $$,
+                  $$ VALUES (1::bigint, 2, '{stage_1,stage_2}'::text[], true), (2::bigint, 2, '{stage_1,stage_2}', true) $$,
+                  'the dashboard view: stage, alerts in force, time since the last urine volume');
 SELECT is(pg_temp.current_diff(), 0::bigint, 'urine and weights: aki_current equals kdigo_stages');
 SELECT is(pg_temp.alert_diff(), 0::bigint, 'urine and weights: alerts equal kdigo_stages'' first times');
 
