@@ -6,7 +6,10 @@
  * How it works: the four queries (the watched tables' rows of the subjects
  * in $1, tables named by schema-qualified, quoted names) are prepared once
  * per backend and kept (SPI_keepplan), so a trigger neither parses nor
- * plans; a relcache callback drops them when any watched table changes.
+ * plans; a relcache callback drops them when any watched table changes, and
+ * they are planned again when a table has more than doubled in size since
+ * (a plan made on empty tables would scan them whole once they are full,
+ * and rows written in one long transaction are invisible to ANALYZE).
  * Each call reads the rows with kdigo_stages' readers, stages them with its
  * core (aki_stage_all) and writes one row per stay: its last row (greatest
  * charttime), the first charttime of each stage and the last creatinine and
@@ -15,6 +18,7 @@
  */
 #include "alerts/alerts.h"
 
+#include "access/table.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -23,7 +27,9 @@
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "storage/bufmgr.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 #include "utils/timestamp.h"
 
 /* The kept queries of one set of watched tables. */
@@ -31,6 +37,7 @@ typedef struct WatchPlans
 {
 	Oid			rel[AKI_WATCH_TABLES];
 	PmQueryInput *in[AKI_WATCH_TABLES];
+	BlockNumber blocks[AKI_WATCH_TABLES];	/* the tables' sizes when planned */
 	MemoryContext cxt;			/* the inputs' checks and casts */
 	bool		valid;			/* false: free and prepare again */
 } WatchPlans;
@@ -63,6 +70,33 @@ free_plans(void)
 	memset(&plans, 0, sizeof(plans));
 }
 
+/* The size of each watched table now, in blocks (0 for a partitioned table). */
+static void
+table_sizes(const Oid *rel, BlockNumber *blocks)
+{
+	for (int i = 0; i < AKI_WATCH_TABLES; i++)
+	{
+		Relation	r = try_table_open(rel[i], AccessShareLock);
+
+		blocks[i] = 0;
+		if (r == NULL)
+			continue;			/* dropped: preparing its query reports it */
+		if (RELKIND_HAS_STORAGE(r->rd_rel->relkind))
+			blocks[i] = RelationGetNumberOfBlocks(r);
+		table_close(r, NoLock);
+	}
+}
+
+/* True when some table has grown past twice its size at planning (and 8 blocks). */
+static bool
+tables_grew(const BlockNumber *now)
+{
+	for (int i = 0; i < AKI_WATCH_TABLES; i++)
+		if (now[i] > 8 && now[i] > 2 * plans.blocks[i])
+			return true;
+	return false;
+}
+
 /* schema.table of rel, quoted; 42P01 when it no longer exists. */
 static char *
 qualified_name(Oid rel, const char *argname)
@@ -85,23 +119,35 @@ watch_query(int k, const Oid *rel)
 	char	   *stays = qualified_name(rel[AKI_IN_STAYS], "stays");
 	char	   *table = qualified_name(rel[k], table_args[k]);
 
+	/*
+	 * Each query walks from the subjects in $1 to their rows through a
+	 * LATERAL subquery that cannot be flattened (OFFSET 0), so its plan is
+	 * an index lookup per subject or stay whatever the tables' statistics
+	 * were when it was made.
+	 */
 	switch (k)
 	{
 		case AKI_IN_STAYS:
-			return psprintf("SELECT stay_id, subject_id, intime, outtime FROM %s"
-							" WHERE subject_id = ANY ($1)", table);
+			return psprintf("SELECT s.stay_id, s.subject_id, s.intime, s.outtime"
+							" FROM (SELECT DISTINCT x.id FROM unnest($1) x(id)) x,"
+							" LATERAL (SELECT * FROM %s s WHERE s.subject_id = x.id OFFSET 0) s", table);
 		case AKI_IN_CREATININE:
-			return psprintf("SELECT subject_id, charttime, value_mg_dl FROM %s"
-							" WHERE subject_id = ANY ($1)", table);
+			return psprintf("SELECT c.subject_id, c.charttime, c.value_mg_dl"
+							" FROM (SELECT DISTINCT x.id FROM unnest($1) x(id)) x,"
+							" LATERAL (SELECT * FROM %s c WHERE c.subject_id = x.id OFFSET 0) c", table);
 		case AKI_IN_URINE:
-			return psprintf("SELECT u.stay_id, u.charttime, u.ml FROM %s u WHERE u.stay_id IN"
-							" (SELECT s.stay_id FROM %s s WHERE s.subject_id = ANY ($1))",
-							table, stays);
+			return psprintf("SELECT u.stay_id, u.charttime, u.ml"
+							" FROM (SELECT DISTINCT s.stay_id FROM unnest($1) x(id),"
+							"       LATERAL (SELECT s.stay_id FROM %s s WHERE s.subject_id = x.id OFFSET 0) s) s,"
+							" LATERAL (SELECT * FROM %s u WHERE u.stay_id = s.stay_id OFFSET 0) u",
+							stays, table);
 		default:
 			/* weights come as times or as intervals: all the table's columns */
-			return psprintf("SELECT w.* FROM %s w WHERE w.stay_id IN"
-							" (SELECT s.stay_id FROM %s s WHERE s.subject_id = ANY ($1))",
-							table, stays);
+			return psprintf("SELECT w.*"
+							" FROM (SELECT DISTINCT s.stay_id FROM unnest($1) x(id),"
+							"       LATERAL (SELECT s.stay_id FROM %s s WHERE s.subject_id = x.id OFFSET 0) s) s,"
+							" LATERAL (SELECT * FROM %s w WHERE w.stay_id = s.stay_id OFFSET 0) w",
+							stays, table);
 	}
 }
 
@@ -113,13 +159,15 @@ watch_plans(const Oid *rel, MemoryContext work)
 	MemoryContext cxt;
 	MemoryContext old;
 	PmQueryInput *in[AKI_WATCH_TABLES];
+	BlockNumber blocks[AKI_WATCH_TABLES];
 
 	if (!callback_registered)
 	{
 		CacheRegisterRelcacheCallback(watch_relcache_callback, (Datum) 0);
 		callback_registered = true;
 	}
-	if (plans.valid && memcmp(plans.rel, rel, sizeof(plans.rel)) == 0)
+	table_sizes(rel, blocks);
+	if (plans.valid && memcmp(plans.rel, rel, sizeof(plans.rel)) == 0 && !tables_grew(blocks))
 		return plans.in;
 	free_plans();
 
@@ -135,6 +183,7 @@ watch_plans(const Oid *rel, MemoryContext work)
 	MemoryContextSetParent(cxt, TopMemoryContext);
 	memcpy(plans.rel, rel, sizeof(plans.rel));
 	memcpy(plans.in, in, sizeof(in));
+	memcpy(plans.blocks, blocks, sizeof(blocks));
 	plans.cxt = cxt;
 	plans.valid = true;
 	return plans.in;
