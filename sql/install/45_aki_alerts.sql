@@ -227,7 +227,7 @@ BEGIN
       SELECT array_agg(t.stay_id) INTO stay_ids
         FROM (SELECT n.stay_id FROM pm_new n UNION SELECT o.stay_id FROM pm_old o) t WHERE t.stay_id IS NOT NULL;
     END IF;
-    -- a urine or weight row names a stay: its subject, from aki_current when the
+    -- a urine or weight row names a stay: its subject as precmed.aki_current has it when the
     -- stay is staged already (kept current by the stays table's own trigger), else
     -- from the stays table; a stay in neither is unknown and stages nothing
     SELECT array_agg(DISTINCT c.subject_id ORDER BY c.subject_id), count(*) INTO subjects, known
