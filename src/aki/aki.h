@@ -15,6 +15,12 @@
 #define AKI_HOUR_US		((int64) 3600 * 1000000)
 #define AKI_DAY_US		(24 * AKI_HOUR_US)
 
+/*
+ * The outtime of a stay still in the unit (NULL outtime) when open_stays is
+ * set: 9999-12-31 00:00:00, far beyond any charted time.
+ */
+#define AKI_OPEN_OUTTIME	((Timestamp) INT64CONST(252455529600000000))
+
 /* Stage-3 creatinine rule: the 2026 fix (d274159b) or the rule before it. */
 typedef enum AkiStage3Rule
 {
@@ -145,6 +151,7 @@ typedef struct AkiRow
 	bool		t_null;
 	int64		key;			/* t - intime of the row's stay */
 	bool		has_creat;
+	bool		has_uo;			/* a kdigo_uo time (urine charted at t) */
 	bool		has_low7;
 	bool		has_low48;
 	double		creat;
@@ -176,6 +183,7 @@ typedef struct AkiState
 	AkiStage3Rule rule;
 	bool		smooth_by_stay;
 	bool		weight_intervals;	/* weight query gives starttime/endtime */
+	bool		open_stays;		/* a NULL outtime is AKI_OPEN_OUTTIME (the AKI watch) */
 	/* the inputs, read in the work context */
 	AkiVec		stays;
 	AkiVec		creat;
@@ -221,6 +229,21 @@ aki_push(AkiState *st, AkiVec *v)
 	return v->data + v->elsize * v->n++;
 }
 
+/* kdigo_stages.c: the staging core, shared with the AKI watch (src/alerts) */
+
+/* A fresh state working in work (the call's memory, capped), options set. */
+extern void aki_state_init(AkiState *st, MemoryContext work, AkiStage3Rule rule,
+						   bool smooth_by_stay);
+
+/* Takes the staged rows of one subject, its stays' rows in turn. */
+typedef void (*AkiEmitRows) (void *arg, const AkiRow *rows, size_t n);
+
+/* Stage, smooth and hand over every subject of st (inputs read and bucketed). */
+extern void aki_stage_all(AkiState *st, AkiEmitRows emit, void *arg);
+
+/* The smooth_by argument: true for 'stay', false for 'subject', else 22023. */
+extern bool aki_parse_smooth_by(const char *smooth_by);
+
 /* kdigo_input.c */
 
 /* The query arguments of kdigo_stages, in the order they are read. */
@@ -240,6 +263,19 @@ typedef enum AkiInputArg
  * to st->work.
  */
 extern void aki_read_inputs(AkiState *st, char *const queries[AKI_NUM_INPUTS]);
+
+/*
+ * Check and prepare query (built by the caller, taking nargs parameters)
+ * as input k; in CurrentMemoryContext.  Caller holds SPI.
+ */
+extern PmQueryInput *aki_prepare_input(AkiInputArg k, const char *query,
+									   int nargs, Oid *argtypes);
+
+/*
+ * Read the rows of a prepared input k into st (in order: the stays first;
+ * in->params set by the caller).  NULL for an absent crrt input.
+ */
+extern void aki_read_input(AkiState *st, AkiInputArg k, PmQueryInput *in);
 
 /* Group the creatinine, urine, weight and CRRT rows by subject or stay. */
 extern void aki_bucket_inputs(AkiState *st);

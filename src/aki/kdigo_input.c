@@ -139,7 +139,7 @@ read_stay(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 	AkiStay    *s = aki_push(st, &st->stays);
 
 	for (int c = 0; c < lengthof(stays_spec); c++)
-		if (nulls[c])
+		if (nulls[c] && !(c == STAY_OUTTIME && st->open_stays))
 			pm_error(ERRCODE_NULL_VALUE_NOT_ALLOWED,
 					 errmsg("column \"%s\" of argument \"stays\" is NULL", stays_spec[c].name),
 					 errdetail("Every stay needs stay_id, subject_id, intime and outtime."),
@@ -148,7 +148,9 @@ read_stay(void *arg, PmQueryInput *in, Datum *values, bool *nulls)
 	s->stay_id = DatumGetInt64(values[STAY_ID]);
 	s->subject_id = DatumGetInt64(values[STAY_SUBJECT]);
 	s->intime = finite_time(values[STAY_INTIME], "stays", "intime");
-	s->outtime = finite_time(values[STAY_OUTTIME], "stays", "outtime");
+	/* the AKI watch stages a stay still in the unit up to the far future */
+	s->outtime = nulls[STAY_OUTTIME] ? AKI_OPEN_OUTTIME
+		: finite_time(values[STAY_OUTTIME], "stays", "outtime");
 }
 
 enum
@@ -424,19 +426,37 @@ aki_read_inputs(AkiState *st, char *const queries[AKI_NUM_INPUTS])
 	for (int k = 0; k < AKI_NUM_INPUTS; k++)
 	{
 		const AkiInput *input = &aki_inputs[k];
-		AkiVec	   *vec = (AkiVec *) ((char *) st + input->vec);
-		PmQueryInput *in;
 
-		vec->elsize = input->elsize;
-		if (queries[k] == NULL)
-			continue;			/* crrt is optional */
-		in = pm_query_input(input->argname, queries[k], input->spec, input->nspec);
-		if (input->prepared)
-			input->prepared(st, in);
-		(void) pm_query_stream(in, input->read, st, st->work);
-		if (input->finished)
-			input->finished(st);
+		aki_read_input(st, (AkiInputArg) k, queries[k] == NULL ? NULL
+					   : pm_query_input(input->argname, queries[k], input->spec, input->nspec));
 	}
+}
+
+/* The prepared input in: its shape hook, its rows, then its finishing hook. */
+void
+aki_read_input(AkiState *st, AkiInputArg k, PmQueryInput *in)
+{
+	const AkiInput *input = &aki_inputs[k];
+	AkiVec	   *vec = (AkiVec *) ((char *) st + input->vec);
+
+	vec->elsize = input->elsize;
+	if (in == NULL)
+		return;					/* crrt is optional */
+	if (input->prepared)
+		input->prepared(st, in);
+	(void) pm_query_stream(in, input->read, st, st->work);
+	if (input->finished)
+		input->finished(st);
+}
+
+/* query, checked against input k's columns and prepared. */
+PmQueryInput *
+aki_prepare_input(AkiInputArg k, const char *query, int nargs, Oid *argtypes)
+{
+	const AkiInput *input = &aki_inputs[k];
+
+	return pm_query_input_params(input->argname, query, nargs, argtypes,
+								 input->spec, input->nspec);
 }
 
 /* ---------------------------------------------------------------- bucketing */

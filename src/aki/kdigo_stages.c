@@ -136,10 +136,12 @@ smooth_subject(AkiState *st)
 
 /* ---------------------------------------------------------------- output */
 
-/* The subject's rows, in the order they were staged, into the result. */
+/* The subject's rows, in the order they were staged, into the result (rsinfo). */
 static void
-emit_rows(ReturnSetInfo *rsinfo, const AkiRow *rows, size_t n)
+emit_rows(void *arg, const AkiRow *rows, size_t n)
 {
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) arg;
+
 	for (size_t i = 0; i < n; i++)
 	{
 		const AkiRow *r = &rows[i];
@@ -178,12 +180,12 @@ emit_rows(ReturnSetInfo *rsinfo, const AkiRow *rows, size_t n)
 }
 
 /*
- * Stage, smooth and write every subject: the subject's stays are
+ * Stage, smooth and hand over every subject: the subject's stays are
  * consecutive in st->stays, and its rows live in the scratch context,
  * reset for the next subject.
  */
-static void
-stage_subjects(AkiState *st, ReturnSetInfo *rsinfo)
+void
+aki_stage_all(AkiState *st, AkiEmitRows emit, void *arg)
 {
 	AkiStay    *stays = (AkiStay *) st->stays.data;
 	size_t		nstays = st->stays.n;
@@ -203,17 +205,32 @@ stage_subjects(AkiState *st, ReturnSetInfo *rsinfo)
 		for (; j < nstays && stays[j].subject_id == stays[i].subject_id; j++)
 			aki_stage_stay(st, &stays[j], (int32) j);
 		smooth_subject(st);
-		emit_rows(rsinfo, (AkiRow *) st->rows.data, st->rows.n);
+		emit(arg, (AkiRow *) st->rows.data, st->rows.n);
 		i = j;
 	}
 	MemoryContextSwitchTo(old);
 }
 
+/* A fresh state working in work: its per-subject scratch context and vectors. */
+void
+aki_state_init(AkiState *st, MemoryContext work, AkiStage3Rule rule, bool smooth_by_stay)
+{
+	memset(st, 0, sizeof(*st));
+	st->work = work;
+	st->rule = rule;
+	st->smooth_by_stay = smooth_by_stay;
+	st->scratch = AllocSetContextCreate(work, "kdigo_stages subject",
+										ALLOCSET_DEFAULT_SIZES);
+	st->rows.elsize = sizeof(AkiRow);
+	st->uo.elsize = sizeof(AkiUoRow);
+	st->intervals.elsize = sizeof(AkiInterval);
+}
+
 /* ---------------------------------------------------------------- the call */
 
 /* The smooth_by argument: true for 'stay', false for 'subject'. */
-static bool
-parse_smooth_by(const char *smooth_by)
+bool
+aki_parse_smooth_by(const char *smooth_by)
 {
 	if (strcmp(smooth_by, "subject") == 0)
 		return false;
@@ -238,6 +255,8 @@ kdigo_stages(PG_FUNCTION_ARGS)
 {
 	char	   *queries[AKI_NUM_INPUTS];
 	char	   *smooth_by;
+	AkiStage3Rule rule;
+	bool		smooth_by_stay;
 	AkiState	st;
 	PmCall		call;
 
@@ -246,18 +265,12 @@ kdigo_stages(PG_FUNCTION_ARGS)
 	queries[AKI_IN_URINE] = pm_text_arg(fcinfo, 2, "urine_output");
 	queries[AKI_IN_WEIGHT] = pm_text_arg(fcinfo, 3, "weight");
 	queries[AKI_IN_CRRT] = PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4));
-	memset(&st, 0, sizeof(st));
 	smooth_by = pm_text_arg(fcinfo, 5, "smooth_by");
-	st.rule = aki_parse_stage3_rule(pm_text_arg(fcinfo, 6, "stage3_rule"));
-	st.smooth_by_stay = parse_smooth_by(smooth_by);
+	rule = aki_parse_stage3_rule(pm_text_arg(fcinfo, 6, "stage3_rule"));
+	smooth_by_stay = aki_parse_smooth_by(smooth_by);
 
 	pm_call_begin(&call, fcinfo, "kdigo_stages");
-	st.work = call.work;
-	st.scratch = AllocSetContextCreate(call.work, "kdigo_stages subject",
-									   ALLOCSET_DEFAULT_SIZES);
-	st.rows.elsize = sizeof(AkiRow);
-	st.uo.elsize = sizeof(AkiUoRow);
-	st.intervals.elsize = sizeof(AkiInterval);
+	aki_state_init(&st, call.work, rule, smooth_by_stay);
 
 	aki_read_inputs(&st, queries);
 	pm_spi_finish(call.work);
@@ -266,7 +279,7 @@ kdigo_stages(PG_FUNCTION_ARGS)
 				(long long) st.weight.n, (long long) st.crrt.n);
 	aki_bucket_inputs(&st);
 	pm_progress(false, "kdigo_stages: grouped the rows by stay");
-	stage_subjects(&st, call.rsinfo);
+	aki_stage_all(&st, emit_rows, call.rsinfo);
 	pm_progress(false, "kdigo_stages: staged and wrote the rows; work memory %lld kB, urine windows summed in order %llu",
 				(long long) (MemoryContextMemAllocated(call.work, true) / 1024),
 				(unsigned long long) st.resummed);

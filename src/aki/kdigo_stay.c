@@ -212,6 +212,7 @@ stage_time(AkiState *st, const AkiStay *s, AkiGrid *g, const AkiMinima *m, Times
 		}
 		if (k < g->nu && g->uo[k].t == t)
 		{
+			r->has_uo = true;
 			r->uo = g->uo[k].rates;
 			r->stage_uo = g->uo[k].stage;
 			stage = Max(stage, r->stage_uo);

@@ -197,6 +197,7 @@ typedef struct PmQueryInput
 	int			nspec;
 	int		   *attno;			/* per spec column: 1-based position in desc, or 0 */
 	struct ExprState **cast;	/* per spec column: cast to the spec's type, or NULL */
+	ParamListInfo params;		/* values of $1.. (pm_query_input_params), or NULL */
 } PmQueryInput;
 
 /*
@@ -208,6 +209,15 @@ typedef struct PmQueryInput
  */
 extern PmQueryInput *pm_query_input(const char *argname, const char *query,
 									const PmColumn *spec, int nspec);
+
+/*
+ * The same for a query precmed builds itself that takes nargs parameters
+ * $1.. of types argtypes; set input->params before each pm_query_stream.
+ * Its plan is generic (planned once), for callers that keep it (SPI_keepplan).
+ */
+extern PmQueryInput *pm_query_input_params(const char *argname, const char *query,
+										   int nargs, Oid *argtypes,
+										   const PmColumn *spec, int nspec);
 
 /*
  * Takes one row of a query input: values[i], nulls[i] are spec column i,

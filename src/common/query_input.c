@@ -227,31 +227,30 @@ describe_spec(const PmColumn *spec, int nspec)
 }
 
 /*
- * The cast of a query column of type source to the spec's type, evaluated
- * in C; NULL when none is needed.  The value to cast arrives as the
- * expression context's CASE test value.
+ * The cast of a value of type source to type target, evaluated in C; NULL
+ * when none is needed.  The value to cast arrives as the expression
+ * context's CASE test value.
  */
 static ExprState *
-column_cast(const PmQueryInput *input, const PmColumn *column, Oid source)
+pm_column_cast(const char *argname, const char *column, Oid source, Oid target)
 {
 	CaseTestExpr *value;
 	Node	   *cast;
 
-	if (source == column->type)
+	if (source == target)
 		return NULL;
 	value = makeNode(CaseTestExpr);
 	value->typeId = source;
 	value->typeMod = -1;
 	value->collation = get_typcollation(source);
-	cast = coerce_to_target_type(NULL, (Node *) value, source, column->type, -1,
+	cast = coerce_to_target_type(NULL, (Node *) value, source, target, -1,
 								 COERCION_ASSIGNMENT, COERCE_IMPLICIT_CAST, -1);
 	if (cast == NULL)
 		pm_error(ERRCODE_DATATYPE_MISMATCH,
 				 errmsg("column \"%s\" of the query for argument \"%s\" has type %s, not %s",
-						column->name, input->argname, format_type_be(source),
-						format_type_be(column->type)),
+						column, argname, format_type_be(source), format_type_be(target)),
 				 errhint("Cast it in the query: %s::%s.",
-						 quote_identifier(column->name), format_type_be(column->type)));
+						 quote_identifier(column), format_type_be(target)));
 	/* binary-coercible types need no work at all */
 	if (IsA(cast, RelabelType) && ((RelabelType *) cast)->arg == (Expr *) value)
 		return NULL;
@@ -297,14 +296,22 @@ match_columns(PmQueryInput *input, const PmColumn *spec, int nspec)
 							 describe_spec(spec, nspec)));
 		input->attno[s] = found;
 		if (found)
-			input->cast[s] = column_cast(input, &spec[s],
-										 TupleDescAttr(desc, found - 1)->atttypid);
+			input->cast[s] = pm_column_cast(input->argname, spec[s].name,
+											TupleDescAttr(desc, found - 1)->atttypid,
+											spec[s].type);
 	}
 }
 
 PmQueryInput *
 pm_query_input(const char *argname, const char *query,
 			   const PmColumn *spec, int nspec)
+{
+	return pm_query_input_params(argname, query, 0, NULL, spec, nspec);
+}
+
+PmQueryInput *
+pm_query_input_params(const char *argname, const char *query, int nargs, Oid *argtypes,
+					  const PmColumn *spec, int nspec)
 {
 	ErrorContextCallback errcb;
 	QueryErrorContext errctx;
@@ -313,6 +320,7 @@ pm_query_input(const char *argname, const char *query,
 	SPIPrepareOptions options;
 	List	   *sources;
 	CachedPlanSource *source;
+	MemoryContext caller = CurrentMemoryContext;
 
 	if (query == NULL)
 		pm_error_null_argument(argname);
@@ -328,10 +336,17 @@ pm_query_input(const char *argname, const char *query,
 	options.cursorOptions = CURSOR_OPT_PARALLEL_OK;
 	input = palloc0(sizeof(PmQueryInput));
 	input->argname = argname;
-	input->plan = SPI_prepare_extended(text, &options);
+	if (nargs == 0)
+		input->plan = SPI_prepare_extended(text, &options);
+	else
+		/* precmed's own parameterized queries are kept and run often: plan them once */
+		input->plan = SPI_prepare_cursor(text, nargs, argtypes,
+										 CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_GENERIC_PLAN);
 	if (input->plan == NULL)
 		elog(ERROR, "preparing the query for argument \"%s\" failed: %s",
 			 argname, SPI_result_code_string(SPI_result));
+	/* SPI returns in its own procedure context; the input lives in the caller's */
+	MemoryContextSwitchTo(caller);
 
 	/* what was prepared is what was checked: one SELECT that returns rows */
 	sources = SPI_plan_get_plan_sources(input->plan);
@@ -471,6 +486,7 @@ pm_query_stream(PmQueryInput *input, PmRowReader reader, void *arg,
 	memset(&opts, 0, sizeof(opts));
 	opts.read_only = true;
 	opts.dest = &recv.pub;
+	opts.params = input->params;
 
 	push_query_context(&errcb, &errctx, input->argname, NULL);
 	ret = SPI_execute_plan_extended(input->plan, &opts);
