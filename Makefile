@@ -50,11 +50,21 @@ src/common/init.o: $(EXTENSION).control
 sql/$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_PIECES) $(EXTENSION).control
 	cat $(INSTALL_PIECES) > $@
 
-# an earlier release's install script, or an upgrade script, from its pieces
+# an earlier release's install script from its pieces
 .SECONDEXPANSION:
-$(filter-out sql/$(EXTENSION)--$(EXTVERSION).sql,$(DATA_built)): sql/$(EXTENSION)--%.sql: \
-		$$(sort $$(wildcard sql/release/$$*/*.sql sql/upgrade/$$*/*.sql))
+$(foreach r,$(RELEASES),sql/$(EXTENSION)--$(r).sql): sql/$(EXTENSION)--%.sql: \
+		$$(sort $$(wildcard sql/release/$$*/*.sql))
 	cat $^ > $@
+
+# an upgrade script <from>--<to> from its pieces, in name order; a module new
+# since <from> (an install piece with no piece of that name in
+# sql/release/<from>/) joins whole from sql/install/, so it is written once
+new_pieces = $(filter-out $(addprefix sql/install/,$(notdir $(wildcard sql/release/$(1)/*.sql))),$(INSTALL_PIECES))
+$(foreach u,$(UPGRADES),sql/$(EXTENSION)--$(u).sql): sql/$(EXTENSION)--%.sql: \
+		$$(wildcard sql/upgrade/$$*/*.sql) $$(call new_pieces,$$(firstword $$(subst --, ,$$*)))
+	for f in $(sort $(notdir $^)); do \
+		if [ -f sql/upgrade/$*/$$f ]; then cat sql/upgrade/$*/$$f; else cat sql/install/$$f; fi; \
+	done > $@
 
 .PHONY: print-regress
 print-regress:
