@@ -363,13 +363,25 @@ xgb_train(XgbRun *run, const MlTrainRows *r, int64 npos, const XgbParams *v,
 /*
  * Final function of precmed.train_xgboost: the model value.  Refuses an
  * empty or one-class training set, bad params (22023), a training that
- * would exceed precmed.max_memory_mb (54000), features beyond float32.
+ * would exceed precmed.max_memory_mb (54000), features beyond float32
+ * (see ml_xgboost_train).
  */
 PG_FUNCTION_INFO_V1(train_xgboost_final);
 Datum
 train_xgboost_final(PG_FUNCTION_ARGS)
 {
 	MlTrainRows *r = ml_train_rows_final_arg(fcinfo, "precmed.train_xgboost");
+
+	PG_RETURN_BYTEA_P(ml_xgboost_train(r));
+}
+
+/*
+ * Train an XGBoost model on the rows of r (its params text, NULL for the
+ * defaults) and return the model value; the rows are sorted in place.
+ */
+bytea *
+ml_xgboost_train(MlTrainRows *r)
+{
 	XgbParams	v = xgb_defaults;
 	int64		npos;
 	float	   *xf;
@@ -400,5 +412,5 @@ train_xgboost_final(PG_FUNCTION_ARGS)
 	PG_END_TRY();
 	pfree(xf);
 	pfree(yf);
-	PG_RETURN_BYTEA_P(result);
+	return result;
 }
