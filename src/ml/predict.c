@@ -14,6 +14,7 @@
  * are never taken for one another.
  */
 #include "ml/ml.h"
+#include "decision/decision.h"
 
 #include <math.h>
 
@@ -25,20 +26,6 @@
 #include "utils/memutils.h"
 
 #define ML_CACHE_SLOTS 4
-
-typedef struct MlCachedModel
-{
-	MemoryContext cxt;			/* key and parsed model; reset on replacement
-								 * (created on first use) */
-	bool		valid;
-	uint64		last_used;
-	char	   *key;			/* raw datum bytes (TOAST pointer or value) */
-	Size		keylen;
-	MlAlgorithm algorithm;
-	int			nfeatures;
-	MlForest   *forest;
-	MlLogreg	logreg;
-} MlCachedModel;
 
 typedef struct MlModelCache
 {
@@ -65,6 +52,39 @@ forest_copy(const MlForest *f)
 }
 
 /*
+ * Parse the single-label model m into out, in the current context; the JSON
+ * text of XGBoost's trees is parsed in a scratch context, dropped after.
+ */
+void
+ml_scorer_load(const MlModel *m, MlScorer *out)
+{
+	MemoryContext keep = CurrentMemoryContext;
+
+	out->algorithm = m->algorithm;
+	out->nfeatures = m->nfeatures;
+	out->forest = NULL;
+	if (m->algorithm == ML_ALG_XGBOOST)
+	{
+		MemoryContext scratch = AllocSetContextCreate(keep, "precmed model parsing",
+													  ALLOCSET_DEFAULT_SIZES);
+		MlForest   *f;
+
+		MemoryContextSwitchTo(scratch);
+		f = ml_forest_from_json(m->body, m->body_len, m->nfeatures);
+		MemoryContextSwitchTo(keep);
+		out->forest = forest_copy(f);
+		MemoryContextDelete(scratch);
+	}
+	else if (m->algorithm == ML_ALG_LOGREG)
+		ml_logreg_from_body(m, &out->logreg);
+	else
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("argument \"model\" is a multi-label model"),
+				 errdetail("precmed.predict scores single-label models."),
+				 errhint("Use precmed.predict_multilabel or precmed.predict_labels."));
+}
+
+/*
  * Parse raw (the argument as it arrived) into slot e, keyed by key; the
  * slot's context is created under fcinfo_mcxt on first use.
  */
@@ -84,25 +104,18 @@ slot_fill(MlCachedModel *e, MemoryContext fcinfo_mcxt, struct varlena *raw,
 	else
 		MemoryContextReset(e->cxt);
 	old = MemoryContextSwitchTo(e->cxt);
-	/* the JSON text, its jsonb and the detoasted value are dropped after parsing */
-	scratch = AllocSetContextCreate(e->cxt, "precmed.predict parsing",
+	/* the detoasted value is dropped after parsing */
+	scratch = AllocSetContextCreate(e->cxt, "precmed.predict value",
 									ALLOCSET_DEFAULT_SIZES);
 	MemoryContextSwitchTo(scratch);
 	value = (bytea *) detoast_attr(raw);
 	ml_model_unpack(value, &m);
-	if (m.algorithm == ML_ALG_XGBOOST)
-	{
-		MlForest   *f = ml_forest_from_json(m.body, m.body_len, m.nfeatures);
-
-		MemoryContextSwitchTo(e->cxt);
-		e->forest = forest_copy(f);
-	}
+	MemoryContextSwitchTo(e->cxt);
+	e->multi = NULL;
+	if (m.algorithm == ML_ALG_MULTILABEL)
+		e->multi = dec_model_load(&m);
 	else
-	{
-		MemoryContextSwitchTo(e->cxt);
-		ml_logreg_from_body(&m, &e->logreg);
-		e->forest = NULL;
-	}
+		ml_scorer_load(&m, &e->scorer);
 	e->algorithm = m.algorithm;
 	e->nfeatures = m.nfeatures;
 	e->key = palloc(keylen);
@@ -114,8 +127,8 @@ slot_fill(MlCachedModel *e, MemoryContext fcinfo_mcxt, struct varlena *raw,
 }
 
 /* The parsed model for argument d, from the call site's cache or parsed now. */
-static MlCachedModel *
-cached_model(FunctionCallInfo fcinfo, Datum d)
+MlCachedModel *
+ml_cached_model(FunctionCallInfo fcinfo, Datum d)
 {
 	MlModelCache *c = (MlModelCache *) fcinfo->flinfo->fn_extra;
 	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
@@ -181,13 +194,16 @@ predict(PG_FUNCTION_ARGS)
 		pm_error_null_argument("model");
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	c = cached_model(fcinfo, PG_GETARG_DATUM(0));
+	c = ml_cached_model(fcinfo, PG_GETARG_DATUM(0));
+	if (c->algorithm == ML_ALG_MULTILABEL)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("argument \"model\" is a multi-label model"),
+				 errdetail("precmed.predict returns one probability; this model has %d labels.",
+						   dec_model_nlabels(c->multi)),
+				 errhint("Use precmed.predict_multilabel (probabilities) or precmed.predict_labels (decisions)."));
 	x = pm_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features",
 						  c->nfeatures, &n, false);
-	if (c->algorithm == ML_ALG_XGBOOST)
-		margin = ml_forest_margin(c->forest, x);
-	else
-		margin = ml_logreg_margin(&c->logreg, x);
+	margin = ml_scorer_margin(&c->scorer, x);
 	PG_RETURN_FLOAT8(1.0 / (1.0 + exp(-margin)));
 }
 
@@ -206,6 +222,8 @@ model_info(PG_FUNCTION_ARGS)
 	char	   *meta;
 
 	ml_model_unpack(b, &m);
+	if (m.algorithm == ML_ALG_MULTILABEL)
+		PG_RETURN_DATUM(dec_model_info(b, &m));
 	meta = pnstrdup(m.meta, m.meta_len);
 	initStringInfo(&s);
 	appendStringInfo(&s, "{\"algorithm\": \"%s\", \"format\": %d, \"features\": %d, "
