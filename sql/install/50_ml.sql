@@ -523,3 +523,17 @@ CREATE TRIGGER aki_variable_map_read_only BEFORE INSERT OR UPDATE OR DELETE ON p
   FOR EACH STATEMENT EXECUTE FUNCTION precmed_internal.refuse_reference_change();
 CREATE TRIGGER aki_variable_map_no_truncate BEFORE TRUNCATE ON precmed.aki_variable_map
   FOR EACH STATEMENT EXECUTE FUNCTION precmed_internal.refuse_reference_change();
+
+-- why a model gives the risk it gives (docs/explanations.md)
+CREATE FUNCTION precmed.predict_contributions(model bytea, features float8[]) RETURNS float8[]
+  AS 'MODULE_PATHNAME', 'predict_contributions'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION precmed.predict_contributions(bytea, float8[]) IS
+  'Contribution of each feature to the model''s margin (log-odds) for a feature vector, then the bias: exact TreeSHAP for XGBoost (as XGBoost''s pred_contribs), coefficient times standardized value for logistic regression. The values sum to the margin. NULL features give NULL.';
+
+CREATE FUNCTION precmed.top_reasons(model bytea, features float8[], names text[], k int DEFAULT 3)
+  RETURNS TABLE(rank int, feature text, value float8, contribution float8)
+  AS 'MODULE_PATHNAME', 'top_reasons'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 3;
+COMMENT ON FUNCTION precmed.top_reasons(bytea, float8[], text[], int) IS
+  'The k features that raise the model''s risk for a feature vector most (positive contributions of predict_contributions, largest first), with their names (e.g. aki_feature_names()), values (NULL = missing) and contributions to the log-odds.';

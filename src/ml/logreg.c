@@ -467,3 +467,24 @@ ml_logreg_margin(const MlLogreg *lr, const double *x)
 	}
 	return z;
 }
+
+/*
+ * Contributions of x (see ml.h): per feature its coefficient times its
+ * standardized (imputed, centred, scaled) value, plus its missing
+ * indicator's term; the intercept as bias.  Their sum is ml_logreg_margin.
+ */
+void
+ml_logreg_contributions(const MlLogreg *lr, const double *x, double *out)
+{
+	for (int j = 0; j < lr->nfeatures; j++)
+	{
+		const double *c = lr->coef + (Size) ML_LR_STRIDE * j;
+		double		v = x[j];
+		bool		miss = isnan(v);
+
+		out[j] = c[3] * ((miss ? c[0] : v) - c[1]) / c[2];
+		if (c[4] != 0)
+			out[j] += c[7] * ((miss ? 1.0 : 0.0) - c[5]) / c[6];
+	}
+	out[lr->nfeatures] = lr->intercept;
+}

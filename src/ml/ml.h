@@ -153,10 +153,32 @@ typedef struct MlForest
 	double		base_margin;	/* logit(base_score) */
 	double	   *gain;			/* per feature: total gain of its splits */
 	int		   *splits;			/* per feature: number of splits */
+	/* for TreeSHAP (treeshap.c) */
+	double	   *cover;			/* per node: XGBoost's sum_hessian */
+	double	   *expected;		/* per tree: cover-weighted mean leaf value */
+	int			max_depth;		/* deepest leaf (root: 0) */
+	bool		has_cover;		/* every node has a positive finite cover */
 } MlForest;
 
 extern MlForest *ml_forest_from_json(const char *json, uint32 len, int nfeatures);
+extern MlForest *ml_forest_copy(const MlForest *f);
 extern double ml_forest_margin(const MlForest *forest, const double *x);
+
+/* ---- treeshap.c, logreg.c: per-feature contributions ---- */
+
+/*
+ * Contributions of each feature to the margin (log-odds) of feature vector x
+ * (nfeatures values, NaN = missing): out[0 .. nfeatures-1] per feature, and
+ * out[nfeatures] the bias (the model's expected margin), so that the
+ * nfeatures + 1 values sum to the margin ml_forest_margin/ml_logreg_margin
+ * give.  out must hold nfeatures + 1 doubles.
+ *
+ * XGBoost: exact TreeSHAP (Lundberg et al. 2018, Algorithm 2), equal to
+ * XGBoost's pred_contribs; a forest without node covers is 22P03.
+ * Logistic regression: coefficient times standardized value, the missing
+ * indicator's term added to its feature; bias = intercept.
+ */
+extern void ml_forest_contributions(const MlForest *f, const double *x, double *out);
 
 /* ---- logreg.c ---- */
 
@@ -171,6 +193,37 @@ typedef struct MlLogreg
 #define ML_LR_STRIDE 8
 extern void ml_logreg_from_body(const MlModel *m, MlLogreg *out);
 extern double ml_logreg_margin(const MlLogreg *lr, const double *x);
+extern void ml_logreg_contributions(const MlLogreg *lr, const double *x, double *out);
+
+/*
+ * Dispatch of the two above: parsed is an MlForest * (ML_ALG_XGBOOST) or an
+ * MlLogreg * (ML_ALG_LOGREG).
+ */
+extern void ml_contributions(MlAlgorithm alg, const void *parsed, const double *x, double *out);
+
+/* ---- predict.c: parsed models cached per call site ---- */
+
+typedef struct MlCachedModel
+{
+	MemoryContext cxt;			/* key and parsed model; reset on replacement
+								 * (created on first use) */
+	bool		valid;
+	uint64		last_used;
+	char	   *key;			/* raw datum bytes (TOAST pointer or value) */
+	Size		keylen;
+	MlAlgorithm algorithm;
+	int			nfeatures;
+	MlForest   *forest;			/* ML_ALG_XGBOOST */
+	MlLogreg	logreg;			/* ML_ALG_LOGREG */
+	void	   *multi;			/* ML_ALG_MULTILABEL: a DecModel (decision.h) */
+} MlCachedModel;
+
+/*
+ * The parsed model of model datum d, from the cache in fcinfo's fn_extra
+ * (the last 4 models of the call site) or parsed now; an invalid model is
+ * 22P03.  The pointer is valid until the next call at this call site.
+ */
+extern MlCachedModel *ml_cached_model(FunctionCallInfo fcinfo, Datum d);
 
 /* ---- predict.c ---- */
 
@@ -197,22 +250,5 @@ ml_scorer_margin(const MlScorer *s, const double *x)
 		: ml_logreg_margin(&s->logreg, x);
 }
 
-/* A parsed model of a call site's cache: single-label, or multi-label (multi). */
-typedef struct MlCachedModel
-{
-	MemoryContext cxt;			/* key and parsed model; reset on replacement
-								 * (created on first use) */
-	bool		valid;
-	uint64		last_used;
-	char	   *key;			/* raw datum bytes (TOAST pointer or value) */
-	Size		keylen;
-	MlAlgorithm algorithm;
-	int			nfeatures;
-	MlScorer	scorer;			/* single-label models */
-	void	   *multi;			/* multi-label models: a DecModel (decision.h) */
-} MlCachedModel;
-
-/* The parsed model of argument d, from fcinfo's call-site cache or parsed now. */
-extern MlCachedModel *ml_cached_model(FunctionCallInfo fcinfo, Datum d);
 
 #endif							/* PRECMED_ML_H */

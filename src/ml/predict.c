@@ -33,24 +33,6 @@ typedef struct MlModelCache
 	MlCachedModel slot[ML_CACHE_SLOTS];
 } MlModelCache;
 
-/* Copy a parsed forest into the current memory context. */
-static MlForest *
-forest_copy(const MlForest *f)
-{
-	MlForest   *c = palloc(sizeof(MlForest));
-
-	*c = *f;
-	c->root = palloc(sizeof(int) * Max(f->ntrees, 1));
-	memcpy(c->root, f->root, sizeof(int) * f->ntrees);
-	c->nodes = palloc(sizeof(MlTreeNode) * Max(f->nnodes, 1));
-	memcpy(c->nodes, f->nodes, sizeof(MlTreeNode) * f->nnodes);
-	c->gain = palloc(sizeof(double) * f->nfeatures);
-	memcpy(c->gain, f->gain, sizeof(double) * f->nfeatures);
-	c->splits = palloc(sizeof(int) * f->nfeatures);
-	memcpy(c->splits, f->splits, sizeof(int) * f->nfeatures);
-	return c;
-}
-
 /*
  * Parse the single-label model m into out, in the current context; the JSON
  * text of XGBoost's trees is parsed in a scratch context, dropped after.
@@ -72,7 +54,7 @@ ml_scorer_load(const MlModel *m, MlScorer *out)
 		MemoryContextSwitchTo(scratch);
 		f = ml_forest_from_json(m->body, m->body_len, m->nfeatures);
 		MemoryContextSwitchTo(keep);
-		out->forest = forest_copy(f);
+		out->forest = ml_forest_copy(f);
 		MemoryContextDelete(scratch);
 	}
 	else if (m->algorithm == ML_ALG_LOGREG)
@@ -112,10 +94,17 @@ slot_fill(MlCachedModel *e, MemoryContext fcinfo_mcxt, struct varlena *raw,
 	ml_model_unpack(value, &m);
 	MemoryContextSwitchTo(e->cxt);
 	e->multi = NULL;
+	e->forest = NULL;
 	if (m.algorithm == ML_ALG_MULTILABEL)
 		e->multi = dec_model_load(&m);
 	else
-		ml_scorer_load(&m, &e->scorer);
+	{
+		MlScorer	sc;
+
+		ml_scorer_load(&m, &sc);
+		e->forest = sc.forest;
+		e->logreg = sc.logreg;
+	}
 	e->algorithm = m.algorithm;
 	e->nfeatures = m.nfeatures;
 	e->key = palloc(keylen);
@@ -203,7 +192,10 @@ predict(PG_FUNCTION_ARGS)
 				 errhint("Use precmed.predict_multilabel (probabilities) or precmed.predict_labels (decisions)."));
 	x = pm_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features",
 						  c->nfeatures, &n, false);
-	margin = ml_scorer_margin(&c->scorer, x);
+	if (c->algorithm == ML_ALG_XGBOOST)
+		margin = ml_forest_margin(c->forest, x);
+	else
+		margin = ml_logreg_margin(&c->logreg, x);
 	PG_RETURN_FLOAT8(1.0 / (1.0 + exp(-margin)));
 }
 

@@ -19,6 +19,10 @@
  * tree's nodes into one flat array, children indexes made absolute and
  * checked to point forward, so a walk from a root always ends on a leaf.
  * ml_forest_margin() walks each tree from its root and sums the leaves.
+ * Each node's cover (XGBoost's sum_hessian: the hessian mass of the training
+ * rows reaching it) is kept for TreeSHAP (treeshap.c), with every tree's
+ * cover-weighted mean leaf value and its depth; a model without covers
+ * still predicts, but cannot be explained.
  */
 #include "ml/ml.h"
 
@@ -159,6 +163,45 @@ learner_trees(const char *json, uint32 len, int nfeatures, double *base_score)
 }
 
 /*
+ * The depth of tree t (n nodes, just added) and, when covers are known, its
+ * expected value: leaves averaged with their covers as weights, each inner
+ * node's mean divided by its own cover, as XGBoost's pred_contribs does.
+ */
+static void
+tree_summary(MlForest *f, int t, int n)
+{
+	int			base = f->root[t];
+	int		   *depth = palloc0(sizeof(int) * n);
+	double	   *mean = palloc(sizeof(double) * n);
+
+	/* children come after their parent: depths forwards, means backwards */
+	for (int i = 0; i < n; i++)
+	{
+		const MlTreeNode *node = &f->nodes[base + i];
+
+		if (node->left >= 0)
+		{
+			depth[node->left - base] = depth[i] + 1;
+			depth[node->right - base] = depth[i] + 1;
+		}
+		f->max_depth = Max(f->max_depth, depth[i]);
+	}
+	for (int i = n - 1; i >= 0 && f->has_cover; i--)
+	{
+		const MlTreeNode *node = &f->nodes[base + i];
+
+		if (node->left < 0)
+			mean[i] = node->value;
+		else
+			mean[i] = (mean[node->left - base] * f->cover[node->left] +
+					   mean[node->right - base] * f->cover[node->right]) / f->cover[base + i];
+	}
+	f->expected[t] = f->has_cover ? mean[0] : 0.0;
+	pfree(depth);
+	pfree(mean);
+}
+
+/*
  * Append tree t (XGBoost's arrays of node fields) to f's nodes, checked so
  * that every walk ends on a leaf; *cap is the nodes' capacity.
  */
@@ -171,9 +214,12 @@ forest_add_tree(MlForest *f, int t, JsonbContainer *tree, int64 *cap)
 			   *cond,
 			   *dleft,
 			   *loss,
-			   *stype;
+			   *stype,
+			   *hess = NULL;
 	int			n;
 	int			total = f->nnodes;
+	int64		cover_cap;
+	JsonbValue	hv;
 
 	left = number_array(tree, "left_children", -1);
 	n = JsonContainerSize(get_container(tree, "left_children", true));
@@ -188,9 +234,23 @@ forest_add_tree(MlForest *f, int t, JsonbContainer *tree, int64 *cap)
 	for (int i = 0; i < JsonContainerSize(get_container(tree, "split_type", true)); i++)
 		if (stype[i] != 0)
 			bad_trees("a tree has a categorical split");
+	if (getKeyJsonValueFromContainer(tree, "sum_hessian", strlen("sum_hessian"), &hv))
+		hess = number_array(tree, "sum_hessian", n);
+	else
+		f->has_cover = false;
+	cover_cap = *cap;
 	f->nodes = pm_array_grow(f->nodes, cap, (int64) total + n, sizeof(MlTreeNode),
 							 "reading an XGBoost model");
+	f->cover = pm_array_grow(f->cover, &cover_cap, (int64) total + n, sizeof(double),
+							 "reading an XGBoost model");
 	f->root[t] = total;
+	for (int i = 0; i < n; i++)
+	{
+		/* XGBoost keeps covers as float32: so do its TreeSHAP fractions */
+		f->cover[total + i] = hess ? (double) (float) hess[i] : 0.0;
+		if (!(f->cover[total + i] > 0 && isfinite(f->cover[total + i])))
+			f->has_cover = false;
+	}
 	for (int i = 0; i < n; i++)
 	{
 		MlTreeNode *node = &f->nodes[total + i];
@@ -217,6 +277,7 @@ forest_add_tree(MlForest *f, int t, JsonbContainer *tree, int64 *cap)
 		f->splits[node->feature]++;
 	}
 	f->nnodes = total + n;
+	tree_summary(f, t, n);
 }
 
 /*
@@ -236,9 +297,13 @@ ml_forest_from_json(const char *json, uint32 len, int nfeatures)
 	f->nfeatures = nfeatures;
 	f->root = palloc(sizeof(int) * Max(ntrees, 1));
 	f->nodes = pm_array_grow(NULL, &cap, 64, sizeof(MlTreeNode), "reading an XGBoost model");
+	/* covers grow in step with the nodes (same capacity) */
+	f->cover = palloc(sizeof(double) * cap);
 	f->base_margin = log(base_score / (1.0 - base_score));
 	f->gain = palloc0(sizeof(double) * nfeatures);
 	f->splits = palloc0(sizeof(int) * nfeatures);
+	f->expected = palloc0(sizeof(double) * Max(ntrees, 1));
+	f->has_cover = true;
 	for (int t = 0; t < ntrees; t++)
 	{
 		JsonbValue *tv = getIthJsonbValueFromContainer(trees, t);
@@ -249,6 +314,28 @@ ml_forest_from_json(const char *json, uint32 len, int nfeatures)
 		forest_add_tree(f, t, tv->val.binary.data, &cap);
 	}
 	return f;
+}
+
+/* A copy of forest f in the current memory context. */
+MlForest *
+ml_forest_copy(const MlForest *f)
+{
+	MlForest   *c = palloc(sizeof(MlForest));
+
+	*c = *f;
+	c->root = palloc(sizeof(int) * Max(f->ntrees, 1));
+	memcpy(c->root, f->root, sizeof(int) * f->ntrees);
+	c->nodes = palloc(sizeof(MlTreeNode) * Max(f->nnodes, 1));
+	memcpy(c->nodes, f->nodes, sizeof(MlTreeNode) * f->nnodes);
+	c->cover = palloc(sizeof(double) * Max(f->nnodes, 1));
+	memcpy(c->cover, f->cover, sizeof(double) * f->nnodes);
+	c->expected = palloc(sizeof(double) * Max(f->ntrees, 1));
+	memcpy(c->expected, f->expected, sizeof(double) * f->ntrees);
+	c->gain = palloc(sizeof(double) * f->nfeatures);
+	memcpy(c->gain, f->gain, sizeof(double) * f->nfeatures);
+	c->splits = palloc(sizeof(int) * f->nfeatures);
+	memcpy(c->splits, f->splits, sizeof(int) * f->nfeatures);
+	return c;
 }
 
 /*
