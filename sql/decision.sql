@@ -158,6 +158,30 @@ SELECT (precmed.model_info(m)->'per_label'->1->'model'->>'features')::int AS c_f
        precmed.predict_labels(m, ARRAY[9, 12]) AS p
   FROM (SELECT precmed.train_multilabel(x, ARRAY[y[1], y[3]], '{"method": "classifier_chain", "base": "logreg", "labels": ["a", "c"], "order": ["a", "c"], "threshold": 0.5}') AS m FROM ds) s;
 
+-- predict_contributions of a multi-label model: one row per label (features, then bias),
+-- each row summing to that label's margin logit(p); in a chain the bias column also holds
+-- the earlier labels' decisions (checked for XGBoost and logistic regression, chain and not)
+SELECT array_dims(precmed.predict_contributions(cc_xgb, ARRAY[7, 3])) AS dims,
+       precmed.predict_contributions(cc_xgb, NULL) IS NULL AS null_features
+  FROM ml_models;
+SELECT m.name, count(*) AS rows,
+       max(abs(s.total - ln(s.p / (1 - s.p)))) < 1e-9 AS sums_to_margin
+  FROM ml_models,
+       LATERAL (VALUES ('br', br), ('cc', cc), ('cc_xgb', cc_xgb), ('cc_abc', cc_abc)) m(name, model),
+       (SELECT x FROM ds WHERE i <= 40) d,
+       LATERAL (SELECT l, (precmed.predict_multilabel(m.model, d.x))[l] AS p,
+                       (SELECT sum(v) FROM unnest((precmed.predict_contributions(m.model, d.x))[l:l][1:3]) v) AS total
+                  FROM generate_series(1, 3) l) s
+ GROUP BY m.name ORDER BY m.name;
+-- binary relevance with logistic regression: a feature's contribution is its coefficient
+-- times its standardized value (model_info's coef, mean, sd)
+SELECT bool_and(abs((precmed.predict_contributions(br, ARRAY[9, 12]))[l][1] -
+                    ((i->>'coef')::float8 * (9 - (i->>'mean')::float8) / (i->>'sd')::float8)) < 1e-12) AS coef_times_z
+  FROM ml_models, generate_series(1, 3) l,
+       LATERAL (SELECT precmed.model_info(br)->'per_label'->(l - 1)->'model'->'coefficients'->0 AS i) c;
+-- expect 22023: top_reasons explains one label
+SELECT precmed.top_reasons(br, ARRAY[9, 12], ARRAY['x1', 'x2']) FROM ml_models;
+
 -- ============================================================ bad input to training and scoring
 -- expect 2202E: labels arrays of differing lengths
 SELECT precmed.train_multilabel(x, y) FROM (VALUES ('{1}'::float8[], '{t,f}'::boolean[]), ('{2}', '{t}')) v(x, y);

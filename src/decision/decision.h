@@ -87,6 +87,16 @@ extern int	dec_model_nlabels(const void *multi);
 /* Probabilities of every label (label order) for x; decisions when labels != NULL. */
 extern void dec_model_predict(const DecModel *d, const double *x, double *prob, bool *labels);
 
+/*
+ * Contributions of each feature to each label's margin: out[l * (nf + 1) + j]
+ * for feature j, the bias at j = nf (in a chain, the bias includes the
+ * contributions of the earlier labels' decisions).  Sums to each margin.
+ */
+extern void dec_model_contributions(const DecModel *d, const double *x, double *out);
+
+/* precmed.predict_contributions of a multi-label model (arguments model, features). */
+extern Datum dec_contributions_array(FunctionCallInfo fcinfo);
+
 /* precmed.model_info of a multi-label model. */
 extern Datum dec_model_info(bytea *value, const MlModel *m);
 

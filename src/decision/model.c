@@ -197,6 +197,34 @@ dec_model_predict(const DecModel *d, const double *x, double *prob, bool *labels
 	pfree(xx);
 }
 
+void
+dec_model_contributions(const DecModel *d, const double *x, double *out)
+{
+	int			nf = d->nfeatures;
+	double	   *xx = palloc(sizeof(double) * (nf + d->nlabels));
+	double	   *tmp = palloc(sizeof(double) * (nf + d->nlabels + 1));
+
+	memcpy(xx, x, sizeof(double) * nf);
+	for (int k = 0; k < d->nlabels; k++)
+	{
+		const MlScorer *s = &d->sub[k];
+		int			l = d->order[k];
+		double	   *row = out + (Size) l * (nf + 1);
+
+		ml_contributions(s->algorithm, s->algorithm == ML_ALG_XGBOOST ? (const void *) s->forest
+						 : (const void *) &s->logreg, xx, tmp);
+		memcpy(row, tmp, sizeof(double) * nf);
+		/* the bias, and in a chain the earlier labels' decisions */
+		row[nf] = tmp[s->nfeatures];
+		for (int j = nf; j < s->nfeatures; j++)
+			row[nf] += tmp[j];
+		/* the next labels see this label's decision, as dec_model_predict gives it */
+		xx[nf + k] = 1.0 / (1.0 + exp(-ml_scorer_margin(s, xx))) >= d->threshold[l] ? 1.0 : 0.0;
+	}
+	pfree(xx);
+	pfree(tmp);
+}
+
 /* The parsed multi-label model and the feature vector of a call (NULL: none). */
 static const DecModel *
 call_model(FunctionCallInfo fcinfo, double **x)
@@ -214,6 +242,32 @@ call_model(FunctionCallInfo fcinfo, double **x)
 	*x = PG_ARGISNULL(1) ? NULL
 		: pm_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features", c->nfeatures, &n, false);
 	return (const DecModel *) c->multi;
+}
+
+/*
+ * predict_contributions of a multi-label model: a labels x (features + 1)
+ * float8 array (NULL features: NULL).
+ */
+Datum
+dec_contributions_array(FunctionCallInfo fcinfo)
+{
+	double	   *x;
+	const DecModel *d = call_model(fcinfo, &x);
+	int			n = d->nlabels * (d->nfeatures + 1);
+	double	   *c;
+	Datum	   *out;
+	int			dims[2] = {d->nlabels, d->nfeatures + 1};
+	int			lbs[2] = {1, 1};
+
+	if (x == NULL)
+		PG_RETURN_NULL();
+	c = palloc(sizeof(double) * n);
+	out = palloc(sizeof(Datum) * n);
+	dec_model_contributions(d, x, c);
+	for (int i = 0; i < n; i++)
+		out[i] = Float8GetDatum(c[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, NULL, 2, dims, lbs, FLOAT8OID, 8,
+											 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
 /*
