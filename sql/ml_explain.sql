@@ -163,6 +163,22 @@ INSERT INTO m SELECT 'zero_cover', xgb(2, 0.5, tree('{1,-1,-1}', '{2,-1,-1}', '{
 SELECT name, round(precmed.predict(model, '{0,0}')::numeric, 4) AS p FROM m WHERE name IN ('no_cover', 'zero_cover') ORDER BY name;
 SELECT try_sql($$SELECT precmed.predict_contributions(model, '{0,0}') FROM ml_explain.m WHERE name = 'no_cover'$$) AS no_cover;
 SELECT try_sql($$SELECT precmed.predict_contributions(model, '{0,0}') FROM ml_explain.m WHERE name = 'zero_cover'$$) AS zero_cover;
+-- a tree 300 levels deep (a chain of splits on feature 1): explained exactly
+-- (the contributions add up), but its path buffer (302 * 303 / 2 path
+-- elements, 1.4 MB) is over a 1 MB precmed.max_memory_mb: 54000
+INSERT INTO m SELECT 'deep', xgb(2, 0.5, tree(
+  (SELECT array_agg(CASE WHEN i % 2 = 0 AND i < 600 THEN i + 1 ELSE -1 END ORDER BY i) FROM generate_series(0, 600) i),
+  (SELECT array_agg(CASE WHEN i % 2 = 0 AND i < 600 THEN i + 2 ELSE -1 END ORDER BY i) FROM generate_series(0, 600) i),
+  (SELECT array_agg(0 ORDER BY i) FROM generate_series(0, 600) i),
+  (SELECT array_agg(CASE WHEN i % 2 = 0 AND i < 600 THEN i / 2 + 0.5 ELSE 0.1 * (i % 7) END ORDER BY i) FROM generate_series(0, 600) i),
+  (SELECT array_agg(0 ORDER BY i) FROM generate_series(0, 600) i),
+  (SELECT array_agg(CASE WHEN i % 2 = 0 AND i < 600 THEN 301 - i / 2 ELSE 1 END ORDER BY i) FROM generate_series(0, 600) i)));
+SELECT abs((SELECT sum(c) FROM unnest(precmed.predict_contributions(model, '{250,0}')) c) -
+           ln(precmed.predict(model, '{250,0}') / (1 - precmed.predict(model, '{250,0}')))) < 1e-9 AS deep_sums_to_margin
+  FROM m WHERE name = 'deep';
+SET precmed.max_memory_mb = 1;
+SELECT try_sql($$SELECT precmed.predict_contributions(model, '{250,0}') FROM ml_explain.m WHERE name = 'deep'$$) AS too_deep_for_limit;
+RESET precmed.max_memory_mb;
 SELECT try_sql($$SELECT * FROM precmed.top_reasons(NULL, '{1,2}', '{a,b}')$$) AS null_model;
 SELECT try_sql($$SELECT * FROM ml_explain.m, precmed.top_reasons(model, '{1,2}', NULL) WHERE name = 'twice'$$) AS null_names;
 SELECT try_sql($$SELECT * FROM ml_explain.m, precmed.top_reasons(model, '{1,2}', '{a}') WHERE name = 'twice'$$) AS names_length;

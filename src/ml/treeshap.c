@@ -32,6 +32,7 @@
 #include <math.h>
 
 #include "miscadmin.h"
+#include "utils/memutils.h"
 
 typedef struct ShapPathElem
 {
@@ -133,6 +134,7 @@ shap_recurse(const ShapWalk *w, int node, ShapPathElem *parent, int plen,
 				ino = 1.0;
 
 	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
 	memcpy(path, parent, sizeof(ShapPathElem) * plen);
 	path_extend(path, plen, zero, one, feature);
 
@@ -185,6 +187,12 @@ ml_forest_contributions(const MlForest *f, const double *x, double *out)
 				 errmsg("argument \"model\" holds an XGBoost model whose trees lack node covers"),
 				 errdetail("TreeSHAP weighs the branches of a split by the training cover (\"sum_hessian\") of each node; a node of this model has none, or one that is not positive."),
 				 errhint("Models made by precmed.train_xgboost have them: retrain the model."));
+	if (slots * sizeof(ShapPathElem) > MaxAllocSize)
+		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+				 errmsg("argument \"model\" has a tree too deep to explain (%d levels)", f->max_depth),
+				 errdetail("TreeSHAP keeps a path per level: %.0f bytes, over the 1 GB a single allocation may hold.",
+						   slots * sizeof(ShapPathElem)),
+				 errhint("Explain models of shallower trees (max_depth)."));
 	pm_check_memory(slots * sizeof(ShapPathElem), "explaining a prediction (TreeSHAP paths)");
 	buf = palloc(sizeof(ShapPathElem) * (Size) slots);
 	memset(out, 0, sizeof(double) * (f->nfeatures + 1));
