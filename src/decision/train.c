@@ -8,9 +8,12 @@
  * (ml_xgboost_train or ml_logreg_train do the training, so a multi-label
  * model is made of ordinary single-label model values).  In a classifier
  * chain the label at position k also sees the labels at positions 0..k-1
- * as extra features: their true values in training (NaN when unknown),
- * the model's own 0/1 decisions when scoring.  Binary relevance trains the
- * labels independently.
+ * as extra features: in training, their out-of-fold 0/1 decisions from the
+ * inner cross-validation that chose their thresholds (threshold "cv"), or
+ * their true values (NaN when unknown) under the other threshold rules;
+ * the model's own 0/1 decisions when scoring.  Decisions in training match
+ * what the model sees when scoring (true values make a chain
+ * overconfident).  Binary relevance trains the labels independently.
  *
  * Each label's decision threshold maximizes its F1: over out-of-fold
  * probabilities of an inner cross-validation ("cv", the default: folds fixed
@@ -89,6 +92,7 @@ typedef struct DecPlan
 	DecThresholdRule rule;
 	double		fixed;			/* DEC_THR_FIXED */
 	uint8	   *fold;			/* per row: inner fold */
+	double	   *chain_x;		/* per row and label: its value as a chain feature */
 	int64	   *npos;			/* per label: positive rows */
 	int64	   *nknown;			/* per label: rows with the label known */
 } DecPlan;
@@ -335,6 +339,10 @@ plan_make(DecPlan *pl, const DecRows *r)
 	plan_counts(pl);
 	plan_order(pl);
 	plan_label_params(pl);
+	/* chain features start as the true labels (NaN unknown); see cv_threshold */
+	pl->chain_x = palloc_extended(sizeof(double) * r->nrows * nl, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < r->nrows * nl; i++)
+		pl->chain_x[i] = r->y[i] == DEC_LABEL_UNKNOWN ? NAN : (double) r->y[i];
 	/* inner folds by a hash of each row's contents: the same whatever the row order */
 	pl->fold = palloc(r->nrows);
 	for (int64 i = 0; i < r->nrows; i++)
@@ -349,11 +357,12 @@ plan_make(DecPlan *pl, const DecRows *r)
 
 /*
  * The training rows of chain position k (label order[k]): rows whose label
- * is known and whose inner fold is not skip_fold (-1: all), features then,
- * in a chain, the true values of the labels before it (NaN when unknown).
+ * is known (every row when all_rows, label 0 where unknown) and whose inner
+ * fold is not skip_fold (-1: all), or is fold when want_fold; features then,
+ * in a chain, the labels before it as chain features (chain_x).
  */
 static MlTrainRows *
-label_rows(const DecPlan *pl, int k, int skip_fold, bool want_fold, int fold)
+label_rows(const DecPlan *pl, int k, int skip_fold, bool want_fold, int fold, bool all_rows)
 {
 	const DecRows *r = pl->rows;
 	int			l = pl->order[k];
@@ -363,7 +372,7 @@ label_rows(const DecPlan *pl, int k, int skip_fold, bool want_fold, int fold)
 	int64		n = 0;
 
 	t->nfeatures = nf;
-	t->capacity = Max(pl->nknown[l], 1);
+	t->capacity = Max(all_rows ? r->nrows : pl->nknown[l], 1);
 	t->x = palloc_extended(sizeof(double) * t->capacity * nf, MCXT_ALLOC_HUGE);
 	t->y = palloc_extended(sizeof(double) * t->capacity, MCXT_ALLOC_HUGE);
 	t->params = pl->label_params[l];
@@ -372,18 +381,14 @@ label_rows(const DecPlan *pl, int k, int skip_fold, bool want_fold, int fold)
 		int8		y = r->y[i * r->nlabels + l];
 		double	   *xi;
 
-		if (y == DEC_LABEL_UNKNOWN || (skip_fold >= 0 && pl->fold[i] == skip_fold) ||
+		if ((y == DEC_LABEL_UNKNOWN && !all_rows) || (skip_fold >= 0 && pl->fold[i] == skip_fold) ||
 			(want_fold && pl->fold[i] != fold))
 			continue;
 		xi = t->x + n * nf;
 		memcpy(xi, r->x + i * r->nfeatures, sizeof(double) * r->nfeatures);
 		for (int j = 0; j < extra; j++)
-		{
-			int8		yj = r->y[i * r->nlabels + pl->order[j]];
-
-			xi[r->nfeatures + j] = yj == DEC_LABEL_UNKNOWN ? NAN : (double) yj;
-		}
-		t->y[n++] = (double) y;
+			xi[r->nfeatures + j] = pl->chain_x[i * r->nlabels + pl->order[j]];
+		t->y[n++] = y == 1 ? 1.0 : 0.0;
 	}
 	t->nrows = n;
 	return t;
@@ -467,33 +472,51 @@ score_rows(bytea *m, const MlTrainRows *t, PmScoredLabel *s)
  * whose training part has one class only falls back to "train" (false).
  */
 static bool
-cv_threshold(const DecPlan *pl, int k, double *thr)
+cv_threshold(DecPlan *pl, int k, double *thr)
 {
+	const DecRows *r = pl->rows;
 	int			l = pl->order[k];
 	PmScoredLabel *s = palloc_extended(sizeof(PmScoredLabel) * Max(pl->nknown[l], 1), MCXT_ALLOC_HUGE);
+	PmScoredLabel *all = palloc_extended(sizeof(PmScoredLabel) * Max(r->nrows, 1), MCXT_ALLOC_HUGE);
+	double	   *oof = palloc_extended(sizeof(double) * Max(r->nrows, 1), MCXT_ALLOC_HUGE);
 	int64		n = 0;
 
 	for (int f = 0; f < pl->p.threshold_folds; f++)
 	{
-		MlTrainRows *tr = label_rows(pl, k, f, false, 0);
-		MlTrainRows *te = label_rows(pl, k, -1, true, f);
-		int64		pos = 0;
+		MlTrainRows *tr = label_rows(pl, k, f, false, 0, false);
+		MlTrainRows *te = label_rows(pl, k, -1, true, f, true);
+		int64		pos = 0,
+					j = 0;
 
 		for (int64 i = 0; i < tr->nrows; i++)
 			pos += tr->y[i] == 1.0;
 		if (pos == 0 || pos == tr->nrows || te->nrows == 0)
 			return false;
-		score_rows(train_one(pl, tr), te, s + n);
-		n += te->nrows;
+		/* every row of fold f scored; the rows knowing the label choose the threshold */
+		score_rows(train_one(pl, tr), te, all);
+		for (int64 i = 0; i < r->nrows; i++)
+		{
+			if (pl->fold[i] != f)
+				continue;
+			oof[i] = all[j].score;
+			if (r->y[i * r->nlabels + l] != DEC_LABEL_UNKNOWN)
+				s[n++] = all[j];
+			j++;
+		}
 	}
 	*thr = best_f1_threshold(s, n);
+	/* later labels of the chain train on these out-of-fold decisions */
+	for (int64 i = 0; i < r->nrows; i++)
+		pl->chain_x[i * r->nlabels + l] = oof[i] >= *thr ? 1.0 : 0.0;
 	pfree(s);
+	pfree(all);
+	pfree(oof);
 	return true;
 }
 
 /* Train chain position k: its model value, and its threshold in *thr. */
 static bytea *
-train_position(const DecPlan *pl, int k, double *thr, const char **how)
+train_position(DecPlan *pl, int k, double *thr, const char **how)
 {
 	int			l = pl->order[k];
 	bool		done = false;
@@ -511,10 +534,10 @@ train_position(const DecPlan *pl, int k, double *thr, const char **how)
 		if (!done)
 			*how = "train";
 	}
-	m = train_one(pl, label_rows(pl, k, -1, false, 0));
+	m = train_one(pl, label_rows(pl, k, -1, false, 0, false));
 	if (!done)
 	{
-		MlTrainRows *t = label_rows(pl, k, -1, false, 0);
+		MlTrainRows *t = label_rows(pl, k, -1, false, 0, false);
 		PmScoredLabel *s = palloc_extended(sizeof(PmScoredLabel) * Max(t->nrows, 1), MCXT_ALLOC_HUGE);
 
 		score_rows(m, t, s);
