@@ -158,6 +158,16 @@ SELECT (precmed.model_info(m)->'per_label'->1->'model'->>'features')::int AS c_f
        precmed.predict_labels(m, ARRAY[9, 12]) AS p
   FROM (SELECT precmed.train_multilabel(x, ARRAY[y[1], y[3]], '{"method": "classifier_chain", "base": "logreg", "labels": ["a", "c"], "order": ["a", "c"], "threshold": 0.5}') AS m FROM ds) s;
 
+-- label implications: c = a AND b, so c implies a and b; binary relevance with logistic
+-- regression and low fixed thresholds calls c without a or b on some rows, "implies" raises them
+SELECT count(*) FILTER (WHERE d1[3] AND NOT (d1[1] AND d1[2])) AS broken_without,
+       count(*) FILTER (WHERE d2[3] AND NOT (d2[1] AND d2[2])) AS broken_with,
+       count(*) FILTER (WHERE d1[3] <> d2[3]) AS c_changed,
+       count(*) FILTER (WHERE d1 <> d2 AND NOT d1[3]) AS changed_without_c
+  FROM (SELECT precmed.predict_labels(m1, x) AS d1, precmed.predict_labels(m2, x) AS d2
+          FROM ds, (SELECT precmed.train_multilabel(x, y, '{"base": "logreg", "labels": ["a", "b", "c"], "threshold": 0.2}') AS m1,
+                           precmed.train_multilabel(x, y, '{"base": "logreg", "labels": ["a", "b", "c"], "threshold": 0.2, "implies": {"c": ["a", "b"]}}') AS m2
+                      FROM ds) m) s;
 -- predict_contributions of a multi-label model: one row per label (features, then bias),
 -- each row summing to that label's margin logit(p); in a chain the bias column also holds
 -- the earlier labels' decisions (checked for XGBoost and logistic regression, chain and not)
@@ -207,6 +217,10 @@ SELECT precmed.train_multilabel(x, y, '{"threshold": 1.5}') FROM ds;
 SELECT precmed.train_multilabel(x, y, '{"threshold": "best"}') FROM ds;
 SELECT precmed.train_multilabel(x, y, '{"label_params": {"zz": {}}}') FROM ds;
 SELECT precmed.train_multilabel(x, y, '{"params": {"max_depth": 0}}') FROM ds;
+SELECT precmed.train_multilabel(x, y, '{"labels": ["a", "b", "c"], "implies": {"c": "d"}}') FROM ds;
+SELECT precmed.train_multilabel(x, y, '{"labels": ["a", "b", "c"], "implies": {"c": "c"}}') FROM ds;
+SELECT precmed.train_multilabel(x, y, '{"labels": ["a", "b", "c"], "implies": {"c": 1}}') FROM ds;
+SELECT precmed.train_multilabel(x, y, '{"labels": ["a", "b", "c"], "implies": ["c", "a"]}') FROM ds;
 SELECT precmed.train_multilabel(x, y, '{"base": "logreg", "params": {"max_depth": 3}}') FROM ds;
 -- expect 22023: a multi-label model given to precmed.predict, a single-label one to predict_multilabel
 SELECT precmed.predict(br, ARRAY[1, 2]) FROM ml_models;

@@ -9,6 +9,8 @@
 
 #include "ml/ml.h"
 
+#include "utils/jsonb.h"
+
 /* Labels of one model or metric state: a bound on the state sizes. */
 #define DEC_MAX_LABELS 1000
 
@@ -62,6 +64,8 @@ typedef struct DecModel
 	int		   *order;			/* label at each chain position */
 	double	   *threshold;		/* per label (label order) */
 	MlScorer   *sub;			/* per chain position */
+	int			nimplies;
+	int		   *implies;		/* (child, parent) label pairs */
 } DecModel;
 
 /* What training produced, to be packed into a model value. */
@@ -75,6 +79,8 @@ typedef struct DecTrained
 	const int  *order;
 	const double *threshold;
 	bytea	  **sub;			/* per chain position */
+	int			nimplies;
+	const int  *implies;		/* (child, parent) label pairs */
 	const char *meta;			/* JSON text */
 } DecTrained;
 
@@ -96,6 +102,14 @@ extern void dec_model_contributions(const DecModel *d, const double *x, double *
 
 /* precmed.predict_contributions of a multi-label model (arguments model, features). */
 extern Datum dec_contributions_array(FunctionCallInfo fcinfo);
+
+/* ---- implies.c: label implications ---- */
+
+/* The "implies" param v (NULL: none) as (child, parent) pairs in *pairs; returns their count. */
+extern int	dec_read_implies(const JsonbValue *v, char **names, int nl, int **pairs);
+
+/* Raise each implied label's decision (labels in label order). */
+extern void dec_apply_implies(const DecModel *d, bool *labels);
 
 /* precmed.model_info of a multi-label model. */
 extern Datum dec_model_info(bytea *value, const MlModel *m);

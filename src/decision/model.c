@@ -11,6 +11,8 @@
  *   int32[L]   label at each chain position (0-based)
  *   float8[L]  decision threshold of each label (label order)
  *   uint32[L]  length of each chain position's model value
+ *   int32      number of label implications
+ *   int32[2n]  (child, parent) label pairs: a true child raises the parent
  *   ...        the model values (complete single-label precmed models,
  *              each with its own header and CRC), in chain order
  *
@@ -56,6 +58,9 @@ dec_model_pack(const DecTrained *t)
 
 		appendBinaryStringInfo(&b, (char *) &len, 4);
 	}
+	v = t->nimplies;
+	appendBinaryStringInfo(&b, (char *) &v, 4);
+	appendBinaryStringInfo(&b, (const char *) t->implies, sizeof(int32) * 2 * t->nimplies);
 	for (int k = 0; k < nl; k++)
 		appendBinaryStringInfo(&b, VARDATA_ANY(t->sub[k]), VARSIZE_ANY_EXHDR(t->sub[k]));
 	return ml_model_pack(ML_ALG_MULTILABEL, t->nfeatures, t->ntrain, t->npositive,
@@ -105,6 +110,20 @@ body_read(const MlModel *m, DecModel *d, const char ***subs, uint32 **lens)
 	memcpy(*lens, p + 12 * nl, 4 * nl);
 	p += 16 * nl;
 	left -= 16 * (Size) nl;
+	if (left < 4)
+		bad_body("is truncated");
+	memcpy(&d->nimplies, p, 4);
+	p += 4;
+	left -= 4;
+	if (d->nimplies < 0 || d->nimplies > nl * nl || left < (Size) d->nimplies * 8)
+		bad_body(psprintf("announces %d label implications", d->nimplies));
+	d->implies = palloc(sizeof(int) * 2 * Max(d->nimplies, 1));
+	memcpy(d->implies, p, sizeof(int32) * 2 * d->nimplies);
+	p += 8 * d->nimplies;
+	left -= 8 * (Size) d->nimplies;
+	for (int i = 0; i < 2 * d->nimplies; i++)
+		if (d->implies[i] < 0 || d->implies[i] >= nl)
+			bad_body("has a label implication outside its labels");
 	for (int k = 0; k < nl; k++)
 	{
 		bool		seen = false;
@@ -194,6 +213,8 @@ dec_model_predict(const DecModel *d, const double *x, double *prob, bool *labels
 		/* the chain's next models see this label's decision */
 		xx[nf + k] = p >= d->threshold[l] ? 1.0 : 0.0;
 	}
+	if (labels)
+		dec_apply_implies(d, labels);
 	pfree(xx);
 }
 

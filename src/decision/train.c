@@ -43,6 +43,7 @@ typedef struct DecParams
 	JsonbValue *label_params;	/* object of objects, or NULL */
 	JsonbValue *threshold;		/* "cv", "train", a number, or NULL */
 	int			threshold_folds;
+	JsonbValue *implies;		/* object: label -> implied label(s), or NULL */
 } DecParams;
 
 static const char *const methods[] = {"binary_relevance", "classifier_chain", NULL};
@@ -59,6 +60,7 @@ static const PmParam dec_params[] = {
 	{"label_params", PM_PARAM_JSON, 0, 0, false, false, NULL, offsetof(DecParams, label_params), 0},
 	{"threshold", PM_PARAM_JSON, 0, 0, false, false, NULL, offsetof(DecParams, threshold), 0},
 	{"threshold_folds", PM_PARAM_INTEGER, 2, 10, false, false, NULL, offsetof(DecParams, threshold_folds), 0},
+	{"implies", PM_PARAM_JSON, 0, 0, false, false, NULL, offsetof(DecParams, implies), 0},
 };
 
 #define DEC_HINT "See the parameter table of precmed.train_multilabel in docs/decision_support.md."
@@ -587,6 +589,8 @@ dec_meta(const DecPlan *pl, const double *thr, const char **how)
 	appendStringInfoString(&s, pl->p.params ? json_text(pl->p.params) : "{}");
 	appendStringInfoString(&s, ", \"label_params\": ");
 	appendStringInfoString(&s, pl->p.label_params ? json_text(pl->p.label_params) : "{}");
+	appendStringInfoString(&s, ", \"implies\": ");
+	appendStringInfoString(&s, pl->p.implies ? json_text(pl->p.implies) : "{}");
 	appendStringInfoChar(&s, '}');
 	return s.data;
 }
@@ -620,6 +624,7 @@ train_multilabel_final(PG_FUNCTION_ARGS)
 	AssertCheckDecRows(r);
 	nl = r->nlabels;
 	plan_make(&pl, r);
+	t.nimplies = dec_read_implies(pl.p.implies, pl.names, nl, (int **) &t.implies);
 	thr = palloc(sizeof(double) * nl);
 	how = palloc(sizeof(char *) * nl);
 	sub = palloc(sizeof(bytea *) * nl);
