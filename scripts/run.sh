@@ -2,10 +2,13 @@
 # precmed's two commands.
 #
 #   bash scripts/run.sh test   build (warnings are errors), install, run every
-#                              pg_regress test and pgTAP suite, print the
-#                              failures' diffs and "N passed, N failed"
+#                              pg_regress test, pgTAP suite, lifecycle test and
+#                              the docs test (test/docs: every sql block of the
+#                              docs runs as written), print the failures' diffs
+#                              and "N passed, N failed"
 #   bash scripts/run.sh test NAME...   only the named pg_regress tests
-#                              (sql/NAME.sql) and pgTAP suites (test/pgtap/NAME.sql)
+#                              (sql/NAME.sql), pgTAP suites (test/pgtap/NAME.sql),
+#                              lifecycle tests or the docs test (NAME docs)
 #   bash scripts/run.sh demo   build, install, load the shipped sample data and
 #                              run the main job end to end
 #   bash scripts/run.sh bench NAME   the same set-up, then bench/NAME against it
@@ -43,7 +46,7 @@ cd "$top"
 
 PACKAGES=(postgresql-15 postgresql-server-dev-15 libopenblas-dev libxml2-dev
           libxgboost-dev postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-          build-essential pkg-config)
+          build-essential pkg-config python3)
 
 say() { printf '== %s\n' "$*"; }
 
@@ -180,7 +183,7 @@ PSQL=(psql -X -q -v ON_ERROR_STOP=1)
 
 run_tests() {
   local passed=0 failed=0 out=$run_dir/regress
-  local tests suites=(test/pgtap/*.sql) lifecycle=(test/lifecycle/*.sh)
+  local tests suites=(test/pgtap/*.sql) lifecycle=(test/lifecycle/*.sh test/docs/*.sh)
   tests=$(make -s PG_CONFIG="$PG_CONFIG" print-regress)
   if [ $# -gt 0 ]; then
     # only the named tests: pg_regress names and pgTAP file names
@@ -189,7 +192,8 @@ run_tests() {
       if [ -f "sql/$t.sql" ]; then keep_tests="$keep_tests $t"
       elif [ -f "test/pgtap/$t.sql" ]; then keep_suites+=("test/pgtap/$t.sql")
       elif [ -f "test/lifecycle/$t.sh" ]; then keep_lifecycle+=("test/lifecycle/$t.sh")
-      else echo "no test named $t (sql/$t.sql, test/pgtap/$t.sql or test/lifecycle/$t.sh)" >&2; exit 2
+      elif [ -f "test/docs/$t.sh" ]; then keep_lifecycle+=("test/docs/$t.sh")
+      else echo "no test named $t (sql/$t.sql, test/pgtap/$t.sql, test/lifecycle/$t.sh or test/docs/$t.sh)" >&2; exit 2
       fi
     done
     tests=$keep_tests
@@ -234,9 +238,9 @@ run_tests() {
     grep -vE '^ok [0-9]+' "$out/pgtap.txt"
   fi
 
-  # lifecycle tests (upgrade, dump and restore): shell scripts that print TAP
+  # lifecycle tests (upgrade, dump and restore) and the docs test: shell scripts that print TAP
   if [ ${#lifecycle[@]} -gt 0 ]; then
-    say "lifecycle tests"
+    say "lifecycle tests and the docs test"
     set +e
     prove --verbose --exec bash "${lifecycle[@]}" >"$out/lifecycle.txt" 2>&1
     set -e

@@ -459,29 +459,31 @@ BEGIN
          AND NOT (ob.variable = 'temperature' AND ob.value < 25)
          AND NOT (ob.variable = 'ph' AND (ob.value < 6.5 OR ob.value > 8.0))
     ),
+    -- float sums take their rows in a fixed order (ORDER BY inside the aggregate), so the
+    -- same rows give the same bits whatever the plan or where a synchronized scan starts
     vs AS (
       SELECT o.stay_id, o.variable, count(*) AS n, min(o.value) AS min, max(o.value) AS max,
-             avg(o.value) AS mean,
+             avg(o.value ORDER BY o.minutes, o.value) AS mean,
              (array_agg(o.value ORDER BY o.minutes DESC, o.value DESC))[1] AS last,
              (array_agg(o.value ORDER BY o.minutes DESC, o.value DESC))[2] AS prev,
              (array_agg(o.value ORDER BY o.minutes, o.value))[1] AS first,
-             regr_slope(o.value, o.minutes / 60.0) AS slope,
+             regr_slope(o.value, o.minutes / 60.0 ORDER BY o.minutes, o.value) AS slope,
              (%6$s - max(o.minutes)) / 60.0 AS hsl,
              min(o.minutes) AS minmin, max(o.minutes) AS maxmin,
-             avg(o.value) FILTER (WHERE o.minutes > %6$s - 360) AS l6,
-             avg(o.value) FILTER (WHERE o.minutes <= 360) AS f6,
-             sum(o.value) AS sum, count(*) FILTER (WHERE o.value = 0) AS zeros,
-             sum(o.value) FILTER (WHERE o.minutes > %6$s - 360) AS s6,
-             sum(o.value) FILTER (WHERE o.minutes > %6$s - 720) AS s12,
-             sum(o.value) FILTER (WHERE o.minutes > %6$s - 1440) AS s24
+             avg(o.value ORDER BY o.minutes, o.value) FILTER (WHERE o.minutes > %6$s - 360) AS l6,
+             avg(o.value ORDER BY o.minutes, o.value) FILTER (WHERE o.minutes <= 360) AS f6,
+             sum(o.value ORDER BY o.minutes, o.value) AS sum, count(*) FILTER (WHERE o.value = 0) AS zeros,
+             sum(o.value ORDER BY o.minutes, o.value) FILTER (WHERE o.minutes > %6$s - 360) AS s6,
+             sum(o.value ORDER BY o.minutes, o.value) FILTER (WHERE o.minutes > %6$s - 720) AS s12,
+             sum(o.value ORDER BY o.minutes, o.value) FILTER (WHERE o.minutes > %6$s - 1440) AS s24
         FROM o GROUP BY o.stay_id, o.variable
     ),
     w AS (SELECT vs.stay_id, %4$s FROM vs GROUP BY vs.stay_id),
     h AS (
       SELECT x.stay_id,
-             sum(least(coalesce(x.nxt, %6$s) - x.minutes, 60)) FILTER (WHERE x.variable = 'map' AND x.value < 65) AS map_below65,
-             sum(least(coalesce(x.nxt, %6$s) - x.minutes, 60)) FILTER (WHERE x.variable = 'map' AND x.value < 60) AS map_below60,
-             sum(least(coalesce(x.nxt, %6$s) - x.minutes, 60)) FILTER (WHERE x.variable = 'sbp' AND x.value < 90) AS sbp_below90
+             sum(least(coalesce(x.nxt, %6$s) - x.minutes, 60) ORDER BY x.variable, x.minutes, x.value) FILTER (WHERE x.variable = 'map' AND x.value < 65) AS map_below65,
+             sum(least(coalesce(x.nxt, %6$s) - x.minutes, 60) ORDER BY x.variable, x.minutes, x.value) FILTER (WHERE x.variable = 'map' AND x.value < 60) AS map_below60,
+             sum(least(coalesce(x.nxt, %6$s) - x.minutes, 60) ORDER BY x.variable, x.minutes, x.value) FILTER (WHERE x.variable = 'sbp' AND x.value < 90) AS sbp_below90
         FROM (SELECT o.stay_id, o.variable, o.value, o.minutes,
                      lead(o.minutes) OVER (PARTITION BY o.stay_id, o.variable ORDER BY o.minutes, o.value) AS nxt
                 FROM o WHERE o.variable IN ('map', 'sbp')) x

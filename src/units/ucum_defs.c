@@ -12,6 +12,7 @@
  */
 #include "units/units.h"
 
+#include <ctype.h>
 #include <math.h>
 
 #include <libxml/parser.h>
@@ -116,6 +117,57 @@ parse_number(const char *s, const char *what)
 	if (end == s || *end != '\0' || !isfinite(v))
 		elog(ERROR, "ucum-essence: bad value \"%s\" for %s", s, what);
 	return v;
+}
+
+/*
+ * A definition's decimal number as digits * 10^exp10, so that 64.79891 (the
+ * grain, in mg) is the exact integer 6479891 and 10^-5: products of such
+ * values stay exact and the power of ten is applied once, by one correctly
+ * rounded division or multiplication (453.59237 g per pound, not
+ * 453.5923700000001).  Numbers with more digits than float8 holds exactly
+ * keep strtod's value.
+ */
+static double
+parse_decimal(const char *s, const char *what, int *exp10)
+{
+	double		v = parse_number(s, what);
+	uint64		digits = 0;
+	int			e = 0;
+	bool		point = false;
+	const char *c;
+
+	*exp10 = 0;
+	for (c = s; *c && *c != 'e' && *c != 'E'; c++)
+	{
+		if (*c == '.' && !point)
+		{
+			point = true;
+			continue;
+		}
+		if (!isdigit((unsigned char) *c) || digits >= (UINT64CONST(1) << 53) / 10)
+			return v;
+		digits = digits * 10 + (*c - '0');
+		if (point)
+			e--;
+	}
+	if (*c)
+	{
+		char	   *end;
+		long		x = strtol(c + 1, &end, 10);
+
+		if (*end != '\0' || x < -300 || x > 300)
+			return v;
+		e += (int) x;
+	}
+	if (digits == 0)
+		return v;
+	while (digits % 10 == 0)
+	{
+		digits /= 10;
+		e++;
+	}
+	*exp10 = e;
+	return (double) digits;
 }
 
 /* The special function of unit code by its ucum-essence name. */
@@ -253,12 +305,12 @@ read_unit(xmlNodePtr n)
 			elog(ERROR, "ucum-essence: special unit \"%s\" has no function", a->code);
 		a->fn = special_fn(xml_attr(f, "name"), a->code);
 		a->def_unit = xml_attr(f, "Unit");
-		a->def_value = parse_number(xml_attr(f, "value"), a->code);
+		a->def_value = parse_decimal(xml_attr(f, "value"), a->code, &a->def_exp10);
 	}
 	else
 	{
 		a->def_unit = xml_attr(v, "Unit");
-		a->def_value = parse_number(xml_attr(v, "value"), a->code);
+		a->def_value = parse_decimal(xml_attr(v, "value"), a->code, &a->def_exp10);
 	}
 	if (a->def_unit == NULL)
 		elog(ERROR, "ucum-essence: unit \"%s\" has no definition", a->code);

@@ -591,15 +591,8 @@ ucum_resolve_atom(UcumAtom *atom, char **errmsg)
 		return false;
 	}
 	atom->resolving = false;
-	{
-		double		v = atom->def_value;
-		int			k = (int) lrint(log10(v));
-
-		if (v > 0 && pow(10.0, k) == v)
-			def.exp10 += k;
-		else
-			def.factor *= v;
-	}
+	def.factor *= atom->def_value;	/* digits: an exact integer when it fits */
+	def.exp10 += atom->def_exp10;
 	if (atom->arbitrary && !def.has_arbitrary)
 	{
 		def.dim[UCUM_FIRST_ARB + ucum_arbitrary_slot(atom->code)] = 1;

@@ -97,8 +97,9 @@ typedef struct UcumAtom
 	bool		metric;			/* takes prefixes */
 	bool		special;
 	bool		arbitrary;
-	char	   *def_unit;		/* definition: def_value * def_unit */
-	double		def_value;
+	char	   *def_unit;		/* definition: def_value * 10^def_exp10 * def_unit */
+	double		def_value;		/* the decimal's digits, an exact integer when it fits */
+	int			def_exp10;
 	UcumSpecialFn fn;
 	bool		resolved;
 	bool		resolving;

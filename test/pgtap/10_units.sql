@@ -5,7 +5,7 @@
 \set QUIET 1
 \set essence_md5 `md5sum test/data/units/ucum-essence.xml | cut -c1-32`
 BEGIN;
-SELECT plan(96);
+SELECT plan(99);
 
 CREATE TEMP TABLE cu (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text, c10 text);
 \copy cu FROM 'test/data/units/TableOfExampleUcumCodesForElectronicMessaging.csv' WITH (FORMAT csv)
@@ -61,6 +61,10 @@ SELECT is(precmed.ucum_canonical('mg/dL'), 'g.m-3', 'canonical of mg/dL');
 SELECT is(precmed.ucum_canonical('N'), 'm.g.s-2', 'canonical of N (gram, not kilogram, is the UCUM base)');
 SELECT is(precmed.ucum_canonical('[IU]/L'), '[iU].m-3', 'canonical of [IU]/L');
 SELECT is(precmed.ucum_factor('mg/dL'), 10::float8, 'mg/dL is exactly 10 g.m-3');
+-- definitions' decimals are digits * 10^k: 7000 [gr] of 64.79891 mg is exactly the decimal 453.59237
+SELECT is(precmed.ucum_factor('[lb_av]'), 453.59237::float8, '[lb_av] is 453.59237 g, the nearest float8 (not 453.5923700000001)');
+SELECT is(precmed.ucum_factor('[oz_av]'), 28.349523125::float8, '[oz_av] is 28.349523125 g, the nearest float8');
+SELECT is(precmed.ucum_factor('[ft_i]'), 0.3048::float8, '[ft_i] is 0.3048 m, the nearest float8');
 
 -- 32-35: every analyte: molar conversions against independent factors
 -- (conventional -> SI = 10^k / molar mass, molar masses summed by hand from
