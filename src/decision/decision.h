@@ -9,6 +9,8 @@
 
 #include "ml/ml.h"
 
+#include "common/agg_state.h"
+
 #include "utils/jsonb.h"
 
 /* Labels of one model or metric state: a bound on the state sizes. */
@@ -21,6 +23,9 @@ typedef enum DecMethod
 } DecMethod;
 
 /* ---- rows.c: the state of precmed.train_multilabel ---- */
+
+/* precmed.multilabel_rows_state (rows.c). */
+extern const PmStateFamily dec_rows_family;
 
 #define DEC_LABEL_UNKNOWN ((int8) -1)
 

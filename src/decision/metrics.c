@@ -19,7 +19,9 @@
  * label_ranking_average_precision_score).
  *
  * A row where either array is NULL is skipped, as SQL aggregates skip
- * NULLs; a NULL element is an error.  Both states combine and serialize.
+ * NULLs; a NULL element is an error.  Both states combine, and are SQL
+ * types (precmed.multilabel_metrics_state, precmed.label_ranking_ap_state;
+ * src/common/agg_state.c) that travel between processes and servers.
  */
 #include "decision/decision.h"
 
@@ -27,9 +29,13 @@
 
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+
+extern const PmStateFamily dec_metrics_family;
+extern const PmStateFamily dec_lrap_family;
 
 typedef struct DecMetrics
 {
@@ -188,44 +194,100 @@ multilabel_metrics_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* The state as bytea (its bytes: the struct has no pointers). */
-PG_FUNCTION_INFO_V1(multilabel_metrics_serialize);
-Datum
-multilabel_metrics_serialize(PG_FUNCTION_ARGS)
+/* The metrics state's payload: its fields in network order. */
+static bytea *
+metrics_write(void *state)
 {
-	DecMetrics *m = (DecMetrics *) PG_GETARG_POINTER(0);
-	Size		size = METRICS_SIZE(m->nlabels);
-	bytea	   *out = palloc(VARHDRSZ + size);
+	DecMetrics *m = (DecMetrics *) state;
+	StringInfoData buf;
 
 	AssertCheckDecMetrics(m);
-	SET_VARSIZE(out, VARHDRSZ + size);
-	memcpy(VARDATA(out), m, size);
-	PG_RETURN_BYTEA_P(out);
+	pq_begintypsend(&buf);
+	pq_sendint32(&buf, m->nlabels);
+	pq_sendint64(&buf, m->n);
+	pq_sendint64(&buf, m->subset_ok);
+	pq_sendint64(&buf, m->wrong);
+	pq_sendfloat8(&buf, m->jaccard);
+	for (int i = 0; i < 3 * m->nlabels; i++)
+		pq_sendint64(&buf, m->counts[i]);
+	return pq_endtypsend(&buf);
 }
 
-/* The state multilabel_metrics_serialize wrote, checked. */
-PG_FUNCTION_INFO_V1(multilabel_metrics_deserialize);
-Datum
-multilabel_metrics_deserialize(PG_FUNCTION_ARGS)
+#define METRICS_PAYLOAD_LEN(nl) (4 + 3 * 8 + 8 + 24 * (Size) (nl))
+/* more examples than any state can count: keeps the checks' sums in range */
+#define METRICS_MAX_EXAMPLES (PG_INT64_MAX / 4 / DEC_MAX_LABELS)
+
+/*
+ * A metrics state read from its payload: 22P03 unless the length fits the
+ * label count and the counts agree (per label, tp + fp + fn <= examples;
+ * the wrong pairs are the false positives and negatives; every example
+ * with a wrong label is not a subset match; Jaccard sum within 0..examples).
+ */
+static void *
+metrics_read(const char *p, Size len, MemoryContext cxt)
 {
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggcxt;
-	Size		len = VARSIZE_ANY_EXHDR(in);
-	int32		nl;
+	StringInfoData buf;
 	DecMetrics *m;
+	int32		nl;
+	int64		wrong = 0,
+				maxwrong = 0;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "multilabel_metrics_deserialize called in non-aggregate context");
-	if (len < offsetof(DecMetrics, counts))
-		elog(ERROR, "multi-label metrics state is truncated (%zu bytes)", len);
-	memcpy(&nl, VARDATA_ANY(in), sizeof(int32));
-	if (nl <= 0 || nl > DEC_MAX_LABELS || len != METRICS_SIZE(nl))
-		elog(ERROR, "multi-label metrics state is corrupted (%zu bytes for %d labels)", len, nl);
-	m = MemoryContextAlloc(aggcxt, len);
-	memcpy(m, VARDATA_ANY(in), len);
+	if (len < METRICS_PAYLOAD_LEN(1))
+		pm_state_corrupt(&dec_metrics_family,
+						 psprintf("The multi-label metrics state is truncated (%zu bytes).", len));
+	memcpy(&nl, p, 4);
+	nl = (int32) pg_ntoh32((uint32) nl);
+	if (nl <= 0 || nl > DEC_MAX_LABELS || len != METRICS_PAYLOAD_LEN(nl))
+		pm_state_corrupt(&dec_metrics_family,
+						 psprintf("%zu bytes for %d labels.", len, nl));
+	buf.data = (char *) p;
+	buf.len = buf.maxlen = (int) len;
+	buf.cursor = 4;
+	m = MemoryContextAllocZero(cxt, METRICS_SIZE(nl));
+	m->nlabels = nl;
+	m->n = pq_getmsgint64(&buf);
+	m->subset_ok = pq_getmsgint64(&buf);
+	m->wrong = pq_getmsgint64(&buf);
+	m->jaccard = pq_getmsgfloat8(&buf);
+	for (int i = 0; i < 3 * nl; i++)
+		m->counts[i] = pq_getmsgint64(&buf);
+	if (m->n < 1 || m->n > METRICS_MAX_EXAMPLES || m->subset_ok < 0 || m->subset_ok > m->n ||
+		!(m->jaccard >= 0 && m->jaccard <= (double) m->n))
+		pm_state_corrupt(&dec_metrics_family,
+						 psprintf("%lld examples, %lld subset matches, Jaccard sum %g.",
+								  (long long) m->n, (long long) m->subset_ok, m->jaccard));
+	for (int l = 0; l < nl; l++)
+	{
+		int64		tp = m->counts[3 * l],
+					fp = m->counts[3 * l + 1],
+					fn = m->counts[3 * l + 2];
+
+		if (tp < 0 || fp < 0 || fn < 0 || tp > m->n || fp > m->n || fn > m->n ||
+			tp + fp + fn > m->n)
+			pm_state_corrupt(&dec_metrics_family,
+							 psprintf("Label %d counts %lld, %lld and %lld true positives, false positives and false negatives in %lld examples.",
+									  l + 1, (long long) tp, (long long) fp, (long long) fn,
+									  (long long) m->n));
+		wrong += fp + fn;
+		maxwrong = Max(maxwrong, fp + fn);
+	}
+	if (m->wrong != wrong || m->n - m->subset_ok > wrong || m->subset_ok + maxwrong > m->n)
+		pm_state_corrupt(&dec_metrics_family,
+						 psprintf("%lld wrong labels, but the labels' false positives and negatives add up to %lld (%lld examples, %lld subset matches).",
+								  (long long) m->wrong, (long long) wrong,
+								  (long long) m->n, (long long) m->subset_ok));
 	AssertCheckDecMetrics(m);
-	PG_RETURN_POINTER(m);
+	return m;
 }
+
+/* precmed.multilabel_metrics_state: the counts grow with the labels (not the rows). */
+const PmStateFamily dec_metrics_family = {
+	"multilabel_metrics_state", PM_STATE_MULTILABEL_METRICS, 0, metrics_write, metrics_read
+};
+
+/* precmed.multilabel_metrics_state: multilabel_metrics's concrete state type. */
+PM_STATE_FUNCTIONS(multilabel_metrics_state, dec_metrics_family,
+				   multilabel_metrics_accum, multilabel_metrics_combine)
 
 /* a / b, or 1 when there is nothing to count (b == 0) */
 static inline double
@@ -386,38 +448,57 @@ label_ranking_ap_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* The state as bytea. */
-PG_FUNCTION_INFO_V1(label_ranking_ap_serialize);
-Datum
-label_ranking_ap_serialize(PG_FUNCTION_ARGS)
+/* The label ranking state's payload: its fields in network order. */
+static bytea *
+lrap_write(void *state)
 {
-	DecLrap    *st = (DecLrap *) PG_GETARG_POINTER(0);
-	bytea	   *out = palloc(VARHDRSZ + sizeof(DecLrap));
+	DecLrap    *st = (DecLrap *) state;
+	StringInfoData buf;
 
-	SET_VARSIZE(out, VARHDRSZ + sizeof(DecLrap));
-	memcpy(VARDATA(out), st, sizeof(DecLrap));
-	PG_RETURN_BYTEA_P(out);
+	pq_begintypsend(&buf);
+	pq_sendint32(&buf, st->nlabels);
+	pq_sendint64(&buf, st->n);
+	pq_sendfloat8(&buf, st->sum);
+	return pq_endtypsend(&buf);
 }
 
-/* The state label_ranking_ap_serialize wrote, checked. */
-PG_FUNCTION_INFO_V1(label_ranking_ap_deserialize);
-Datum
-label_ranking_ap_deserialize(PG_FUNCTION_ARGS)
+#define LRAP_PAYLOAD_LEN (4 + 8 + 8)
+
+/* A label ranking state read from its payload: 22P03 unless labels, examples and sum fit. */
+static void *
+lrap_read(const char *p, Size len, MemoryContext cxt)
 {
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggcxt;
+	StringInfoData buf;
 	DecLrap    *st;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "label_ranking_ap_deserialize called in non-aggregate context");
-	if (VARSIZE_ANY_EXHDR(in) != sizeof(DecLrap))
-		elog(ERROR, "label ranking state is corrupted (%zu bytes)", VARSIZE_ANY_EXHDR(in));
-	st = MemoryContextAlloc(aggcxt, sizeof(DecLrap));
-	memcpy(st, VARDATA_ANY(in), sizeof(DecLrap));
-	if (st->nlabels <= 0 || st->n < 0 || !(st->sum >= 0 && st->sum <= st->n + 1e-9))
-		elog(ERROR, "label ranking state is corrupted");
-	PG_RETURN_POINTER(st);
+	if (len != LRAP_PAYLOAD_LEN)
+		pm_state_corrupt(&dec_lrap_family,
+						 psprintf("A label ranking state is %zu bytes long, not %d.",
+								  len, LRAP_PAYLOAD_LEN));
+	buf.data = (char *) p;
+	buf.len = buf.maxlen = (int) len;
+	buf.cursor = 0;
+	st = MemoryContextAllocZero(cxt, sizeof(DecLrap));
+	st->nlabels = pq_getmsgint(&buf, 4);
+	st->n = pq_getmsgint64(&buf);
+	st->sum = pq_getmsgfloat8(&buf);
+	/* each example's average precision is in (0, 1] */
+	if (st->nlabels <= 0 || st->nlabels > DEC_MAX_LABELS || st->n < 1 ||
+		!(st->sum > 0 && st->sum <= (double) st->n))
+		pm_state_corrupt(&dec_lrap_family,
+						 psprintf("%d labels, %lld examples, average precisions adding up to %g.",
+								  st->nlabels, (long long) st->n, st->sum));
+	return st;
 }
+
+/* precmed.label_ranking_ap_state: a fixed-size state, kept flat and updated in place. */
+const PmStateFamily dec_lrap_family = {
+	"label_ranking_ap_state", PM_STATE_LABEL_RANKING_AP, sizeof(DecLrap), lrap_write, lrap_read
+};
+
+/* precmed.label_ranking_ap_state: label_ranking_ap's concrete state type. */
+PM_STATE_FUNCTIONS(label_ranking_ap_state, dec_lrap_family,
+				   label_ranking_ap_accum, label_ranking_ap_combine)
 
 /* The mean label ranking average precision (NULL when no example was counted). */
 PG_FUNCTION_INFO_V1(label_ranking_ap_final);
@@ -433,3 +514,9 @@ label_ranking_ap_final(PG_FUNCTION_ARGS)
 	st = (DecLrap *) PG_GETARG_POINTER(0);
 	PG_RETURN_FLOAT8(st->sum / st->n);
 }
+
+/* precmed.multilabel_metrics and _merge's final function over precmed.multilabel_metrics_state. */
+PM_STATE_FINAL(multilabel_metrics_finish, dec_metrics_family, multilabel_metrics_final)
+
+/* precmed.label_ranking_ap and _merge's final function over precmed.label_ranking_ap_state. */
+PM_STATE_FINAL(label_ranking_ap_finish, dec_lrap_family, label_ranking_ap_final)

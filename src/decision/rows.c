@@ -3,12 +3,16 @@
  *
  * The aggregate collects the training matrix (features) and, per row, one
  * label per panel outcome (true, false, or NULL for unknown) in the
- * aggregate memory context; the final function (train.c) trains.  Combine,
- * serial and deserial functions let parallel workers gather rows; training
+ * aggregate memory context; the final function (train.c) trains.  The
+ * combine function lets parallel workers gather rows; training
  * does not depend on the order rows arrive in (the trainers sort their rows,
- * inner folds are fixed by a hash of each row's contents).
+ * inner folds are fixed by a hash of each row's contents).  The state is
+ * the SQL type precmed.multilabel_rows_state (src/common/agg_state.c), so
+ * it also travels between servers (train_multilabel_state / _merge).
  */
 #include "decision/decision.h"
+
+#include <math.h>
 
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
@@ -259,14 +263,13 @@ dec_rows_combine(PG_FUNCTION_ARGS)
 }
 
 /*
- * The state as bytea: int32 nfeatures, int32 nlabels, int64 nrows, int32
+ * The state's payload: int32 nfeatures, int32 nlabels, int64 nrows, int32
  * params_len (-1 = none), params, x, y.  Refuses states over 1 GB.
  */
-PG_FUNCTION_INFO_V1(dec_rows_serialize);
-Datum
-dec_rows_serialize(PG_FUNCTION_ARGS)
+static bytea *
+rows_write(void *state)
 {
-	DecRows    *r = (DecRows *) PG_GETARG_POINTER(0);
+	DecRows    *r = (DecRows *) state;
 	int32		plen = r->params ? (int32) strlen(r->params) : -1;
 	int			nf = Max(r->nfeatures, 0);
 	int			nl = Max(r->nlabels, 0);
@@ -279,12 +282,13 @@ dec_rows_serialize(PG_FUNCTION_ARGS)
 	AssertCheckDecRows(r);
 	if (dsize > MaxAllocSize)
 		pm_error(ERRCODE_PROGRAM_LIMIT_EXCEEDED,
-				 errmsg("training set too large to pass between parallel workers"),
+				 errmsg("training set too large to pass on in one state"),
 				 errdetail("%lld rows of %d features.", (long long) r->nrows, nf),
 				 errhint("Run the training query without parallel workers (SET max_parallel_workers_per_gather = 0) or train on a sample."));
 	size = (Size) dsize;
+	/* the process holds its rows and their serialized copy */
 	pm_check_memory((double) r->capacity * row_bytes(r) + dsize,
-					psprintf("passing %lld training rows between parallel workers",
+					psprintf("passing on %lld multi-label training rows",
 							 (long long) r->nrows));
 	out = palloc(size);
 	SET_VARSIZE(out, size);
@@ -305,56 +309,80 @@ dec_rows_serialize(PG_FUNCTION_ARGS)
 		p += sizeof(double) * r->nrows * nf;
 		memcpy(p, r->y, (Size) r->nrows * nl);
 	}
-	PG_RETURN_BYTEA_P(out);
+	return out;
 }
 
-/* The state dec_rows_serialize wrote; a corrupted one is an internal error. */
-PG_FUNCTION_INFO_V1(dec_rows_deserialize);
-Datum
-dec_rows_deserialize(PG_FUNCTION_ARGS)
+/*
+ * A state read from a payload rows_write wrote: 22P03 unless the sizes
+ * agree, labels are 0, 1 or unknown, features finite or NaN (missing) and
+ * the params text free of zero bytes.
+ */
+static void *
+rows_read(const char *p, Size len, MemoryContext cxt)
 {
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggcxt;
 	DecRows    *r;
-	const char *p = VARDATA_ANY(in);
-	Size		len = VARSIZE_ANY_EXHDR(in);
 	int32		nf,
 				nl,
 				plen;
 	int64		nrows;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "dec_rows_deserialize called in non-aggregate context");
 	if (len < 20)
-		elog(ERROR, "multi-label training state is truncated (%zu bytes)", len);
+		pm_state_corrupt(&dec_rows_family,
+						 psprintf("The multi-label training state is truncated (%zu bytes).", len));
 	memcpy(&nf, p, 4);
 	memcpy(&nl, p + 4, 4);
 	memcpy(&nrows, p + 8, 8);
 	memcpy(&plen, p + 16, 4);
 	if (nf < -1 || nf == 0 || nl < -1 || nl == 0 || nl > DEC_MAX_LABELS ||
 		(nf < 0) != (nl < 0) || nrows < 0 || plen < -1 || (nf < 0 && nrows > 0) ||
+		(double) nrows * (Max(nf, 0) * sizeof(double) + Max(nl, 0)) > (double) MaxAllocHugeSize ||
 		(double) len != 20.0 + Max(plen, 0) + (double) nrows * (Max(nf, 0) * sizeof(double) + Max(nl, 0)))
-		elog(ERROR, "multi-label training state is corrupted (%zu bytes for %lld rows)",
-			 len, (long long) nrows);
-	r = rows_new(aggcxt);
+		pm_state_corrupt(&dec_rows_family,
+						 psprintf("%zu bytes for %lld rows of %d features and %d labels.",
+								  len, (long long) nrows, nf, nl));
+	r = rows_new(cxt);
 	r->nfeatures = nf;
 	r->nlabels = nl;
 	p += 20;
 	if (plen >= 0)
 	{
-		r->params = MemoryContextAlloc(aggcxt, plen + 1);
+		if (memchr(p, '\0', plen) != NULL)
+			pm_state_corrupt(&dec_rows_family, "The params text holds a zero byte.");
+		r->params = MemoryContextAlloc(cxt, plen + 1);
 		memcpy(r->params, p, plen);
 		r->params[plen] = '\0';
 		p += plen;
 	}
 	if (nrows > 0)
 	{
-		rows_reserve(r, nrows, aggcxt, true);
+		rows_reserve(r, nrows, cxt, true);
 		memcpy(r->x, p, sizeof(double) * nrows * nf);
 		p += sizeof(double) * nrows * nf;
 		memcpy(r->y, p, (Size) nrows * nl);
+		for (int64 i = 0; i < nrows; i++)
+		{
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			for (int j = 0; j < nf; j++)
+				if (isinf(r->x[i * nf + j]))
+					pm_state_corrupt(&dec_rows_family,
+									 psprintf("Row %lld has an infinite feature.", (long long) i + 1));
+			for (int l = 0; l < nl; l++)
+				if (r->y[i * nl + l] < DEC_LABEL_UNKNOWN || r->y[i * nl + l] > 1)
+					pm_state_corrupt(&dec_rows_family,
+									 psprintf("Row %lld has a label other than true, false or unknown.",
+											  (long long) i + 1));
+		}
 		r->nrows = nrows;
 	}
 	AssertCheckDecRows(r);
-	PG_RETURN_POINTER(r);
+	return r;
 }
+
+/* precmed.multilabel_rows_state: the training rows as a payload. */
+const PmStateFamily dec_rows_family = {
+	"multilabel_rows_state", PM_STATE_MULTILABEL_ROWS, 0, rows_write, rows_read
+};
+
+/* precmed.multilabel_rows_state: train_multilabel's concrete state type. */
+PM_STATE_FUNCTIONS(multilabel_rows_state, dec_rows_family, dec_rows_accum, dec_rows_combine)

@@ -653,3 +653,6 @@ train_multilabel_final(PG_FUNCTION_ARGS)
 	t.meta = dec_meta(&pl, thr, how);
 	PG_RETURN_BYTEA_P(dec_model_pack(&t));
 }
+
+/* precmed.train_multilabel and _merge's final function over precmed.multilabel_rows_state. */
+PM_STATE_FINAL(train_multilabel_finish, dec_rows_family, train_multilabel_final)
