@@ -37,7 +37,17 @@ SELECT i, i % 40 AS stay, (abs(hashint4(i)) % 200)::float8 AS ml, 1.0::float8 AS
        CASE WHEN i % 9 = 0 THEN NULL ELSE 60 + (i % 40)::float8 END AS kg,
        timestamp '2020-01-01' + i * interval '1 hour' AS t, i % 3 AS part
   FROM generate_series(1, 6000) i;
-ANALYZE sc; ANALYZE tr; ANALYZE cv; ANALYZE st; ANALYZE uo;
+-- multi-label rows: the training features, three labels (some unknown), and
+-- for the metrics two-label predictions, truths and scores with ties (two
+-- labels: every example's Jaccard index and ranking precision is 0, 1/2 or 1,
+-- so sums in any order are exact); a NULL truth now and then (skipped)
+CREATE TABLE mlr AS
+SELECT i, f, ARRAY[y = 1, i % 5 = 0, CASE WHEN i % 11 = 0 THEN NULL ELSE abs(hashint4(i * 13)) % 3 = 0 END] AS lab,
+       ARRAY[abs(hashint4(i * 17)) % 2 = 0, abs(hashint4(i * 19)) % 3 = 0] AS pred,
+       CASE WHEN i % 97 = 0 THEN NULL ELSE ARRAY[y = 1, i % 5 = 0] END AS truth,
+       ARRAY[(abs(hashint4(i * 23)) % 5) / 4.0, (abs(hashint4(i * 29)) % 5) / 4.0]::float8[] AS scores, part
+  FROM tr WHERE i <= 600;
+ANALYZE sc; ANALYZE tr; ANALYZE cv; ANALYZE st; ANALYZE uo; ANALYZE mlr;
 
 -- ---- merged states equal the single-server answer, bit for bit ---------------
 -- states per "hospital" (GROUP BY part), finished together
@@ -74,6 +84,18 @@ SELECT precmed.train_logreg(f, y) = (SELECT precmed.train_logreg_merge(x) FROM (
        precmed.train_xgboost(f, y, '{"num_round": 5, "nthread": 1}') = (SELECT precmed.train_xgboost_merge(x) FROM (SELECT precmed.train_xgboost_state(f, y, '{"num_round": 5, "nthread": 1}') x FROM tr GROUP BY part) z) AS xgboost,
        precmed.train_xgboost(f, y) = (SELECT precmed.train_xgboost_merge(x) FROM (SELECT precmed.train_xgboost_state(f, y) x FROM tr GROUP BY part) z) AS xgboost_default
   FROM tr;
+-- multi-label: the same model bytes, the same metrics
+SELECT precmed.train_multilabel(f, lab, '{"base": "logreg"}') = (SELECT precmed.train_multilabel_merge(x) FROM (SELECT precmed.train_multilabel_state(f, lab, '{"base": "logreg"}') x FROM mlr GROUP BY part) z) AS train_multilabel,
+       precmed.train_multilabel(f, lab) = (SELECT precmed.train_multilabel_merge(x) FROM (SELECT precmed.train_multilabel_state(f, lab) x FROM mlr GROUP BY part) z) AS train_multilabel_default,
+       precmed.multilabel_metrics(pred, truth) = (SELECT precmed.multilabel_metrics_merge(x) FROM (SELECT precmed.multilabel_metrics_state(pred, truth) x FROM mlr GROUP BY part) z) AS multilabel_metrics,
+       precmed.label_ranking_ap(scores, truth) = (SELECT precmed.label_ranking_ap_merge(x) FROM (SELECT precmed.label_ranking_ap_state(scores, truth) x FROM mlr GROUP BY part) z) AS label_ranking_ap
+  FROM mlr;
+SELECT precmed.multilabel_metrics(pred, truth)->>'examples' AS examples,
+       round((precmed.multilabel_metrics(pred, truth)->>'micro_f1')::numeric, 6) AS micro_f1,
+       round((precmed.multilabel_metrics(pred, truth)->>'jaccard')::numeric, 6) AS jaccard,
+       round(precmed.label_ranking_ap(scores, truth)::numeric, 6) AS lrap,
+       precmed.model_info(precmed.train_multilabel(f, lab, '{"base": "logreg"}'))->'meta'->'labels' AS labels
+  FROM mlr;
 -- Fellegi-Sunter: the same model bytes and level frequencies
 SELECT precmed.fs_train(c) = (SELECT precmed.fs_train_merge(x) FROM (SELECT precmed.fs_train_state(c) x FROM cv GROUP BY part) z) AS fs_train,
        precmed.fs_train(c, '{"levels": [3, 4, 2]}') = (SELECT precmed.fs_train_merge(x) FROM (SELECT precmed.fs_train_state(c, '{"levels": [3, 4, 2]}') x FROM cv GROUP BY part) z) AS fs_train_params,
@@ -108,7 +130,10 @@ SELECT (SELECT precmed.auroc(s, l) FROM sc) AS auroc, (SELECT precmed.auprc(s, l
        (SELECT precmed.fs_train(c) FROM cv) AS fs_train, (SELECT precmed.fs_level_frequencies(c, '{}') FROM cv) AS fs_freq,
        (SELECT precmed.kdigo_summary(t, stage) FROM st) AS kdigo_summary,
        (SELECT precmed.kdigo_uo_rate(ml, hours, kg, t, 6, NULL) FROM uo) AS uo_rate,
-       (SELECT precmed.auroc_merge(x) FROM (SELECT precmed.auroc_state(s, l) x FROM sc GROUP BY part) z) AS auroc_merge;
+       (SELECT precmed.auroc_merge(x) FROM (SELECT precmed.auroc_state(s, l) x FROM sc GROUP BY part) z) AS auroc_merge,
+       (SELECT precmed.train_multilabel(f, lab, '{"base": "logreg"}') FROM mlr) AS multilabel,
+       (SELECT precmed.multilabel_metrics(pred, truth) FROM mlr) AS ml_metrics,
+       (SELECT precmed.label_ranking_ap(scores, truth) FROM mlr) AS lrap;
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
 -- whether the query's plan aggregates in parallel (a Partial Aggregate under a Gather, finalized above)
@@ -131,7 +156,9 @@ SELECT q, pg_temp.parallel_plan(q) AS partial_finalize
     'SELECT precmed.train_xgboost(f, y) FROM tr', 'SELECT precmed.fs_train(c) FROM cv',
     'SELECT precmed.fs_level_frequencies(c, ''{}'') FROM cv', 'SELECT precmed.kdigo_summary(t, stage) FROM st',
     'SELECT precmed.kdigo_uo_rate(ml, hours, kg, t, 6, NULL) FROM uo',
-    'SELECT precmed.auroc_state(s, l) FROM sc', 'SELECT precmed.fs_train_state(c) FROM cv']) q;
+    'SELECT precmed.auroc_state(s, l) FROM sc', 'SELECT precmed.fs_train_state(c) FROM cv',
+    'SELECT precmed.train_multilabel(f, lab, ''{"base": "logreg"}'') FROM mlr',
+    'SELECT precmed.multilabel_metrics(pred, truth) FROM mlr', 'SELECT precmed.label_ranking_ap(scores, truth) FROM mlr']) q;
 SELECT a.auroc = (SELECT precmed.auroc(s, l) FROM sc) AS auroc,
        a.auprc = (SELECT precmed.auprc(s, l) FROM sc) AS auprc,
        a.brier = (SELECT precmed.brier(s, l) FROM sc) AS brier,
@@ -143,7 +170,10 @@ SELECT a.auroc = (SELECT precmed.auroc(s, l) FROM sc) AS auroc,
        a.fs_freq = (SELECT precmed.fs_level_frequencies(c, '{}') FROM cv) AS fs_freq,
        a.kdigo_summary = (SELECT precmed.kdigo_summary(t, stage) FROM st) AS kdigo_summary,
        a.uo_rate IS NOT DISTINCT FROM (SELECT precmed.kdigo_uo_rate(ml, hours, kg, t, 6, NULL) FROM uo) AS uo_rate,
-       a.auroc_merge = (SELECT precmed.auroc_merge(x) FROM (SELECT precmed.auroc_state(s, l) x FROM sc) z) AS state_in_parallel
+       a.auroc_merge = (SELECT precmed.auroc_merge(x) FROM (SELECT precmed.auroc_state(s, l) x FROM sc) z) AS state_in_parallel,
+       a.multilabel = (SELECT precmed.train_multilabel(f, lab, '{"base": "logreg"}') FROM mlr) AS train_multilabel,
+       a.ml_metrics = (SELECT precmed.multilabel_metrics(pred, truth) FROM mlr) AS multilabel_metrics,
+       a.lrap = (SELECT precmed.label_ranking_ap(scores, truth) FROM mlr) AS label_ranking_ap
   FROM serial_answers a;
 -- grouped aggregates in parallel too (partial states per group, combined per group)
 SELECT count(*) FILTER (WHERE p.k IS NOT DISTINCT FROM s.k) AS grouped_equal, count(*) AS stays
@@ -213,7 +243,10 @@ UNION ALL SELECT 'kdigo_uo_rate', (SELECT precmed.kdigo_uo_rate_state(ml, hours,
 UNION ALL SELECT 'auprc', (SELECT precmed.auprc_state(s, l) FROM sc WHERE i <= 20)
 UNION ALL SELECT 'brier', (SELECT precmed.brier_state(s, l) FROM sc WHERE i <= 20)
 UNION ALL SELECT 'calibration', (SELECT precmed.calibration_state(s, l) FROM sc WHERE i <= 20)
-UNION ALL SELECT 'roc_curve', (SELECT precmed.roc_curve_state(s, l) FROM sc WHERE i <= 20);
+UNION ALL SELECT 'roc_curve', (SELECT precmed.roc_curve_state(s, l) FROM sc WHERE i <= 20)
+UNION ALL SELECT 'train_multilabel', (SELECT precmed.train_multilabel_state(f, lab, '{}') FROM mlr WHERE i <= 4)
+UNION ALL SELECT 'multilabel_metrics', (SELECT precmed.multilabel_metrics_state(pred, truth) FROM mlr WHERE i <= 20)
+UNION ALL SELECT 'label_ranking_ap', (SELECT precmed.label_ranking_ap_state(scores, truth) FROM mlr WHERE i <= 20);
 CREATE TABLE fuzz_result (agg text, what text, sqlstate text, detail text);
 CREATE FUNCTION pg_temp.try_merge(agg text, what text, b bytea) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -285,7 +318,22 @@ INSERT INTO forged VALUES
     ('fs_train', 3, '\x0000000100000000000000010000000000000001000000000000000001050000000000000001'::bytea),
     -- kdigo_summary: rows without a stage; uo_rate: an infinite weight
     ('kdigo_summary', 4, '\x0000000000000005ffffffff000000000000000000000000000000000000000000000000000000'::bytea),
-    ('kdigo_uo_rate', 5, '\x000000000000000000000000000000007ff000000000000000000000000000000000000000000000000000000000000000010000'::bytea)
+    ('kdigo_uo_rate', 5, '\x000000000000000000000000000000007ff000000000000000000000000000000000000000000000000000000000000000010000'::bytea),
+    -- multi-label rows (1 feature, 1 label, 1 row): a label byte of 2; an infinite feature; 1001 labels
+    ('train_multilabel', 6, pg_temp.le(1, 4) || pg_temp.le(1, 4) || pg_temp.le(1, 8) || pg_temp.le(-1, 4) || '\x000000000000f03f02'::bytea),
+    ('train_multilabel', 6, pg_temp.le(1, 4) || pg_temp.le(1, 4) || pg_temp.le(1, 8) || pg_temp.le(-1, 4) || '\x000000000000f07f01'::bytea),
+    ('train_multilabel', 6, pg_temp.le(1, 4) || pg_temp.le(1001, 4) || pg_temp.le(0, 8) || pg_temp.le(-1, 4)),
+    -- multi-label metrics (1 label, 1 example; network order): a false positive but no wrong label;
+    -- 2 true positives in 1 example; 0 examples
+    ('multilabel_metrics', 7, '\x00000001' || '\x0000000000000001000000000000000000000000000000003ff0000000000000'::bytea
+                              || '\x000000000000000000000000000000010000000000000000'::bytea),
+    ('multilabel_metrics', 7, '\x00000001' || '\x0000000000000001000000000000000100000000000000003ff0000000000000'::bytea
+                              || '\x000000000000000200000000000000000000000000000000'::bytea),
+    ('multilabel_metrics', 7, '\x00000001' || '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea
+                              || '\x000000000000000000000000000000000000000000000000'::bytea),
+    -- label ranking (2 labels; network order): precisions adding up to 2 in 1 example; 0 labels
+    ('label_ranking_ap', 8, '\x00000002' || '\x00000000000000014000000000000000'::bytea),
+    ('label_ranking_ap', 8, '\x00000000' || '\x00000000000000013ff0000000000000'::bytea)
   ;
 DO $$
 DECLARE

@@ -47,7 +47,8 @@ StaticAssertDecl(sizeof(PmStateHeader) == PM_STATE_HEADER_SIZE,
 #define FIXED_OFFSET 8
 
 static const char *const kind_names[] = {
-	NULL, "scores_state", "rows_state", "fs_state", "kdigo_summary_state", "uo_rate_state"
+	NULL, "scores_state", "rows_state", "fs_state", "kdigo_summary_state", "uo_rate_state",
+	"multilabel_rows_state", "multilabel_metrics_state", "label_ranking_ap_state"
 };
 
 /* The expanded form of a growing state. */
@@ -68,7 +69,7 @@ static const ExpandedObjectMethods es_methods = {es_get_flat_size, es_flatten_in
 static const char *
 kind_name(uint16 kind)
 {
-	return kind >= PM_STATE_SCORES && kind <= PM_STATE_UO_RATE ? kind_names[kind] : "unknown kind";
+	return kind >= PM_STATE_SCORES && kind <= PM_STATE_LABEL_RANKING_AP ? kind_names[kind] : "unknown kind";
 }
 
 /* The header checks' wording for states of family f. */

@@ -9,6 +9,7 @@
  * regression (logreg.c).
  */
 #include "ml/ml.h"
+#include "decision/decision.h"
 
 #include <math.h>
 
@@ -31,6 +32,12 @@ contributions_of_args(FunctionCallInfo fcinfo, double **out, double **x, int *n)
 	if (PG_ARGISNULL(0))
 		pm_error_null_argument("model");
 	c = ml_cached_model(fcinfo, PG_GETARG_DATUM(0));
+	if (c->algorithm == ML_ALG_MULTILABEL)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("argument \"model\" is a multi-label model"),
+				 errdetail("precmed.top_reasons explains one probability; this model has %d labels.",
+						   dec_model_nlabels(c->multi)),
+				 errhint("Use precmed.predict_contributions, which returns one row of contributions per label."));
 	*x = pm_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features", c->nfeatures, n, false);
 	*out = palloc(sizeof(double) * (c->nfeatures + 1));
 	if (c->algorithm == ML_ALG_XGBOOST)
@@ -41,7 +48,8 @@ contributions_of_args(FunctionCallInfo fcinfo, double **out, double **x, int *n)
 
 /*
  * precmed.predict_contributions(model, features): each feature's contribution
- * to the margin, then the bias (NULL features: NULL).
+ * to the margin, then the bias (NULL features: NULL); for a multi-label
+ * model a two-dimensional array, one such row per label (decision/model.c).
  */
 PG_FUNCTION_INFO_V1(predict_contributions);
 Datum
@@ -56,6 +64,8 @@ predict_contributions(PG_FUNCTION_ARGS)
 		pm_error_null_argument("model");
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
+	if (ml_cached_model(fcinfo, PG_GETARG_DATUM(0))->algorithm == ML_ALG_MULTILABEL)
+		PG_RETURN_DATUM(dec_contributions_array(fcinfo));
 	contributions_of_args(fcinfo, &out, &x, &n);
 	d = palloc(sizeof(Datum) * (n + 1));
 	for (int i = 0; i <= n; i++)

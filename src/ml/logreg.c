@@ -362,6 +362,17 @@ Datum
 train_logreg_final(PG_FUNCTION_ARGS)
 {
 	MlTrainRows *r = ml_train_rows_final_arg(fcinfo, "precmed.train_logreg");
+
+	PG_RETURN_BYTEA_P(ml_logreg_train(r));
+}
+
+/*
+ * Fit a logistic regression on the rows of r (its params text, NULL for the
+ * defaults) and return the model value; the rows are sorted in place.
+ */
+bytea *
+ml_logreg_train(MlTrainRows *r)
+{
 	LrParams	params = ML_LR_DEFAULT_PARAMS;
 	int			p = r->nfeatures;
 	Size		body_len = sizeof(double) * (1 + (Size) ML_LR_STRIDE * p);
@@ -404,7 +415,7 @@ train_logreg_final(PG_FUNCTION_ARGS)
 						   (const char *) body, (uint32) body_len);
 	pfree((void *) pb.X);
 	pfree(body);
-	PG_RETURN_BYTEA_P(result);
+	return result;
 }
 
 /* The model's body, checked (22P03 when its size or a number is wrong). */

@@ -91,6 +91,14 @@ extern int64 ml_train_rows_sort(MlTrainRows *rows);
 /* Bytes ml_train_rows_sort allocates (for memory estimates). */
 extern double ml_train_rows_sort_bytes(int64 nrows, int nfeatures);
 
+/*
+ * Train one model on the in-memory rows r (r->params: the JSON text of its
+ * params, NULL for the defaults); the rows are sorted in place.  What the
+ * final functions of precmed.train_xgboost and precmed.train_logreg do.
+ */
+extern bytea *ml_xgboost_train(MlTrainRows *r);
+extern bytea *ml_logreg_train(MlTrainRows *r);
+
 /* Bytes a training state holds (its buffers, as allocated). */
 static inline double
 ml_train_rows_bytes(const MlTrainRows *r)
@@ -107,7 +115,8 @@ ml_train_rows_bytes(const MlTrainRows *r)
 typedef enum MlAlgorithm
 {
 	ML_ALG_XGBOOST = 1,
-	ML_ALG_LOGREG = 2
+	ML_ALG_LOGREG = 2,
+	ML_ALG_MULTILABEL = 3		/* body: per-label models (src/decision) */
 } MlAlgorithm;
 
 /* A model value, checked and unpacked (pointers into the detoasted bytea). */
@@ -223,6 +232,7 @@ typedef struct MlCachedModel
 	int			nfeatures;
 	MlForest   *forest;			/* ML_ALG_XGBOOST */
 	MlLogreg	logreg;			/* ML_ALG_LOGREG */
+	void	   *multi;			/* ML_ALG_MULTILABEL: a DecModel (decision.h) */
 } MlCachedModel;
 
 /*
@@ -231,5 +241,31 @@ typedef struct MlCachedModel
  * 22P03.  The pointer is valid until the next call at this call site.
  */
 extern MlCachedModel *ml_cached_model(FunctionCallInfo fcinfo, Datum d);
+
+/* ---- predict.c ---- */
+
+/* A single-label model parsed for scoring (XGBoost trees or logreg numbers). */
+typedef struct MlScorer
+{
+	MlAlgorithm algorithm;
+	int			nfeatures;
+	MlForest   *forest;			/* XGBoost */
+	MlLogreg	logreg;			/* logistic regression */
+} MlScorer;
+
+/*
+ * Parse the single-label model m into out, in the current memory context
+ * (parsing garbage is freed); a multi-label model is 22023.
+ */
+extern void ml_scorer_load(const MlModel *m, MlScorer *out);
+
+/* The margin (log-odds) a parsed model gives feature vector x. */
+static inline double
+ml_scorer_margin(const MlScorer *s, const double *x)
+{
+	return s->algorithm == ML_ALG_XGBOOST ? ml_forest_margin(s->forest, x)
+		: ml_logreg_margin(&s->logreg, x);
+}
+
 
 #endif							/* PRECMED_ML_H */

@@ -7,7 +7,8 @@
  *
  *   0  "PMML"          magic
  *   4  uint16          format version (1)
- *   6  uint16          algorithm: 1 XGBoost, 2 logistic regression
+ *   6  uint16          algorithm: 1 XGBoost, 2 logistic regression,
+ *                      3 multi-label (per-label models, src/decision)
  *   8  int32           number of features
  *  12  uint32          length of the JSON text
  *  16  int64           training rows
@@ -41,20 +42,20 @@ StaticAssertDecl(sizeof(MlModelHeader) == ML_MODEL_HEADER_SIZE,
 StaticAssertDecl(offsetof(MlModelHeader, ntrain) == 16 && offsetof(MlModelHeader, crc) == 36,
 				 "the model header fields are at their documented offsets");
 
-static const char *const algorithm_names[] = {NULL, "xgboost", "logreg"};
+static const char *const algorithm_names[] = {NULL, "xgboost", "logreg", "multilabel"};
 
-/* "xgboost", "logreg", or "unknown". */
+/* "xgboost", "logreg", "multilabel", or "unknown". */
 const char *
 ml_algorithm_name(MlAlgorithm alg)
 {
-	if (alg == ML_ALG_XGBOOST || alg == ML_ALG_LOGREG)
+	if (alg >= ML_ALG_XGBOOST && alg <= ML_ALG_MULTILABEL)
 		return algorithm_names[alg];
 	return "unknown";
 }
 
 static const PmBinaryFormat model_format = {
 	ML_MODEL_MAGIC, ML_MODEL_FORMAT, "precmed model", "model value",
-	"Pass a value made by precmed.train_xgboost or precmed.train_logreg, unchanged (e.g. the model column of precmed.models)."
+	"Pass a value made by precmed.train_xgboost, precmed.train_logreg or precmed.train_multilabel, unchanged (e.g. the model column of precmed.models)."
 };
 
 /* A model value: header, meta (JSON text) and body; over 1 GB is 54000. */
@@ -112,9 +113,9 @@ ml_model_unpack(bytea *model, MlModel *out)
 	/* the value is not aligned: copy the header */
 	memcpy(&h, data, ML_MODEL_HEADER_SIZE);
 	pm_binary_check_version(&model_format, "argument \"model\"", h.format);
-	if (h.algorithm != ML_ALG_XGBOOST && h.algorithm != ML_ALG_LOGREG)
+	if (h.algorithm < ML_ALG_XGBOOST || h.algorithm > ML_ALG_MULTILABEL)
 		bad_model(psprintf("its algorithm code is %u", h.algorithm),
-				  "Known algorithms: 1 (xgboost), 2 (logreg).");
+				  "Known algorithms: 1 (xgboost), 2 (logreg), 3 (multilabel).");
 	if (h.nfeatures <= 0 || h.ntrain <= 0 || h.npositive < 0 || h.npositive > h.ntrain)
 		bad_model("its header has impossible counts",
 				  psprintf("%d features, %lld training rows, %lld positive.",

@@ -14,6 +14,7 @@
  * are never taken for one another.
  */
 #include "ml/ml.h"
+#include "decision/decision.h"
 
 #include <math.h>
 
@@ -31,6 +32,39 @@ typedef struct MlModelCache
 	uint64		clock;
 	MlCachedModel slot[ML_CACHE_SLOTS];
 } MlModelCache;
+
+/*
+ * Parse the single-label model m into out, in the current context; the JSON
+ * text of XGBoost's trees is parsed in a scratch context, dropped after.
+ */
+void
+ml_scorer_load(const MlModel *m, MlScorer *out)
+{
+	MemoryContext keep = CurrentMemoryContext;
+
+	out->algorithm = m->algorithm;
+	out->nfeatures = m->nfeatures;
+	out->forest = NULL;
+	if (m->algorithm == ML_ALG_XGBOOST)
+	{
+		MemoryContext scratch = AllocSetContextCreate(keep, "precmed model parsing",
+													  ALLOCSET_DEFAULT_SIZES);
+		MlForest   *f;
+
+		MemoryContextSwitchTo(scratch);
+		f = ml_forest_from_json(m->body, m->body_len, m->nfeatures);
+		MemoryContextSwitchTo(keep);
+		out->forest = ml_forest_copy(f);
+		MemoryContextDelete(scratch);
+	}
+	else if (m->algorithm == ML_ALG_LOGREG)
+		ml_logreg_from_body(m, &out->logreg);
+	else
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("argument \"model\" is a multi-label model"),
+				 errdetail("precmed.predict scores single-label models."),
+				 errhint("Use precmed.predict_multilabel or precmed.predict_labels."));
+}
 
 /*
  * Parse raw (the argument as it arrived) into slot e, keyed by key; the
@@ -52,24 +86,24 @@ slot_fill(MlCachedModel *e, MemoryContext fcinfo_mcxt, struct varlena *raw,
 	else
 		MemoryContextReset(e->cxt);
 	old = MemoryContextSwitchTo(e->cxt);
-	/* the JSON text, its jsonb and the detoasted value are dropped after parsing */
-	scratch = AllocSetContextCreate(e->cxt, "precmed.predict parsing",
+	/* the detoasted value is dropped after parsing */
+	scratch = AllocSetContextCreate(e->cxt, "precmed.predict value",
 									ALLOCSET_DEFAULT_SIZES);
 	MemoryContextSwitchTo(scratch);
 	value = (bytea *) detoast_attr(raw);
 	ml_model_unpack(value, &m);
-	if (m.algorithm == ML_ALG_XGBOOST)
-	{
-		MlForest   *f = ml_forest_from_json(m.body, m.body_len, m.nfeatures);
-
-		MemoryContextSwitchTo(e->cxt);
-		e->forest = ml_forest_copy(f);
-	}
+	MemoryContextSwitchTo(e->cxt);
+	e->multi = NULL;
+	e->forest = NULL;
+	if (m.algorithm == ML_ALG_MULTILABEL)
+		e->multi = dec_model_load(&m);
 	else
 	{
-		MemoryContextSwitchTo(e->cxt);
-		ml_logreg_from_body(&m, &e->logreg);
-		e->forest = NULL;
+		MlScorer	sc;
+
+		ml_scorer_load(&m, &sc);
+		e->forest = sc.forest;
+		e->logreg = sc.logreg;
 	}
 	e->algorithm = m.algorithm;
 	e->nfeatures = m.nfeatures;
@@ -150,6 +184,12 @@ predict(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	c = ml_cached_model(fcinfo, PG_GETARG_DATUM(0));
+	if (c->algorithm == ML_ALG_MULTILABEL)
+		pm_error(ERRCODE_INVALID_PARAMETER_VALUE,
+				 errmsg("argument \"model\" is a multi-label model"),
+				 errdetail("precmed.predict returns one probability; this model has %d labels.",
+						   dec_model_nlabels(c->multi)),
+				 errhint("Use precmed.predict_multilabel (probabilities) or precmed.predict_labels (decisions)."));
 	x = pm_feature_vector(PG_GETARG_ARRAYTYPE_P(1), "features",
 						  c->nfeatures, &n, false);
 	if (c->algorithm == ML_ALG_XGBOOST)
@@ -174,6 +214,8 @@ model_info(PG_FUNCTION_ARGS)
 	char	   *meta;
 
 	ml_model_unpack(b, &m);
+	if (m.algorithm == ML_ALG_MULTILABEL)
+		PG_RETURN_DATUM(dec_model_info(b, &m));
 	meta = pnstrdup(m.meta, m.meta_len);
 	initStringInfo(&s);
 	appendStringInfo(&s, "{\"algorithm\": \"%s\", \"format\": %d, \"features\": %d, "
