@@ -13,7 +13,11 @@ order in ONE psql session (psql -X -q), from the repository root, so that
   * a fenced block with the info string "output" right after a ```sql block
     (only blank lines between) holds exactly what psql -q prints for it
     (trailing blanks of lines and blank lines around ignored); for a block
-    that raises on purpose the error is printed as "ERROR:  message".
+    that raises on purpose the error is printed as "ERROR:  message";
+  * a result that depends on the XGBoost version (the trees differ between
+    1.7 and 3.0) has one output block per version, one after the other, with
+    the info string "output xgboost-MAJOR"; the one for the server's XGBoost
+    (precmed.build_info()) is compared, and a missing one is a failure.
 
 Prints TAP: one test per ```sql block, with the page, the block number, its
 first lines and the error or the diff when it fails.  With --print first, it
@@ -30,6 +34,7 @@ import subprocess
 import sys
 
 EXPECT_RE = re.compile(r'^--\s*expect error:\s*([0-9A-Z]{5})\s*$')
+XGBOOST_TAG = None  # set in main()
 SKIP_RE = re.compile(r'^--\s*not run by the docs test:\s*\S')
 FENCE_RE = re.compile(r'^(\s{0,3})(```+|~~~+)\s*(.*)$')
 MARK = '@@precmed-docs-test@@'
@@ -71,11 +76,20 @@ def sql_blocks(path):
         if lang != 'sql':
             continue
         out = out_line = None
-        if k + 1 < len(blocks) and blocks[k + 1]['info'].split()[:1] == ['output']:
-            between = lines[b['end']:blocks[k + 1]['line'] - 1]
-            if all(not x.strip() for x in between):
-                out = blocks[k + 1]['body']
-                out_line = (blocks[k + 1]['line'], blocks[k + 1]['indent'])
+        variants = {}  # version tag (None: every version) -> (body, line)
+        j, end = k + 1, b['end']
+        while j < len(blocks) and blocks[j]['info'].split()[:1] == ['output'] \
+                and all(not x.strip() for x in lines[end:blocks[j]['line'] - 1]):
+            tag = (blocks[j]['info'].split()[1:] or [None])[0]
+            variants[tag] = (blocks[j]['body'], (blocks[j]['line'], blocks[j]['indent']))
+            end, j = blocks[j]['end'], j + 1
+        if variants:
+            want = variants.get(None) or variants.get(XGBOOST_TAG)
+            if want is None:
+                out, out_line = ['(no output block for %s: only %s)' % (
+                    XGBOOST_TAG, ', '.join(sorted(variants)))], None
+            else:
+                out, out_line = want
         first = next((x for x in b['body'] if x.strip()), '')
         m = EXPECT_RE.match(first.strip())
         result.append({'line': b['line'], 'body': b['body'], 'output': out, 'output_line': out_line,
@@ -181,6 +195,16 @@ def functions_without_example():
     return [f for f in names if not re.search(r'precmed\.%s\s*\(' % re.escape(f), code)]
 
 
+def xgboost_tag():
+    """'xgboost-MAJOR' of the server's XGBoost, as output blocks are tagged."""
+    db = 'precmed_docs_version'
+    psql('postgres', '-c', 'DROP DATABASE IF EXISTS %s' % db, '-c', 'CREATE DATABASE %s' % db)
+    psql(db, '-c', 'CREATE EXTENSION precmed')
+    r = psql(db, '-At', '-c', "SELECT split_part(precmed.build_info() ->> 'xgboost', '.', 1)")
+    psql('postgres', '-c', 'DROP DATABASE IF EXISTS %s' % db)
+    return 'xgboost-' + (r.stdout.strip() if r.returncode == 0 and r.stdout.strip() else 'unknown')
+
+
 def normalize(lines):
     lines = [x.rstrip() for x in lines]
     while lines and not lines[0]:
@@ -200,6 +224,8 @@ def main():
         args = args[1:]
     pages = args or (['README.md'] + sorted(
         os.path.join('docs', f) for f in os.listdir('docs') if f.endswith('.md')))
+    global XGBOOST_TAG
+    XGBOOST_TAG = xgboost_tag()
     n = failed = 0
 
     def ok(good, desc, diag=()):
