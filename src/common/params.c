@@ -247,3 +247,18 @@ pm_read_params(Jsonb *params, const PmParamSet *set, unsigned when, void *out)
 		store_param(set, p, &v, out);
 	}
 }
+
+/* See precmed.h. */
+bool
+pm_params_changed(Jsonb *params, void **kept, MemoryContext cxt)
+{
+	Size		len = VARSIZE(params);
+
+	if (*kept != NULL && VARSIZE(*kept) == len && memcmp(params, *kept, len) == 0)
+		return false;
+	if (*kept)
+		pfree(*kept);
+	*kept = MemoryContextAlloc(cxt, len);
+	memcpy(*kept, params, len);
+	return true;
+}

@@ -147,6 +147,13 @@ typedef struct PmParamSet
  */
 extern void pm_read_params(Jsonb *params, const PmParamSet *set, unsigned when, void *out);
 
+/*
+ * True when params differs from *kept, the copy of the last params an
+ * aggregate saw (NULL at first); then *kept becomes a copy in cxt.  Params
+ * are usually a constant, so a transition function converts them only then.
+ */
+extern bool pm_params_changed(Jsonb *params, void **kept, MemoryContext cxt);
+
 /* "a number", "an array", ...: the kind of a JSON value, for messages. */
 extern const char *pm_json_kind(const JsonbValue *v);
 

@@ -174,16 +174,8 @@ dec_rows_accum(PG_FUNCTION_ARGS)
 	{
 		Jsonb	   *jb = PG_GETARG_JSONB_P(3);
 
-		/* the params are usually a constant: convert them only when they change */
-		if (r->params_raw == NULL || VARSIZE(jb) != VARSIZE(r->params_raw) ||
-			memcmp(jb, r->params_raw, VARSIZE(jb)) != 0)
-		{
+		if (pm_params_changed(jb, &r->params_raw, aggcxt))
 			rows_set_params(r, JsonbToCString(NULL, &jb->root, 0), aggcxt);
-			if (r->params_raw)
-				pfree(r->params_raw);
-			r->params_raw = MemoryContextAlloc(aggcxt, VARSIZE(jb));
-			memcpy(r->params_raw, jb, VARSIZE(jb));
-		}
 	}
 
 	rows_reserve(r, r->nrows + 1, aggcxt, false);
